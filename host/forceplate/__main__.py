@@ -1,0 +1,3 @@
+from forceplate.cli import main
+
+main()

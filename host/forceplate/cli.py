@@ -1,0 +1,77 @@
+"""The `forceplate` command: a click group whose commands live one per module in
+forceplate/commands/, loaded on demand so `forceplate --help` stays fast and a command's
+heavy imports (numpy, matplotlib, the emulator) cost only that command.
+
+This is the one place where an error becomes an exit code.
+"""
+
+import importlib
+import os
+import sys
+
+import click
+
+from forceplate import __version__
+from forceplate.errors import ForceplateError
+
+# name -> module in forceplate.commands; each module defines `command` (a click.Command).
+COMMANDS = {
+    "ports": "ports",
+    "info": "info",
+    "flash": "flash",
+    "emulate": "emulate",
+    "tare": "tare",
+    "calibrate": "calibrate",
+    "monitor": "monitor",
+    "record": "record",
+    "export": "export",
+    "jump": "jump",
+    "analyze": "analyze",
+    "report": "report",
+    "history": "history",
+    "demo": "demo",
+}
+
+
+def _available(name):
+    here = os.path.join(os.path.dirname(__file__), "commands", COMMANDS[name] + ".py")
+    return os.path.exists(here)
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx):
+        return [n for n in COMMANDS if _available(n)]
+
+    def get_command(self, ctx, name):
+        if name not in COMMANDS or not _available(name):
+            return None
+        module = importlib.import_module("forceplate.commands." + COMMANDS[name])
+        return module.command
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except ForceplateError as exc:
+            # One line, no traceback, under click's runner as under the console script.
+            err = click.ClickException(str(exc))
+            err.exit_code = exc.exit_code
+            raise err from None
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="forceplate")
+@click.option("--port", envvar="FORCEPLATE_PORT", metavar="PATH",
+              help="Serial port of the plate (env FORCEPLATE_PORT). Default: the only likely board.")
+@click.pass_context
+def cli(ctx, port):
+    """Open force plate: firmware, emulator, recording and jump analysis."""
+    ctx.ensure_object(dict)
+    ctx.obj["port"] = port
+
+
+def main(argv=None):
+    """Console-script entry point."""
+    try:
+        cli.main(args=argv, prog_name="forceplate")
+    except BrokenPipeError:  # e.g. `forceplate analyze ... | head`
+        sys.exit(1)

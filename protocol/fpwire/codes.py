@@ -1,0 +1,201 @@
+# The one table of numbers on the wire: message types, commands, error codes, event codes,
+# RESULT metric ids and capability bits. SPEC.md documents each; runs on MicroPython and
+# CPython (ints only, no const() so the host can import the names).
+
+PROTOCOL_VERSION = 1
+MAX_PAYLOAD = 1024  # bytes; larger frames are rejected by both sides
+
+# --- message types (header byte 1) -------------------------------------------------
+HELLO = 0x01    # device -> host, unsolicited at boot: INFO payload
+CMD = 0x02      # host -> device: request id, command, arguments
+ACK = 0x03      # device -> host: request id, command, result
+NAK = 0x04      # device -> host: request id, command, error code, message
+SAMPLES = 0x10  # device -> host: a block of samples
+EVENT = 0x11    # device -> host: jump phase or test event at a sample index
+RESULT = 0x12   # device -> host: on-device metrics at the end of a trial
+ERROR = 0x13    # device -> host: sensor timeout, saturation, overflow... with counts
+LOG = 0x14      # device -> host: human-readable log line
+STATUS = 0x15   # device -> host: counters (also the ACK payload of CMD_STATUS)
+
+MESSAGE_NAMES = {
+    HELLO: "HELLO", CMD: "CMD", ACK: "ACK", NAK: "NAK", SAMPLES: "SAMPLES",
+    EVENT: "EVENT", RESULT: "RESULT", ERROR: "ERROR", LOG: "LOG", STATUS: "STATUS",
+}
+
+# --- commands (CMD payload byte 2) ---------------------------------------------------
+CMD_INFO = 0x01        # -> ACK with INFO payload
+CMD_PING = 0x02        # args echoed back in the ACK
+CMD_STATUS = 0x03      # -> ACK with STATUS payload
+CMD_START = 0x10       # args: mode u8 (STREAM_*), samples_per_frame u8 (0 = device default)
+CMD_STOP = 0x11
+CMD_SET_RATE = 0x12    # args: rate_select u8 (0 = RATE pin low, 1 = high)
+CMD_SET_GAIN = 0x13    # args: gain u8 (128, 64 or 32)
+CMD_TARE = 0x14        # args: samples u16, max_sd_counts u32 -> ACK: offsets, SDs
+CMD_GET_CAL = 0x15     # -> ACK: CAL payload
+CMD_SET_CAL = 0x16     # args: CAL payload
+CMD_GET_CONFIG = 0x17  # -> ACK: config as UTF-8 JSON object
+CMD_SET_CONFIG = 0x18  # args: UTF-8 JSON object with the keys to change
+CMD_SELFTEST = 0x19    # args: duration_ms u16 -> ACK: per-channel rate and noise
+CMD_REBOOT = 0x1A      # ACK first, then soft reset
+CMD_ARM = 0x20         # args: test u8 (TEST_*), then test options -> on-device analysis
+CMD_DISARM = 0x21
+
+COMMAND_NAMES = {
+    CMD_INFO: "info", CMD_PING: "ping", CMD_STATUS: "status", CMD_START: "start",
+    CMD_STOP: "stop", CMD_SET_RATE: "set_rate", CMD_SET_GAIN: "set_gain", CMD_TARE: "tare",
+    CMD_GET_CAL: "get_cal", CMD_SET_CAL: "set_cal", CMD_GET_CONFIG: "get_config",
+    CMD_SET_CONFIG: "set_config", CMD_SELFTEST: "selftest", CMD_REBOOT: "reboot",
+    CMD_ARM: "arm", CMD_DISARM: "disarm",
+}
+
+# streaming modes (CMD_START mode bits)
+STREAM_RAW = 0x01    # SAMPLES with FORMAT_RAW24 (ADC counts)
+STREAM_FORCE = 0x02  # SAMPLES with FORMAT_MN32 (calibrated, milli-newtons)
+
+# SAMPLES value formats
+FORMAT_RAW24 = 0  # signed 24-bit two's complement, little endian, ADC counts
+FORMAT_MN32 = 1   # signed 32-bit little endian, force in milli-newtons (tare and gain applied)
+
+# --- NAK error codes -------------------------------------------------------------------
+E_UNKNOWN_COMMAND = 1
+E_BAD_ARGS = 2        # malformed: wrong length or type
+E_OUT_OF_RANGE = 3    # well formed but outside the accepted range
+E_BUSY = 4            # not allowed while streaming / armed
+E_NOT_STILL = 5       # tare or weighing refused: plate not still
+E_NO_SENSOR = 6       # a chip does not answer
+E_STORAGE = 7         # flash write failed
+E_NOT_CALIBRATED = 8
+E_INTERNAL = 9
+E_BAD_STATE = 10      # e.g. STOP when not streaming, DISARM when not armed
+
+ERROR_NAMES = {
+    E_UNKNOWN_COMMAND: "unknown_command", E_BAD_ARGS: "bad_args",
+    E_OUT_OF_RANGE: "out_of_range", E_BUSY: "busy", E_NOT_STILL: "not_still",
+    E_NO_SENSOR: "no_sensor", E_STORAGE: "storage", E_NOT_CALIBRATED: "not_calibrated",
+    E_INTERNAL: "internal", E_BAD_STATE: "bad_state",
+}
+
+# --- ERROR message codes (device faults) -----------------------------------------------
+F_SENSOR_TIMEOUT = 1    # a chip's DOUT did not go low in time (channel set)
+F_SATURATION = 2        # full-scale code on a channel
+F_BUFFER_OVERFLOW = 3   # ring buffer full: samples dropped (count = total dropped)
+F_CONFIG_MISSING = 4    # no stored calibration/config: defaults in use
+F_CONFIG_CORRUPT = 5    # stored file failed its checksum/version: defaults in use
+F_LINK_FRAME = 6        # a malformed command frame from the host was discarded
+F_WATCHDOG_RESET = 7    # the last reset was caused by the watchdog
+F_INTERNAL = 8          # an exception in the firmware's main loop (message says which)
+F_SENSOR_RECOVERED = 9  # a chip that timed out answers again
+
+FAULT_NAMES = {
+    F_SENSOR_TIMEOUT: "sensor_timeout", F_SATURATION: "saturation",
+    F_BUFFER_OVERFLOW: "buffer_overflow", F_CONFIG_MISSING: "config_missing",
+    F_CONFIG_CORRUPT: "config_corrupt", F_LINK_FRAME: "link_frame",
+    F_WATCHDOG_RESET: "watchdog_reset", F_INTERNAL: "internal",
+    F_SENSOR_RECOVERED: "sensor_recovered",
+}
+
+# --- EVENT codes -----------------------------------------------------------------------
+EV_ARMED = 1
+EV_WEIGHING = 2          # weighing window started
+EV_WEIGHED = 3           # value = system weight in mN
+EV_ONSET = 4             # movement onset (after back-off)
+EV_UNWEIGHTING = 5       # start of unweighting (= onset for a CMJ)
+EV_BRAKING = 6           # start of braking (peak negative velocity)
+EV_PROPULSION = 7        # start of propulsion (velocity back to zero)
+EV_TAKEOFF = 8
+EV_LANDING = 9
+EV_STABILISED = 10
+EV_TRIAL_END = 11
+EV_PEAK_FORCE = 12       # isometric pull: value = peak force in mN
+EV_CONTACT = 13          # drop jump: first contact after the drop
+EV_DISARMED = 14
+EV_NOT_STILL = 20        # moving during weighing: refused to arm / re-weighing
+EV_STEP_OFF = 21         # plate unloaded without a jump
+EV_DOUBLE_BOUNCE = 22    # more than one countermovement before takeoff
+EV_LANDED_OFF_PLATE = 23 # flight ended without the athlete's weight back on the plate
+EV_NO_LANDING = 24
+EV_TRIAL_INVALID = 25    # value = reason code; RESULT withheld or flagged
+
+EVENT_NAMES = {
+    EV_ARMED: "armed", EV_WEIGHING: "weighing", EV_WEIGHED: "weighed", EV_ONSET: "onset",
+    EV_UNWEIGHTING: "unweighting", EV_BRAKING: "braking_start",
+    EV_PROPULSION: "propulsion_start", EV_TAKEOFF: "takeoff", EV_LANDING: "landing",
+    EV_STABILISED: "stabilised", EV_TRIAL_END: "trial_end", EV_PEAK_FORCE: "peak_force",
+    EV_CONTACT: "contact", EV_DISARMED: "disarmed", EV_NOT_STILL: "not_still",
+    EV_STEP_OFF: "step_off", EV_DOUBLE_BOUNCE: "double_bounce",
+    EV_LANDED_OFF_PLATE: "landed_off_plate", EV_NO_LANDING: "no_landing",
+    EV_TRIAL_INVALID: "trial_invalid",
+}
+
+# --- tests for CMD_ARM and RESULT ------------------------------------------------------
+TEST_CMJ = 1
+TEST_SJ = 2
+TEST_DJ = 3
+TEST_IMTP = 4
+TEST_NAMES = {TEST_CMJ: "cmj", TEST_SJ: "sj", TEST_DJ: "dj", TEST_IMTP: "imtp"}
+
+# --- RESULT metric ids: (name, SI unit) ------------------------------------------------
+METRICS = {
+    1: ("system_weight", "N"),
+    2: ("jump_height_impulse", "m"),
+    3: ("jump_height_flight_time", "m"),
+    4: ("takeoff_velocity", "m/s"),
+    5: ("flight_time", "s"),
+    6: ("time_to_takeoff", "s"),
+    7: ("rsi_modified", "m/s"),
+    8: ("peak_force", "N"),
+    9: ("peak_braking_force", "N"),
+    10: ("mean_braking_force", "N"),
+    11: ("peak_propulsive_force", "N"),
+    12: ("mean_propulsive_force", "N"),
+    13: ("countermovement_depth", "m"),
+    14: ("braking_rfd", "N/s"),
+    15: ("peak_rfd", "N/s"),
+    16: ("rfd_50ms", "N/s"),
+    17: ("rfd_100ms", "N/s"),
+    18: ("rfd_200ms", "N/s"),
+    19: ("unweighting_duration", "s"),
+    20: ("braking_duration", "s"),
+    21: ("propulsion_duration", "s"),
+    22: ("contact_time", "s"),
+    23: ("rsi", "m/s"),
+    24: ("peak_net_force", "N"),
+    25: ("force_50ms", "N"),
+    26: ("force_100ms", "N"),
+    27: ("force_200ms", "N"),
+    28: ("peak_propulsive_power", "W"),
+    29: ("landing_peak_force", "N"),
+    30: ("time_to_stabilisation", "s"),
+    31: ("drop_height", "m"),
+    32: ("peak_velocity", "m/s"),
+}
+METRIC_IDS = {name: mid for mid, (name, unit) in METRICS.items()}
+
+# RESULT entry flags
+RF_VALID = 0x01        # valid at the trial's measured sample rate
+RF_LOW_RATE = 0x02     # invalid because the sample rate is too low for this metric
+RF_SUSPECT = 0x04      # computed but a quality check failed (see the trial's events)
+
+# --- INFO ------------------------------------------------------------------------------
+ADC_HX711 = 1
+ADC_HX717 = 2
+ADC_NAMES = {ADC_HX711: "HX711", ADC_HX717: "HX717"}
+
+CAP_RAW = 0x0001         # STREAM_RAW supported
+CAP_FORCE = 0x0002       # STREAM_FORCE supported
+CAP_TARE = 0x0004
+CAP_CAL_STORE = 0x0008   # calibration persists on flash
+CAP_SELFTEST = 0x0010
+CAP_JUMP = 0x0020        # on-device jump analysis (CMD_ARM)
+CAP_RATE_PIN = 0x0040    # RATE pin under firmware control
+CAP_GAIN = 0x0080        # gain selection
+CAP_NAMES = {
+    CAP_RAW: "raw", CAP_FORCE: "force", CAP_TARE: "tare", CAP_CAL_STORE: "cal_store",
+    CAP_SELFTEST: "selftest", CAP_JUMP: "jump", CAP_RATE_PIN: "rate_pin", CAP_GAIN: "gain",
+}
+
+# LOG levels
+LOG_DEBUG = 10
+LOG_INFO = 20
+LOG_WARNING = 30
+LOG_ERROR = 40
