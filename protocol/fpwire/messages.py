@@ -1,0 +1,224 @@
+# Payload layouts (all little endian). Not on the per-sample path: these may allocate.
+# SAMPLES has its own allocation-free packer in samples.py; EVENT has pack_event_into for the
+# device's live path.
+import struct
+
+from fpwire import codes as C
+
+_CMD = "<HB"          # request id, command
+_NAK = "<HBB"         # request id, command, error code (+ UTF-8 message)
+_EVENT = "<IIBi"      # sample index, t_us, code, value
+_ERROR = "<BBII"      # fault code, channel (0xFF = none), count, sample index (+ UTF-8 message)
+_STATUS = "<IIIIHHBBIIII"
+_INFO_FIXED = "<BBBBBBIIIB"  # proto, fw major/minor/patch, adc, channels, nominal, measured, caps, ticks_bits
+_RESULT_HEAD = "<HBB"  # trial number, test, entry count
+_RESULT_ENTRY = "<BBf"  # metric id, flags, value (float32, SI)
+
+EVENT_SIZE = struct.calcsize(_EVENT)
+
+
+class PayloadError(ValueError):
+    """A payload too short for its layout."""
+
+
+def _need(payload, n, what):
+    if len(payload) < n:
+        raise PayloadError("%s payload is %d bytes, needs %d" % (what, len(payload), n))
+
+
+def _text(b):
+    return bytes(b).decode("utf-8", "replace") if len(b) else ""
+
+
+# --- CMD / ACK / NAK -------------------------------------------------------------------
+def pack_cmd(req_id, cmd, args=b""):
+    return struct.pack(_CMD, req_id & 0xFFFF, cmd) + bytes(args)
+
+
+def unpack_cmd(payload):
+    _need(payload, 3, "CMD")
+    req_id, cmd = struct.unpack_from(_CMD, payload, 0)
+    return req_id, cmd, bytes(payload[3:])
+
+
+pack_ack = pack_cmd  # same head: request id, command, then the result bytes
+
+
+def unpack_ack(payload):
+    _need(payload, 3, "ACK")
+    req_id, cmd = struct.unpack_from(_CMD, payload, 0)
+    return req_id, cmd, bytes(payload[3:])
+
+
+def pack_nak(req_id, cmd, code, message=""):
+    return struct.pack(_NAK, req_id & 0xFFFF, cmd, code) + message.encode("utf-8")[:200]
+
+
+def unpack_nak(payload):
+    _need(payload, 4, "NAK")
+    req_id, cmd, code = struct.unpack_from(_NAK, payload, 0)
+    return req_id, cmd, code, _text(payload[4:])
+
+
+# --- INFO (HELLO payload, ACK of CMD_INFO) ---------------------------------------------
+def pack_info(fw_version, adc, channels, nominal_rate_mhz, measured_rate_mhz, caps,
+              ticks_bits, uid, board):
+    major, minor, patch = fw_version
+    uid = bytes(uid)[:32]
+    board = board.encode("utf-8")[:32]
+    return (struct.pack(_INFO_FIXED, C.PROTOCOL_VERSION, major, minor, patch, adc, channels,
+                        nominal_rate_mhz, measured_rate_mhz, caps, ticks_bits)
+            + bytes((len(uid),)) + uid + bytes((len(board),)) + board)
+
+
+def unpack_info(payload):
+    n = struct.calcsize(_INFO_FIXED)
+    _need(payload, n + 2, "INFO")
+    (proto, major, minor, patch, adc, channels, nominal, measured, caps,
+     ticks_bits) = struct.unpack_from(_INFO_FIXED, payload, 0)
+    ulen = payload[n]
+    _need(payload, n + 1 + ulen + 1, "INFO")
+    uid = bytes(payload[n + 1:n + 1 + ulen])
+    o = n + 1 + ulen
+    blen = payload[o]
+    _need(payload, o + 1 + blen, "INFO")
+    board = _text(payload[o + 1:o + 1 + blen])
+    return {
+        "protocol_version": proto, "firmware_version": "%d.%d.%d" % (major, minor, patch),
+        "adc": C.ADC_NAMES.get(adc, "adc%d" % adc), "adc_code": adc, "channels": channels,
+        "nominal_rate_hz": nominal / 1000, "measured_rate_hz": measured / 1000,
+        "capabilities": [name for bit, name in sorted(C.CAP_NAMES.items()) if caps & bit],
+        "capability_bits": caps, "ticks_bits": ticks_bits,
+        "unique_id": "".join("%02x" % b for b in uid), "board": board,
+    }
+
+
+# --- STATUS ----------------------------------------------------------------------------
+STATUS_FIELDS = ("uptime_ms", "samples_produced", "samples_sent", "samples_dropped",
+                 "buffer_fill", "buffer_size", "streaming", "analysis_state",
+                 "sensor_timeouts", "saturations", "link_errors", "measured_rate_mhz")
+
+
+def pack_status(**f):
+    return struct.pack(_STATUS, *[f.get(k, 0) for k in STATUS_FIELDS])
+
+
+def unpack_status(payload):
+    _need(payload, struct.calcsize(_STATUS), "STATUS")
+    return dict(zip(STATUS_FIELDS, struct.unpack_from(_STATUS, payload, 0)))
+
+
+# --- EVENT -----------------------------------------------------------------------------
+def pack_event_into(buf, index, t_us, code, value):
+    """Allocation-free on the device: writes EVENT_SIZE bytes into buf."""
+    struct.pack_into(_EVENT, buf, 0, index, t_us, code, value)
+    return EVENT_SIZE
+
+
+def pack_event(index, t_us, code, value=0):
+    return struct.pack(_EVENT, index, t_us, code, value)
+
+
+def unpack_event(payload):
+    _need(payload, EVENT_SIZE, "EVENT")
+    index, t_us, code, value = struct.unpack_from(_EVENT, payload, 0)
+    return {"index": index, "t_us": t_us, "code": code,
+            "name": C.EVENT_NAMES.get(code, "event%d" % code), "value": value}
+
+
+# --- RESULT ----------------------------------------------------------------------------
+def pack_result(trial, test, entries):
+    """entries: (metric_id, flags, value) with value in SI units."""
+    out = struct.pack(_RESULT_HEAD, trial & 0xFFFF, test, len(entries))
+    for mid, flags, value in entries:
+        out += struct.pack(_RESULT_ENTRY, mid, flags, value)
+    return out
+
+
+def unpack_result(payload):
+    _need(payload, 4, "RESULT")
+    trial, test, count = struct.unpack_from(_RESULT_HEAD, payload, 0)
+    size = struct.calcsize(_RESULT_ENTRY)
+    _need(payload, 4 + count * size, "RESULT")
+    metrics = {}
+    for i in range(count):
+        mid, flags, value = struct.unpack_from(_RESULT_ENTRY, payload, 4 + i * size)
+        name, unit = C.METRICS.get(mid, ("metric%d" % mid, ""))
+        metrics[name] = {"value": value, "unit": unit, "valid": bool(flags & C.RF_VALID),
+                         "low_rate": bool(flags & C.RF_LOW_RATE),
+                         "suspect": bool(flags & C.RF_SUSPECT), "id": mid}
+    return {"trial": trial, "test": C.TEST_NAMES.get(test, "test%d" % test), "metrics": metrics}
+
+
+# --- ERROR / LOG -----------------------------------------------------------------------
+def pack_error(code, channel=0xFF, count=0, index=0, message=""):
+    return struct.pack(_ERROR, code, channel, count, index) + message.encode("utf-8")[:200]
+
+
+def unpack_error(payload):
+    _need(payload, 10, "ERROR")
+    code, channel, count, index = struct.unpack_from(_ERROR, payload, 0)
+    return {"code": code, "name": C.FAULT_NAMES.get(code, "fault%d" % code),
+            "channel": None if channel == 0xFF else channel, "count": count,
+            "index": index, "message": _text(payload[10:])}
+
+
+def pack_log(level, text):
+    return bytes((level,)) + text.encode("utf-8")[:500]
+
+
+def unpack_log(payload):
+    _need(payload, 1, "LOG")
+    return {"level": payload[0], "text": _text(payload[1:])}
+
+
+# --- command arguments and results ------------------------------------------------------
+def pack_start(mode, samples_per_frame=0):
+    return bytes((mode, samples_per_frame))
+
+
+def pack_tare(samples, max_sd_counts):
+    return struct.pack("<HI", samples, max_sd_counts)
+
+
+def unpack_tare_result(payload):
+    _need(payload, 1, "TARE result")
+    n = payload[0]
+    _need(payload, 1 + 8 * n, "TARE result")
+    offsets = list(struct.unpack_from("<%di" % n, payload, 1))
+    sds = list(struct.unpack_from("<%df" % n, payload, 1 + 4 * n))
+    return {"offsets": offsets, "sd_counts": sds}
+
+
+def pack_cal(offsets, gains_n_per_count):
+    n = len(offsets)
+    return (bytes((1, n)) + struct.pack("<%di" % n, *offsets)
+            + struct.pack("<%df" % n, *gains_n_per_count))
+
+
+def unpack_cal(payload):
+    _need(payload, 2, "CAL")
+    version, n = payload[0], payload[1]
+    _need(payload, 2 + 8 * n, "CAL")
+    return {"version": version, "offsets": list(struct.unpack_from("<%di" % n, payload, 2)),
+            "gains_n_per_count": list(struct.unpack_from("<%df" % n, payload, 2 + 4 * n))}
+
+
+def unpack_selftest(payload):
+    _need(payload, 1, "SELFTEST result")
+    n = payload[0]
+    size = struct.calcsize("<IfiB")
+    _need(payload, 1 + n * size, "SELFTEST result")
+    chans = []
+    for i in range(n):
+        rate, sd, mean, flags = struct.unpack_from("<IfiB", payload, 1 + i * size)
+        chans.append({"rate_hz": rate / 1000, "noise_sd_counts": sd, "mean_counts": mean,
+                      "responding": bool(flags & 1), "saturated": bool(flags & 2)})
+    return chans
+
+
+def pack_selftest_result(channels):
+    out = bytes((len(channels),))
+    for rate_mhz, sd, mean, flags in channels:
+        out += struct.pack("<IfiB", rate_mhz, sd, mean, flags)
+    return out
