@@ -1,0 +1,114 @@
+"""Export a recording to CSV (every sample as received) or C3D (uniform analog channels that
+biomechanics and motion-capture software read: Visual3D, Mokka, OpenSim tools, ezc3d, btk)."""
+
+import csv
+import os
+
+import numpy as np
+
+from forceplate.errors import UsageError
+from forceplate.recording import LAYOUTS
+
+FORMATS = ("csv", "c3d")
+
+
+def plate_positions_m(rec):
+    """Load-cell positions (x, y) in metres, or None when the layout or plate is unknown."""
+    unit = LAYOUTS.get(rec.layout)
+    plate = rec.meta.get("plate") or {}
+    if unit is None or len(unit) != rec.force_n.shape[1] or not plate:
+        return None
+    half = np.array([plate.get("width_m", 0) / 2, plate.get("length_m", 0) / 2])
+    return np.asarray(unit) * half
+
+
+def centre_of_pressure(force_n, positions_m, min_total_n=20.0):
+    """CoP (x, y) in metres from vertical corner forces; NaN while the plate is unloaded."""
+    total = force_n.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cop = force_n @ positions_m / total[:, None]
+    cop[total < min_total_n] = np.nan
+    return cop
+
+
+def to_csv(rec, path):
+    names = rec.meta.get("channel_names") or ["ch%d" % i for i in range(rec.force_n.shape[1])]
+    pos = plate_positions_m(rec)
+    cop = centre_of_pressure(rec.force_n, pos) if pos is not None else None
+    with open(path, "w", newline="") as f:
+        w = csv.writer(f)
+        head = ["index", "time_s"] + ["%s_n" % n for n in names] + ["total_n"]
+        if cop is not None:
+            head += ["cop_x_m", "cop_y_m"]
+        w.writerow(head)
+        total = rec.total_n
+        for k in range(len(rec.time_s)):
+            row = [int(rec.index[k]), "%.6f" % rec.time_s[k]]
+            row += ["%.3f" % v for v in rec.force_n[k]] + ["%.3f" % total[k]]
+            if cop is not None:
+                row += ["" if np.isnan(v) else "%.5f" % v for v in cop[k]]
+            w.writerow(row)
+
+
+def uniform(rec):
+    """Samples on the uniform grid of sample indices; lost samples linearly interpolated.
+    Returns (rate_hz, force (n, channels), number of interpolated samples)."""
+    if len(rec.index) < 2:
+        raise UsageError("The recording holds fewer than two samples: nothing to export.")
+    grid = np.arange(rec.index[0], rec.index[-1] + 1)
+    force = np.column_stack([np.interp(grid, rec.index, rec.force_n[:, c])
+                             for c in range(rec.force_n.shape[1])])
+    rate = (rec.index[-1] - rec.index[0]) / (rec.time_s[-1] - rec.time_s[0])
+    return float(rate), force, int(len(grid) - len(rec.index))
+
+
+def to_c3d(rec, path):
+    import ezc3d
+
+    rate, force, filled = uniform(rec)
+    names = rec.meta.get("channel_names") or ["ch%d" % i for i in range(force.shape[1])]
+    labels = ["Fz_%s" % n for n in names] + ["Fz_total"]
+    units = ["N"] * len(labels)
+    data = np.column_stack([force, force.sum(axis=1)])
+    pos = plate_positions_m(rec)
+    if pos is not None:
+        cop = centre_of_pressure(force, pos)
+        data = np.column_stack([data, np.nan_to_num(cop, nan=0.0)])
+        labels += ["COP_x", "COP_y"]
+        units += ["m", "m"]
+    c = ezc3d.c3d()
+    c["parameters"]["POINT"]["RATE"]["value"] = [rate]
+    c["parameters"]["ANALOG"]["RATE"]["value"] = [rate]
+    c["parameters"]["ANALOG"]["LABELS"]["value"] = labels
+    c["parameters"]["ANALOG"]["DESCRIPTIONS"]["value"] = [
+        "vertical force under the %s load cell" % n.replace("_", " ") for n in names
+    ] + ["total vertical force"] + (["centre of pressure x", "centre of pressure y"]
+                                    if pos is not None else [])
+    c["parameters"]["ANALOG"]["UNITS"]["value"] = units
+    c["data"]["points"] = np.zeros((4, 0, len(data)))
+    c["data"]["analogs"] = data.T[np.newaxis, :, :]
+    device = rec.meta.get("device") or {}
+    c.add_parameter("FORCEPLATE", "BOARD", str(device.get("board", "")))
+    c.add_parameter("FORCEPLATE", "FIRMWARE", str(device.get("firmware_version", "")))
+    c.add_parameter("FORCEPLATE", "LAYOUT", rec.layout)
+    c.add_parameter("FORCEPLATE", "FIRST_INDEX", [int(rec.index[0])])
+    c.add_parameter("FORCEPLATE", "INTERPOLATED", [filled])
+    for key in ("athlete", "test"):
+        if rec.meta.get(key):
+            c.add_parameter("FORCEPLATE", key.upper(), str(rec.meta[key]))
+    c.write(os.fspath(path))
+
+
+def export(rec, path, fmt=None):
+    """Write rec to path as csv or c3d (default: from the file extension)."""
+    fmt = (fmt or os.path.splitext(os.fspath(path))[1].lstrip(".")).lower()
+    if fmt not in FORMATS:
+        raise UsageError("Unknown export format %r: use csv or c3d." % fmt)
+    if os.path.exists(path):
+        raise UsageError("%s already exists: choose another name or delete it." % path)
+    try:
+        (to_csv if fmt == "csv" else to_c3d)(rec, path)
+    except OSError as exc:
+        raise UsageError("Cannot write %s: %s." % (path, exc.strerror)) from None
+    return {"file": str(path), "format": fmt, "samples": int(len(rec.time_s)),
+            "channels": int(rec.force_n.shape[1])}

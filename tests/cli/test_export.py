@@ -1,0 +1,86 @@
+"""Export: CSV keeps every sample; C3D reads back in ezc3d with the right channels, rate, units."""
+
+import csv
+
+import ezc3d
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from forceplate.cli import cli
+from forceplate.recording import FORMAT_MN32, RecordingWriter
+
+RATE = 500.0
+
+
+@pytest.fixture
+def recording(tmp_path):
+    path = tmp_path / "jump.fprec"
+    header = {"channels": 4, "layout": "corners4", "ticks_bits": 32, "athlete": "ada",
+              "device": {"board": "emulator", "firmware_version": "0.1.0"},
+              "plate": {"width_m": 0.6, "length_m": 0.4}}
+    n = 1000
+    index = np.arange(n)
+    keep = (index < 400) | (index >= 410)  # 10 samples lost
+    t_us = (index * 1e6 / RATE).astype(np.int64)
+    force_mn = np.column_stack([200_000 + 10 * index, 150_000 + 0 * index,
+                                250_000 + 0 * index, 184_000 + 0 * index])
+    with RecordingWriter(path, header) as w:
+        for a in range(0, n, 100):
+            sl = slice(a, a + 100)
+            m = keep[sl]
+            w.samples(index[sl][m], t_us[sl][m], force_mn[sl][m], FORMAT_MN32)
+        w.close({"reason": "complete"})
+    return path, force_mn * 1e-3, keep
+
+
+def test_csv_has_one_row_per_received_sample_with_total_and_centre_of_pressure(recording, tmp_path):
+    path, force, keep = recording
+    out = tmp_path / "jump.csv"
+    r = CliRunner().invoke(cli, ["export", str(path), "--format", "csv", "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    rows = list(csv.DictReader(out.open()))
+    assert len(rows) == keep.sum()
+    assert rows[0]["front_left_n"] == "200.000"
+    assert float(rows[0]["total_n"]) == pytest.approx(force[0].sum())
+    # more load on the right-hand corners (FR 150 + BR 250 vs FL 200 + BL 184) -> CoP x > 0
+    assert float(rows[0]["cop_x_m"]) == pytest.approx(0.3 * (400 - 384) / 784, abs=1e-5)
+    assert int(rows[400]["index"]) == 410
+
+
+def test_c3d_reads_back_in_ezc3d_with_analog_channels_rate_and_units(recording, tmp_path):
+    path, force, keep = recording
+    out = tmp_path / "jump.c3d"
+    r = CliRunner().invoke(cli, ["export", str(path), "--format", "c3d", "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    c = ezc3d.c3d(str(out))
+    analog = c["parameters"]["ANALOG"]
+    labels = analog["LABELS"]["value"]
+    assert labels[:5] == ["Fz_front_left", "Fz_front_right", "Fz_back_right", "Fz_back_left",
+                          "Fz_total"]
+    assert analog["UNITS"]["value"][:5] == ["N"] * 5
+    assert analog["RATE"]["value"][0] == pytest.approx(RATE)
+    data = c["data"]["analogs"][0]
+    assert data.shape[1] == len(force)  # lost samples filled on the uniform grid
+    np.testing.assert_allclose(data[0], force[:, 0], atol=0.01)
+    np.testing.assert_allclose(data[4], force.sum(axis=1), atol=0.05)
+    assert c["parameters"]["FORCEPLATE"]["INTERPOLATED"]["value"][0] == 10
+    assert c["parameters"]["FORCEPLATE"]["ATHLETE"]["value"] == ["ada"]
+
+
+def test_export_refuses_a_file_that_is_not_a_recording_in_one_line(tmp_path):
+    bad = tmp_path / "notes.txt"
+    bad.write_text("hello")
+    r = CliRunner().invoke(cli, ["export", str(bad)])
+    assert r.exit_code == 2
+    assert "not a forceplate recording" in r.output and len(r.output.strip().splitlines()) == 1
+    assert "Traceback" not in r.output
+
+
+def test_export_never_overwrites_an_existing_file(recording, tmp_path):
+    path, _, _ = recording
+    out = tmp_path / "exists.csv"
+    out.write_text("keep me")
+    r = CliRunner().invoke(cli, ["export", str(path), "-o", str(out)])
+    assert r.exit_code == 2 and "already exists" in r.output
+    assert out.read_text() == "keep me"
