@@ -194,8 +194,21 @@ CAP_NAMES = {
     CAP_SELFTEST: "selftest", CAP_JUMP: "jump", CAP_RATE_PIN: "rate_pin", CAP_GAIN: "gain",
 }
 
+# STATUS analysis_state (on-device jump analysis, see CMD_ARM)
+AS_IDLE = 0       # not armed
+AS_WEIGHING = 1   # armed, measuring system weight (athlete standing still)
+AS_READY = 2      # weighed, waiting for movement onset
+AS_MOVING = 3     # movement under way (countermovement, propulsion or pull)
+AS_FLIGHT = 4     # airborne
+AS_LANDED = 5     # landed, waiting for stabilisation and the trial end
+ANALYSIS_STATE_NAMES = {
+    AS_IDLE: "idle", AS_WEIGHING: "weighing", AS_READY: "ready", AS_MOVING: "moving",
+    AS_FLIGHT: "flight", AS_LANDED: "landed",
+}
+
 # LOG levels
 LOG_DEBUG = 10
 LOG_INFO = 20
 LOG_WARNING = 30
 LOG_ERROR = 40
+LOG_NAMES = {LOG_DEBUG: "debug", LOG_INFO: "info", LOG_WARNING: "warning", LOG_ERROR: "error"}

@@ -26,6 +26,7 @@ CRC_SIZE = 4
 MAX_BODY = HEADER_SIZE + MAX_PAYLOAD + CRC_SIZE
 # COBS adds one code byte per started 254-byte block; plus the two delimiters.
 MAX_WIRE = 2 + MAX_BODY + (MAX_BODY + 253) // 254
+MAX_CHUNK = MAX_WIRE - 2  # the longest COBS-encoded body between two delimiters
 LINE_START = 0x3E  # '>'
 MAX_LINE = 2 + ((MAX_BODY + 2) // 3) * 4
 
@@ -66,6 +67,8 @@ def cobs_encode_into(src, n, dst, o):
 
 def cobs_decode(data):
     """Decode one COBS block sequence (no delimiters); None if it is not valid COBS."""
+    if data.find(b"\x00") >= 0:
+        return None
     out = bytearray()
     i = 0
     n = len(data)
@@ -204,6 +207,15 @@ class Stats:
     def total_rejected(self):
         return sum(self.rejected.values())
 
+    def version_message(self):
+        """One sentence for the user if the other side speaks another protocol version."""
+        if self.foreign_version is None:
+            return None
+        return ("the device speaks wire protocol version %d but this software speaks version %d:"
+                " update %s" % (self.foreign_version, PROTOCOL_VERSION,
+                                "the host software" if self.foreign_version > PROTOCOL_VERSION
+                                else "the firmware (forceplate flash)"))
+
 
 class FrameDecoder:
     """Host-side decoder of the device stream: feed(bytes) -> list of Frames.
@@ -221,7 +233,7 @@ class FrameDecoder:
         buf += data
         frames = []
         if buf.find(b"\x00") < 0:
-            if len(buf) > MAX_WIRE:
+            if len(buf) > MAX_CHUNK:
                 self.stats.junk_bytes += len(buf)
                 self.stats.count("oversized")
                 self._buf = bytearray()
@@ -231,16 +243,22 @@ class FrameDecoder:
         for chunk in parts:
             if not chunk:
                 continue
-            body = cobs_decode(chunk) if len(chunk) <= MAX_WIRE else None
-            frame = parse_body(body, self.stats) if body is not None else None
-            if body is None:
-                self.stats.count("bad_cobs")
+            if len(chunk) > MAX_CHUNK:
+                self.stats.count("oversized")
+                frame = None
+            else:
+                body = cobs_decode(chunk)
+                if body is None:
+                    self.stats.count("bad_cobs")
+                    frame = None
+                else:
+                    frame = parse_body(body, self.stats)
             if frame is None:
                 self.stats.junk_bytes += len(chunk)
             else:
                 self.stats.frames += 1
                 frames.append(frame)
-        if len(tail) > MAX_WIRE:
+        if len(tail) > MAX_CHUNK:
             self.stats.junk_bytes += len(tail)
             self.stats.count("oversized")
             tail = b""

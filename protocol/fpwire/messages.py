@@ -30,6 +30,25 @@ def _text(b):
     return bytes(b).decode("utf-8", "replace") if len(b) else ""
 
 
+def _utf8(text, limit):
+    """text as UTF-8, cut to at most limit bytes without splitting a character."""
+    b = text.encode("utf-8")
+    if len(b) <= limit:
+        return b
+    n = limit
+    while n > 0 and (b[n] & 0xC0) == 0x80:
+        n -= 1
+    return b[:n]
+
+
+def _short_text(payload, o):
+    """A u8-length-prefixed UTF-8 string at payload[o]; bytes after it are ignored."""
+    if len(payload) <= o:
+        return ""
+    n = payload[o]
+    return _text(payload[o + 1:o + 1 + n])
+
+
 # --- CMD / ACK / NAK -------------------------------------------------------------------
 def pack_cmd(req_id, cmd, args=b""):
     return struct.pack(_CMD, req_id & 0xFFFF, cmd) + bytes(args)
@@ -51,13 +70,14 @@ def unpack_ack(payload):
 
 
 def pack_nak(req_id, cmd, code, message=""):
-    return struct.pack(_NAK, req_id & 0xFFFF, cmd, code) + message.encode("utf-8")[:200]
+    m = _utf8(message, 200)
+    return struct.pack(_NAK, req_id & 0xFFFF, cmd, code) + bytes((len(m),)) + m
 
 
 def unpack_nak(payload):
     _need(payload, 4, "NAK")
     req_id, cmd, code = struct.unpack_from(_NAK, payload, 0)
-    return req_id, cmd, code, _text(payload[4:])
+    return req_id, cmd, code, _short_text(payload, 4)
 
 
 # --- INFO (HELLO payload, ACK of CMD_INFO) ---------------------------------------------
@@ -152,7 +172,8 @@ def unpack_result(payload):
 
 # --- ERROR / LOG -----------------------------------------------------------------------
 def pack_error(code, channel=0xFF, count=0, index=0, message=""):
-    return struct.pack(_ERROR, code, channel, count, index) + message.encode("utf-8")[:200]
+    m = _utf8(message, 200)
+    return struct.pack(_ERROR, code, channel, count, index) + bytes((len(m),)) + m
 
 
 def unpack_error(payload):
@@ -160,16 +181,18 @@ def unpack_error(payload):
     code, channel, count, index = struct.unpack_from(_ERROR, payload, 0)
     return {"code": code, "name": C.FAULT_NAMES.get(code, "fault%d" % code),
             "channel": None if channel == 0xFF else channel, "count": count,
-            "index": index, "message": _text(payload[10:])}
+            "index": index, "message": _short_text(payload, 10)}
 
 
 def pack_log(level, text):
-    return bytes((level,)) + text.encode("utf-8")[:500]
+    t = _utf8(text, 500)
+    return struct.pack("<BH", level, len(t)) + t
 
 
 def unpack_log(payload):
-    _need(payload, 1, "LOG")
-    return {"level": payload[0], "text": _text(payload[1:])}
+    _need(payload, 3, "LOG")
+    level, n = struct.unpack_from("<BH", payload, 0)
+    return {"level": level, "text": _text(payload[3:3 + n])}
 
 
 # --- command arguments and results ------------------------------------------------------
@@ -222,3 +245,83 @@ def pack_selftest_result(channels):
     for rate_mhz, sd, mean, flags in channels:
         out += struct.pack("<IfiB", rate_mhz, sd, mean, flags)
     return out
+
+
+def unpack_start(args):
+    """CMD_START arguments -> (mode, samples_per_frame); both default when absent."""
+    mode = args[0] if len(args) > 0 else C.STREAM_RAW
+    spf = args[1] if len(args) > 1 else 0
+    return mode, spf
+
+
+def unpack_tare(args):
+    """CMD_TARE arguments -> (samples, max_sd_counts)."""
+    _need(args, 6, "TARE arguments")
+    return struct.unpack_from("<HI", args, 0)
+
+
+def pack_tare_result(offsets, sd_counts):
+    n = len(offsets)
+    return bytes((n,)) + struct.pack("<%di" % n, *offsets) + struct.pack("<%df" % n, *sd_counts)
+
+
+def pack_selftest(duration_ms):
+    return struct.pack("<H", duration_ms)
+
+
+def unpack_selftest_args(args):
+    _need(args, 2, "SELFTEST arguments")
+    return struct.unpack_from("<H", args, 0)[0]
+
+
+def pack_config(config):
+    """CMD_SET_CONFIG arguments / CMD_GET_CONFIG result: a UTF-8 JSON object."""
+    import json
+    return json.dumps(config).encode("utf-8")
+
+
+def unpack_config(payload):
+    import json
+    obj = json.loads(bytes(payload).decode("utf-8")) if len(payload) else {}
+    if not isinstance(obj, dict):
+        raise PayloadError("CONFIG payload is not a JSON object")
+    return obj
+
+
+def pack_arm(test, options=None):
+    """CMD_ARM arguments: test u8 (TEST_*), then optional UTF-8 JSON object of options."""
+    return bytes((test,)) + (pack_config(options) if options else b"")
+
+
+def unpack_arm(args):
+    _need(args, 1, "ARM arguments")
+    return args[0], unpack_config(args[1:])
+
+
+# --- one entry point for any device frame ---------------------------------------------
+_DECODERS = {
+    C.HELLO: unpack_info, C.STATUS: unpack_status, C.EVENT: unpack_event,
+    C.RESULT: unpack_result, C.ERROR: unpack_error, C.LOG: unpack_log,
+}
+
+
+def decode(mtype, payload):
+    """A frame's payload as a dict with "type" (name). An unknown type is not an error: it
+    comes back as {"type": "unknown", "mtype": n, "length": len} for the caller to report
+    and skip. SAMPLES come back undecoded (use samples.unpack_samples or bulk)."""
+    name = C.MESSAGE_NAMES.get(mtype)
+    if name is None:
+        return {"type": "unknown", "mtype": mtype, "length": len(payload)}
+    if mtype == C.CMD or mtype == C.ACK:
+        req_id, cmd, rest = unpack_cmd(payload)
+        d = {"req_id": req_id, "cmd": cmd, "data": rest}
+    elif mtype == C.NAK:
+        req_id, cmd, code, message = unpack_nak(payload)
+        d = {"req_id": req_id, "cmd": cmd, "code": code,
+             "error": C.ERROR_NAMES.get(code, "error%d" % code), "message": message}
+    elif mtype == C.SAMPLES:
+        d = {"data": bytes(payload)}
+    else:
+        d = _DECODERS[mtype](payload)
+    d["type"] = name
+    return d
