@@ -18,7 +18,7 @@ def plate_positions_m(rec):
     plate = rec.meta.get("plate") or {}
     if unit is None or len(unit) != rec.force_n.shape[1] or not plate:
         return None
-    half = np.array([plate.get("width_m", 0) / 2, plate.get("length_m", 0) / 2])
+    half = np.array([plate.get("width_m", 0) / 2, plate.get("depth_m", 0) / 2])
     return np.asarray(unit) * half
 
 

@@ -136,3 +136,39 @@ def record_table(summary):
     if len(summary["losses"]) > 10:
         rows.append(("  ...", "%d more gaps" % (len(summary["losses"]) - 10)))
     return table("Recording", ["", "value"], rows)
+
+
+class spinner:
+    """A status line on stderr while something runs (nothing when quiet)."""
+
+    def __init__(self, text, quiet=False):
+        self.text = text
+        self.quiet = quiet
+        self._status = None
+
+    def __enter__(self):
+        if not self.quiet:
+            self._status = err_console().status(self.text)
+            self._status.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        if self._status is not None:
+            self._status.__exit__(*exc)
+
+
+def where(position):
+    return "at the centre" if position == "centre" else "over the %s corner" % position.replace("_", "-")
+
+
+def calibration_table(fit):
+    rows = [(r["position"], r["mass_kg"], r["applied_n"], r["measured_n"], r["error_n"],
+             r["error_pct"]) for r in fit.rows]
+    t = table("Calibration: residuals", ["placement", "mass (kg)", "applied (N)",
+                                         "measured (N)", "error (N)", "error (%)"], rows)
+    t.caption = ("gains (N/count): %s | RMS residual %.3g N | linearity %s %% of load | "
+                 "corner error %s N (%s %%), spread %s %%"
+                 % (", ".join("%.5g" % g for g in fit.gains_n_per_count), fit.rms_residual_n,
+                    fmt(fit.linearity_pct), fmt(fit.corner_error_n), fmt(fit.corner_error_pct),
+                    fmt(fit.corner_spread_pct)))
+    return t

@@ -33,12 +33,12 @@ KIND_CHUNKS = {"event": b"EVNT", "result": b"RSLT", "error": b"FALT", "log": b"L
                "status": b"STAT", "calibration": b"CALB", "note": b"NOTE"}
 
 # Channel layouts: the position of each load cell on the plate, in units of the half width
-# (x, to the right) and half length (y, forward); the plate's geometry scales them.
+# (x, to the right) and half depth (y, forward); the plate's geometry scales them.
 LAYOUTS = {
-    "corners4": ((-1.0, 1.0), (1.0, 1.0), (1.0, -1.0), (-1.0, -1.0)),  # FL, FR, BR, BL
+    "corners4": ((-1.0, 1.0), (1.0, 1.0), (-1.0, -1.0), (1.0, -1.0)),  # FL, FR, BL, BR
     "single": ((0.0, 0.0),),
 }
-CORNER_NAMES = {"corners4": ("front_left", "front_right", "back_right", "back_left")}
+CORNER_NAMES = {"corners4": ("front_left", "front_right", "back_left", "back_right")}
 
 
 def default_layout(channels):

@@ -18,7 +18,7 @@ def recording(tmp_path):
     path = tmp_path / "jump.fprec"
     header = {"channels": 4, "layout": "corners4", "ticks_bits": 32, "athlete": "ada",
               "device": {"board": "emulator", "firmware_version": "0.1.0"},
-              "plate": {"width_m": 0.6, "length_m": 0.4}}
+              "plate": {"width_m": 0.6, "depth_m": 0.4}}
     n = 1000
     index = np.arange(n)
     keep = (index < 400) | (index >= 410)  # 10 samples lost
@@ -43,8 +43,8 @@ def test_csv_has_one_row_per_received_sample_with_total_and_centre_of_pressure(r
     assert len(rows) == keep.sum()
     assert rows[0]["front_left_n"] == "200.000"
     assert float(rows[0]["total_n"]) == pytest.approx(force[0].sum())
-    # more load on the right-hand corners (FR 150 + BR 250 vs FL 200 + BL 184) -> CoP x > 0
-    assert float(rows[0]["cop_x_m"]) == pytest.approx(0.3 * (400 - 384) / 784, abs=1e-5)
+    # right-hand corners (FR 150 + BR 184) vs left (FL 200 + BL 250) -> CoP x < 0
+    assert float(rows[0]["cop_x_m"]) == pytest.approx(0.3 * (334 - 450) / 784, abs=1e-5)
     assert int(rows[400]["index"]) == 410
 
 
@@ -56,7 +56,7 @@ def test_c3d_reads_back_in_ezc3d_with_analog_channels_rate_and_units(recording, 
     c = ezc3d.c3d(str(out))
     analog = c["parameters"]["ANALOG"]
     labels = analog["LABELS"]["value"]
-    assert labels[:5] == ["Fz_front_left", "Fz_front_right", "Fz_back_right", "Fz_back_left",
+    assert labels[:5] == ["Fz_front_left", "Fz_front_right", "Fz_back_left", "Fz_back_right",
                           "Fz_total"]
     assert analog["UNITS"]["value"][:5] == ["N"] * 5
     assert analog["RATE"]["value"][0] == pytest.approx(RATE)

@@ -1,0 +1,169 @@
+"""Calibration from known masses: tare the empty plate, place each mass at the centre and over
+each corner, fit one gain per channel (N per ADC count) by least squares, report residuals,
+linearity and corner error in N and %, and keep a host copy."""
+
+import datetime
+import json
+import os
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from forceplate.errors import DeviceError, UsageError
+
+STANDARD_GRAVITY = 9.80665  # m/s^2
+POSITIONS = {"corners4": ("centre", "front_left", "front_right", "back_left", "back_right"),
+             "single": ("centre",)}
+
+
+def parse_masses(text):
+    """'20,40' -> [20.0, 40.0]; refuses non-numbers and masses that are not positive."""
+    try:
+        masses = [float(x) for x in str(text).split(",") if x.strip()]
+    except ValueError:
+        raise UsageError("--masses must be numbers in kg separated by commas, e.g. 20,40.") from None
+    if not masses:
+        raise UsageError("--masses needs at least one mass in kg, e.g. 20,40.")
+    bad = [m for m in masses if not (m > 0 and np.isfinite(m))]
+    if bad:
+        raise UsageError("Masses must be positive kilograms: got %g." % bad[0])
+    return masses
+
+
+@dataclass
+class Load:
+    position: str
+    mass_kg: float
+    counts: list        # mean ADC counts per channel while the mass was on the plate
+    sd_counts: list = field(default_factory=list)
+
+
+@dataclass
+class Fit:
+    offsets: list
+    gains_n_per_count: list
+    gravity: float
+    loads: list
+    rows: list          # per load: position, mass, applied_n, measured_n, error_n, error_pct
+    rms_residual_n: float
+    max_residual_n: float
+    max_residual_pct: float
+    linearity_pct: float  # max deviation from the best line at the centre, % of the largest load
+    corner_error_n: float  # largest |error| with a mass over a corner
+    corner_error_pct: float
+    corner_spread_pct: float  # (max - min) corner reading, % of the load
+
+    def to_dict(self):
+        d = asdict(self)
+        d["loads"] = [asdict(x) if not isinstance(x, dict) else x for x in self.loads]
+        return d
+
+
+def fit_gains(offsets, loads, gravity=STANDARD_GRAVITY):
+    """Least-squares gains so that sum_j gain_j * (counts_j - offset_j) = mass * g."""
+    offsets = np.asarray(offsets, float)
+    a = np.array([np.asarray(x.counts, float) - offsets for x in loads])
+    applied = np.array([x.mass_kg * gravity for x in loads])
+    gains, _, rank, _ = np.linalg.lstsq(a, applied, rcond=None)
+    if rank < len(offsets):
+        raise UsageError("These placements cannot tell the %d load cells apart: place each "
+                         "mass over every corner as well as at the centre." % len(offsets))
+    if not np.all(np.isfinite(gains)) or np.any(np.abs(gains) == 0):
+        raise DeviceError("A load cell did not respond to the masses: check its wiring.")
+    measured = a @ gains
+    err = measured - applied
+    rows = [{"position": x.position, "mass_kg": x.mass_kg, "applied_n": float(ap),
+             "measured_n": float(me), "error_n": float(e), "error_pct": float(100 * e / ap)}
+            for x, ap, me, e in zip(loads, applied, measured, err)]
+    return Fit(offsets=[int(round(o)) for o in offsets], gains_n_per_count=gains.tolist(),
+               gravity=gravity, loads=loads, rows=rows,
+               rms_residual_n=float(np.sqrt(np.mean(err ** 2))),
+               max_residual_n=float(np.max(np.abs(err))),
+               max_residual_pct=float(np.max(np.abs(err / applied)) * 100),
+               linearity_pct=_linearity(rows), **_corners(rows))
+
+
+def _linearity(rows):
+    centre = [(0.0, 0.0)] + [(r["applied_n"], r["measured_n"]) for r in rows
+                             if r["position"] == "centre"]
+    if len(centre) < 3:
+        return float("nan")  # two points always lie on a line
+    x, y = np.array(centre).T
+    slope, icept = np.polyfit(x, y, 1)
+    return float(np.max(np.abs(y - (slope * x + icept))) / x.max() * 100)
+
+
+def _corners(rows):
+    corner = [r for r in rows if r["position"] != "centre"]
+    if not corner:
+        return {"corner_error_n": float("nan"), "corner_error_pct": float("nan"),
+                "corner_spread_pct": float("nan")}
+    worst = max(corner, key=lambda r: abs(r["error_n"]))
+    spreads = []
+    for m in sorted({r["mass_kg"] for r in corner}):
+        same = [r for r in corner if r["mass_kg"] == m]
+        vals = [r["measured_n"] for r in same]
+        spreads.append((max(vals) - min(vals)) / same[0]["applied_n"])
+    return {"corner_error_n": abs(worst["error_n"]), "corner_error_pct": abs(worst["error_pct"]),
+            "corner_spread_pct": float(max(spreads) * 100)}
+
+
+# --- on the device ----------------------------------------------------------------------
+def measure_counts(dev, seconds=1.0):
+    """Mean and SD of the raw ADC counts per channel over `seconds` of device time."""
+    from forceplate.session import Stream
+    from fpwire import codes as C
+
+    stream = Stream(dev, mode=C.STREAM_RAW)
+    with stream:
+        stream.run(duration_s=seconds)
+    if stream.reason != "complete":
+        raise DeviceError("The device stopped answering while measuring: %s" % stream.detail)
+    values = stream.arrays()[2].astype(float)
+    if len(values) < 2:
+        raise DeviceError("The device sent no samples while measuring.")
+    return values.mean(axis=0), values.std(axis=0)
+
+
+def calibrate(dev, masses_kg, place, layout="corners4", seconds=1.0, gravity=STANDARD_GRAVITY,
+              progress=None):
+    """The guided procedure. place(position, mass_kg) asks for (or performs) a placement:
+    position None with mass 0 means "empty the plate". Returns the Fit (not yet stored)."""
+    positions = POSITIONS.get(layout, ("centre",))
+    place(None, 0.0)
+    try:
+        tare = dev.tare()
+    except DeviceError as exc:
+        raise DeviceError("Taring the empty plate failed: %s" % exc) from None
+    offsets = tare["offsets"]
+    loads = []
+    for mass in masses_kg:
+        for pos in positions:
+            place(pos, mass)
+            mean, sd = measure_counts(dev, seconds)
+            loads.append(Load(pos, mass, mean.tolist(), sd.tolist()))
+            if progress:
+                progress(len(loads), len(masses_kg) * len(positions))
+    place(None, 0.0)
+    return fit_gains(offsets, loads, gravity)
+
+
+def store(dev, fit, home=None):
+    """Save on the device (SET_CAL, which persists on its flash) and a host copy; returns the
+    host copy's path."""
+    dev.set_cal(fit.offsets, fit.gains_n_per_count)
+    return save_host_copy(dev.info, fit, home)
+
+
+def save_host_copy(info, fit, home=None):
+    from forceplate.athletes import data_home
+
+    who = info.get("unique_id") or info.get("board") or "device"
+    folder = os.path.join(home or data_home(), "calibrations", who)
+    os.makedirs(folder, exist_ok=True)
+    stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    path = os.path.join(folder, "calibration-%s.json" % stamp)
+    with open(path, "w") as f:
+        json.dump({"device": info, "created_utc": stamp, **fit.to_dict()}, f, indent=1,
+                  default=float)
+    return path

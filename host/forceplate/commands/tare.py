@@ -1,0 +1,24 @@
+"""forceplate tare: zero the empty plate."""
+
+import click
+
+from forceplate import live
+from forceplate.ports import open_device
+
+
+@click.command("tare")
+@click.option("--samples", type=click.IntRange(1, 65535), default=80, show_default=True,
+              help="Samples to average.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON on stdout.")
+@click.pass_context
+def command(ctx, samples, as_json):
+    """Zero the empty plate (the device refuses if the plate is not still)."""
+    with open_device(ctx.obj["port"]) as dev:
+        with live.spinner("Taring: keep the plate empty and still", quiet=as_json):
+            result = dev.tare(samples=samples)
+    if as_json:
+        live.emit_json(result)
+    else:
+        live.out_console().print(live.table(
+            "Tare", ["channel", "offset (counts)", "noise SD (counts)"],
+            [(i, o, s) for i, (o, s) in enumerate(zip(result["offsets"], result["sd_counts"]))]))

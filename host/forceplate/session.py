@@ -1,0 +1,228 @@
+"""A streaming session with the device: start, pump messages (into memory and optionally a
+recording file), stop; survives Ctrl-C and an unplugged board with everything received kept."""
+
+import datetime
+import time
+
+import numpy as np
+
+from forceplate import __version__
+from forceplate.errors import DeviceError
+from forceplate.recording import default_layout, unwrap_us
+from fpwire import codes as C
+from fpwire.bulk import gaps
+
+MODES = {"force": C.STREAM_FORCE, "raw": C.STREAM_RAW}
+
+
+def device_header(dev, port=None, mode=C.STREAM_FORCE, **extra):
+    """The recording header for this device: INFO, calibration, layout, plate geometry."""
+    info = dict(dev.info)
+    channels = int(info.get("channels", 0))
+    header = {
+        "format": "forceplate-recording",
+        "created_utc": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "host_version": __version__, "port": port, "device": info, "channels": channels,
+        "layout": default_layout(channels), "ticks_bits": int(info.get("ticks_bits", 32)),
+        "nominal_rate_hz": info.get("nominal_rate_hz"),
+        "stream_format": "mn32" if mode == C.STREAM_FORCE else "raw24",
+    }
+    for key, call in (("calibration", "get_cal"), ("config", "get_config")):
+        try:
+            header[key] = getattr(dev, call)()
+        except DeviceError:
+            header[key] = None
+    config = header.get("config") or {}
+    if isinstance(config, dict):
+        if config.get("layout"):
+            header["layout"] = config["layout"]
+        plate = {k: config[k] for k in ("width_m", "depth_m") if k in config}
+        if plate:
+            header["plate"] = plate
+    header.update(extra)
+    return header
+
+
+class Stream:
+    """Samples and messages from one START..STOP. Use as a context manager or call
+    start()/stop(). `reason` says why it ended: complete, interrupted or disconnected."""
+
+    def __init__(self, dev, mode=C.STREAM_FORCE, writer=None, on_message=None):
+        self.dev = dev
+        self.mode = mode
+        self.writer = writer
+        self.on_message = on_message
+        self.blocks = []
+        self.messages = []  # (kind, data) for everything but samples
+        self.n = 0
+        self.reason = "complete"
+        self.detail = ""
+        self.started_at = None
+        self._cache = None
+        self._t_first = None
+        self._t_last = None
+        self._last_index = None
+        self.samples_lost = 0  # running count (the summary recomputes it from the indices)
+
+    # -- lifecycle ---------------------------------------------------------------------
+    def start(self):
+        self.started_at = time.monotonic()
+        self.dev.start(mode=self.mode)
+        return self
+
+    def stop(self):
+        if self.reason != "disconnected":
+            try:
+                self.dev.stop()
+                # anything already in flight after STOP still belongs to this recording
+                self.pump(0.05)
+            except DeviceError:
+                pass
+        return self
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    # -- data ----------------------------------------------------------------------------
+    def pump(self, timeout=0.05):
+        """Read what the device sent; returns the messages. Raises DeviceError on unplug."""
+        msgs = self.dev.poll(timeout=timeout)
+        for m in msgs:
+            if m.kind == "samples":
+                b = m.data
+                if len(b.index) == 0:
+                    continue
+                self.blocks.append((np.asarray(b.index, np.int64), np.asarray(b.t_us, np.int64),
+                                    np.asarray(b.values, np.int32), int(b.fmt)))
+                self.n += len(b.index)
+                first = int(b.index[0])
+                if self._last_index is not None and first > self._last_index + 1:
+                    self.samples_lost += first - self._last_index - 1
+                self._last_index = int(b.index[-1])
+                self._cache = None
+                if self._t_first is None:
+                    self._t_first = int(b.t_us[0])
+                self._t_last = int(b.t_us[-1])
+                if self.writer:
+                    self.writer.samples(b.index, b.t_us, b.values, b.fmt)
+            elif m.kind in ("event", "result", "error", "log", "status"):
+                self.messages.append((m.kind, m.data))
+                if self.writer:
+                    self.writer.message(m.kind, m.data)
+            if self.on_message:
+                self.on_message(m)
+        return msgs
+
+    def run(self, duration_s=None, until=None, on_tick=None, tick_s=0.1):
+        """Pump until the device clock has covered duration_s, until() is true, Ctrl-C or
+        unplug. Never raises for those: `reason` and `detail` say what happened."""
+        wall_limit = None if duration_s is None else duration_s * 1.5 + 3.0
+        last_tick = 0.0
+        try:
+            while True:
+                self.pump(0.05)
+                now = time.monotonic()
+                if on_tick and now - last_tick >= tick_s:
+                    on_tick(self)
+                    last_tick = now
+                if duration_s is not None and (self.elapsed_s >= duration_s
+                                               or now - self.started_at > wall_limit):
+                    break
+                if until is not None and until(self):
+                    break
+        except KeyboardInterrupt:
+            self.reason = "interrupted"
+            self.detail = "stopped with Ctrl-C"
+        except DeviceError as exc:
+            self.reason = "disconnected"
+            self.detail = str(exc)
+        if on_tick:
+            on_tick(self)
+        return self.reason
+
+    @property
+    def elapsed_s(self):
+        """Device time covered so far (s)."""
+        if self._t_first is None:
+            return 0.0
+        bits = int(getattr(self.dev, "info", {}).get("ticks_bits", 32) or 32)
+        return ((self._t_last - self._t_first) % (1 << bits)) * 1e-6
+
+    def arrays(self):
+        """index, t_us, values (n, channels), fmt of everything received."""
+        if self._cache is None:
+            if self.blocks:
+                bits = int(getattr(self.dev, "info", {}).get("ticks_bits", 32) or 32)
+                self._cache = (np.concatenate([b[0] for b in self.blocks]),
+                               unwrap_us(np.concatenate([b[1] for b in self.blocks]), bits),
+                               np.concatenate([b[2] for b in self.blocks]),
+                               self.blocks[-1][3])
+            else:
+                self._cache = (np.zeros(0, np.int64), np.zeros(0, np.int64),
+                               np.zeros((0, 0), np.int32), None)
+        return self._cache
+
+    def tail(self, n):
+        """The last n samples (values), cheaply."""
+        out = []
+        k = 0
+        for b in reversed(self.blocks):
+            out.append(b[2])
+            k += len(b[2])
+            if k >= n:
+                break
+        if not out:
+            return np.zeros((0, 0), np.int32)
+        return np.concatenate(out[::-1])[-n:]
+
+    def summary(self):
+        """Samples, measured rate, lost samples with where (index and seconds from start)."""
+        index, t_us, _, _ = self.arrays()
+        lost = gaps(index)
+        rate = 0.0
+        if len(index) > 1:
+            span = (t_us[-1] - t_us[0]) * 1e-6
+            rate = (index[-1] - index[0]) / span if span > 0 else 0.0
+        first = int(index[0]) if len(index) else 0
+        return {
+            "samples": int(len(index)),
+            "duration_s": float((t_us[-1] - t_us[0]) * 1e-6) if len(index) > 1 else 0.0,
+            "measured_rate_hz": float(rate),
+            "samples_lost": int(sum(c for _, c in lost)),
+            "losses": [{"index": i, "count": c,
+                        "at_s": (i - first) / rate if rate else None} for i, c in lost],
+            "reason": self.reason, "detail": self.detail,
+            "device_errors": [d for k, d in self.messages if k == "error"],
+        }
+
+
+def record_to_file(dev, path, duration_s, mode=C.STREAM_FORCE, port=None, progress=None,
+                   **header_extra):
+    """Stream duration_s seconds into a new recording file; returns the summary (also the
+    file's closing chunk). Ctrl-C or an unplug end it early with everything kept."""
+    from forceplate.recording import RecordingWriter
+
+    writer = RecordingWriter(path, device_header(dev, port=port, mode=mode, **header_extra))
+    stream = Stream(dev, mode=mode, writer=writer)
+    summary = None
+    try:
+        try:
+            writer.message("status", dev.status())
+        except DeviceError:
+            pass
+        try:
+            stream.start()
+        except DeviceError as exc:
+            stream.reason, stream.detail = "disconnected", str(exc)
+        else:
+            stream.run(duration_s=duration_s, on_tick=progress)
+            stream.stop()
+        summary = stream.summary()
+        summary["file"] = str(path)
+        summary["device_stats"] = dict(getattr(dev, "stats", {}) or {})
+    finally:
+        writer.close(summary)
+    return summary
