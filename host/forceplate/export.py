@@ -10,6 +10,7 @@ from forceplate.errors import UsageError
 from forceplate.recording import LAYOUTS
 
 FORMATS = ("csv", "c3d")
+DEFAULT_PLATE = {"width_m": 0.6, "depth_m": 0.4}  # the reference build (hardware/)
 
 
 def plate_positions_m(rec):

@@ -172,3 +172,158 @@ def calibration_table(fit):
                     fmt(fit.linearity_pct), fmt(fit.corner_error_n), fmt(fit.corner_error_pct),
                     fmt(fit.corner_spread_pct)))
     return t
+
+
+# --- live views ---------------------------------------------------------------------------
+HEADLINE = {"cmj": "jump_height_impulse", "sj": "jump_height_impulse", "dj": "rsi",
+            "imtp": "peak_force"}
+
+
+def _metric_line(result, names):
+    if not result:
+        return ""
+    m = result.get("metrics", {})
+    out = []
+    for n in names:
+        if n in m:
+            v = m[n]
+            val = v["value"] * (100 if v["unit"] == "m" else 1)
+            unit = "cm" if v["unit"] == "m" else v["unit"]
+            out.append("%s %.3g %s%s" % (n.replace("_", " "), val, unit,
+                                         "" if v.get("valid", True) else " (invalid)"))
+    return ", ".join(out)
+
+
+class JumpView:
+    """The jump test on stderr: prompt, live phases, force, the device result at landing."""
+
+    def __init__(self, test, athlete, count, quiet=False):
+        self.test, self.athlete, self.count, self.quiet = test, athlete, count, quiet
+        self._live = None
+        self._console = err_console()
+
+    def __enter__(self):
+        if not self.quiet:
+            from rich.live import Live
+
+            self._live = Live(console=self._console, refresh_per_second=12, transient=True)
+            self._live.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        if self._live is not None:
+            self._live.__exit__(*exc)
+
+    def update(self, trial, stream):
+        if self._live is None:
+            return
+        from rich.panel import Panel
+
+        tail = stream.tail(1)
+        force = float(tail.sum()) / 1000 if tail.size else 0.0
+        lines = ["[bold]%s[/bold]" % trial.prompt,
+                 "force %7.1f N%s" % (force, "   body weight %.1f N" % trial.weight_n
+                                      if trial.weight_n else "")]
+        phases = [e for e in trial.events if e.get("name") not in ("armed",)]
+        if phases:
+            lines.append("phases: " + " > ".join(e["name"] for e in phases[-8:]))
+        if trial.result:
+            lines.append("[green]device: %s[/green]" % _metric_line(
+                trial.result, [HEADLINE[self.test], "flight_time", "rsi_modified", "peak_force"]))
+        self._live.update(Panel("\n".join(lines), title="%s trial %d/%d: %s"
+                                % (self.test.upper(), trial.number, self.count, self.athlete)))
+
+    def trial_done(self, trial):
+        if self.quiet:
+            return
+        self._console.print("Trial %d: %s  (saved %s)" % (
+            trial.number, _metric_line(trial.result, [HEADLINE[self.test], "flight_time"])
+            or "no valid result (%s)" % trial.state, trial.path))
+
+
+def trials_table(trials):
+    """Per trial: the device's headline metrics next to the host analysis."""
+    names = ["jump_height_impulse", "jump_height_flight_time", "flight_time", "rsi_modified",
+             "time_to_takeoff", "peak_force", "contact_time", "rsi", "system_weight"]
+    test = trials[0].test if trials else "cmj"
+    present = [n for n in names if any(n in ((t.result or {}).get("metrics", {})) or
+                                       _host_value(t.analysis, n) is not None for t in trials)]
+    rows = []
+    for t in trials:
+        for n in present:
+            d = ((t.result or {}).get("metrics", {})).get(n, {})
+            rows.append(("%d" % t.number, n, d.get("value"), _host_value(t.analysis, n),
+                         d.get("unit", "")))
+    return table("%s results (device vs host analysis)" % test.upper(),
+                 ["trial", "metric", "device", "host", "unit"], rows)
+
+
+def _host_value(analysis, name):
+    """A metric from the host analysis dict (the `analyze --json` shape), or None."""
+    if not analysis or "metrics" not in analysis:
+        return None
+    m = analysis["metrics"]
+    v = m.get(name) if isinstance(m, dict) else None
+    if isinstance(v, dict):
+        v = v.get("value")
+    return v if isinstance(v, (int, float)) else None
+
+
+class MonitorView:
+    """Total force, per-corner forces, centre of pressure, rate and losses, refreshed live."""
+
+    def __init__(self, names, positions_m=None, quiet=False):
+        self.names = names
+        self.positions_m = positions_m
+        self.quiet = quiet
+        self._live = None
+        self._hist = []  # (host time, samples received)
+
+    def __enter__(self):
+        if not self.quiet:
+            from rich.live import Live
+
+            self._live = Live(console=err_console(), refresh_per_second=15, transient=False)
+            self._live.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        if self._live is not None:
+            self._live.__exit__(*exc)
+
+    def snapshot(self, stream, stats=None):
+        import time
+
+        import numpy as np
+
+        now = time.monotonic()
+        self._hist.append((now, stream.n))
+        self._hist = [h for h in self._hist if now - h[0] <= 1.0]
+        tail = stream.tail(1)
+        forces = (tail[-1] / 1000.0).tolist() if tail.size else [0.0] * len(self.names)
+        total = float(sum(forces))
+        cop = None
+        if self.positions_m is not None and total > 20 and len(forces) == len(self.positions_m):
+            cop = (np.asarray(forces) @ np.asarray(self.positions_m) / total).tolist()
+        h0, h1 = self._hist[0], self._hist[-1]
+        rate = (h1[1] - h0[1]) / (h1[0] - h0[0]) if h1[0] > h0[0] else 0.0
+        return {"samples": stream.n, "total_n": total,
+                "channels_n": dict(zip(self.names, forces)),
+                "cop_m": cop, "rate_hz": rate, "samples_lost": stream.samples_lost,
+                "link": {k: v for k, v in (stats or {}).items() if k in ("junk_bytes", "rejected")}}
+
+    def show(self, snap):
+        if self._live is None:
+            return
+        rows = [("total", "%8.1f N" % snap["total_n"])]
+        rows += [(n, "%8.1f N" % v) for n, v in snap["channels_n"].items()]
+        rows.append(("centre of pressure", "-" if snap["cop_m"] is None else
+                     "x %+.3f m, y %+.3f m" % tuple(snap["cop_m"])))
+        rows.append(("rate", "%.1f Hz" % snap["rate_hz"]))
+        rows.append(("samples / lost", "%d / %d" % (snap["samples"], snap["samples_lost"])))
+        self._live.update(table("Force plate (Ctrl-C to stop)", ["", "value"], rows))
+
+
+def emit_json_line(obj):
+    sys.stdout.write(json.dumps(_clean(obj), allow_nan=False) + "\n")
+    sys.stdout.flush()

@@ -69,6 +69,7 @@ def resolve_port(port, ports=None):
 
 def open_device(port, timeout=2.0):
     """Resolve the port (see resolve_port) and open the device there."""
+    port = resolve_port(port)
     from forceplate.device import Device
 
-    return Device.open(resolve_port(port), timeout=timeout)
+    return Device.open(port, timeout=timeout)

@@ -1,0 +1,30 @@
+"""forceplate jump: the guided jump test."""
+
+import click
+
+from forceplate import jumptest, live
+from forceplate.ports import open_device, resolve_port
+
+
+@click.command("jump")
+@click.option("--test", "test", type=click.Choice(sorted(jumptest.TESTS)), default="cmj",
+              show_default=True, help="Countermovement, squat, drop jump or isometric pull.")
+@click.option("--athlete", default="anonymous", show_default=True, help="Whose trials these are.")
+@click.option("--count", type=click.IntRange(1, 50), default=3, show_default=True,
+              help="Number of trials.")
+@click.option("--timeout", "timeout_s", type=click.FloatRange(5, 600), default=30.0,
+              show_default=True, help="Seconds to wait for each trial.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Non-interactive: per trial the device RESULT and the host analysis as JSON.")
+@click.pass_context
+def command(ctx, test, athlete, count, timeout_s, as_json):
+    """Guided test: checks calibration, weighs, prompts, shows the live phases and the device's
+    result at landing, then the host analysis; saves each trial under the athlete."""
+    port = resolve_port(ctx.obj["port"])
+    with open_device(port) as dev, live.JumpView(test, athlete, count, quiet=as_json) as view:
+        trials = jumptest.run_test(dev, test, athlete, count, port=port, timeout_s=timeout_s,
+                                   on_update=view.update, on_trial=view.trial_done)
+    if as_json:
+        live.emit_json({"test": test, "athlete": athlete, "trials": [t.to_dict() for t in trials]})
+    else:
+        live.out_console().print(live.trials_table(trials))

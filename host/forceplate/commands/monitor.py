@@ -1,0 +1,43 @@
+"""forceplate monitor: live force, corners, centre of pressure, rate and drops."""
+
+import click
+
+from forceplate import live
+from forceplate.export import DEFAULT_PLATE
+from forceplate.ports import open_device
+from forceplate.recording import LAYOUTS, channel_names, default_layout
+from forceplate.session import Stream
+
+
+@click.command("monitor")
+@click.option("--duration", type=click.FloatRange(min=0, min_open=True), default=None,
+              metavar="S", help="Stop after S seconds (default: until Ctrl-C).")
+@click.option("--json", "as_json", is_flag=True,
+              help="One JSON object per line (about 10 per second) on stdout.")
+@click.pass_context
+def command(ctx, duration, as_json):
+    """Live total force, per-corner forces, centre of pressure, rate and lost samples."""
+    with open_device(ctx.obj["port"]) as dev:
+        channels = int(dev.info.get("channels", 4))
+        layout = default_layout(channels)
+        unit = LAYOUTS.get(layout)
+        positions = None
+        if unit and len(unit) == channels:
+            positions = [(x * DEFAULT_PLATE["width_m"] / 2, y * DEFAULT_PLATE["depth_m"] / 2)
+                         for x, y in unit]
+        view = live.MonitorView(channel_names(layout, channels), positions, quiet=as_json)
+
+        def tick(stream):
+            snap = view.snapshot(stream, getattr(dev, "stats", None))
+            if as_json:
+                live.emit_json_line(snap)
+            else:
+                view.show(snap)
+
+        with view:
+            stream = Stream(dev).start()
+            stream.run(duration_s=duration, on_tick=tick, tick_s=0.1)
+            stream.stop()
+    if stream.reason == "disconnected":
+        from forceplate.errors import DeviceError
+        raise DeviceError(stream.detail)

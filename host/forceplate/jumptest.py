@@ -1,0 +1,165 @@
+"""The guided jump test: check calibration, arm the device's on-device analysis (it weighs the
+athlete, then reports phases live and its RESULT the moment the trial ends), capture the force
+stream, run the host analysis, and save each trial (recording + results) under the athlete."""
+
+import time
+
+from forceplate.athletes import Athlete
+from forceplate.errors import AnalysisError, DeviceError, UsageError
+from forceplate.recording import RecordingWriter, read_recording
+from forceplate.session import Stream, device_header
+from fpwire import codes as C
+
+TESTS = {name: code for code, name in C.TEST_NAMES.items()}
+# events after which the device will not send a RESULT for this trial
+ABANDON = {"trial_invalid", "step_off", "no_landing", "landed_off_plate"}
+PROMPTS = {
+    "armed": "Step on the plate and stand still",
+    "weighing": "Stand still: weighing",
+    "weighed": {"cmj": "Jump! (countermovement, hands on hips)",
+                "sj": "Squat, hold still, then jump without dipping",
+                "dj": "Step off the box, land on the plate and jump at once",
+                "imtp": "Pull! as hard and fast as you can"},
+    "not_still": "Moving: stand still to be weighed",
+    "landing": "Landed: stay still",
+}
+
+
+def check_calibration(dev):
+    """Refuse to test on an uncalibrated plate (one sentence saying what to do)."""
+    try:
+        cal = dev.get_cal()
+    except DeviceError as exc:
+        raise DeviceError("Cannot read the plate's calibration: %s" % exc) from None
+    gains = cal.get("gains_n_per_count") or []
+    if not gains or not any(g for g in gains):
+        raise DeviceError("The plate is not calibrated: run `forceplate calibrate` first.")
+    return cal
+
+
+class Trial:
+    def __init__(self, number, test, path):
+        self.number = number
+        self.test = test
+        self.path = path
+        self.events = []
+        self.result = None
+        self.analysis = None
+        self.state = "armed"
+        self.prompt = PROMPTS["armed"]
+        self.weight_n = None
+        self.summary = None
+
+    def on_event(self, ev):
+        self.events.append(ev)
+        name = ev.get("name")
+        self.state = name
+        if name == "weighed":
+            self.weight_n = ev.get("value", 0) / 1000.0
+            self.prompt = PROMPTS["weighed"].get(self.test, "Go!")
+        elif name in PROMPTS and isinstance(PROMPTS[name], str):
+            self.prompt = PROMPTS[name]
+
+    def to_dict(self):
+        return {"trial": self.number, "test": self.test, "file": self.path,
+                "events": self.events, "device_result": self.result,
+                "analysis": self.analysis, "recording": self.summary}
+
+
+def run_trial(dev, trial, port=None, athlete=None, timeout_s=30.0, post_roll_s=1.0,
+              on_update=None):
+    """One trial: stream + arm, wait for the device's RESULT (or an abandoned trial), keep a
+    post-roll for the landing, stop; the recording is written to trial.path as it arrives."""
+    header = device_header(dev, port=port, test=trial.test, trial=trial.number,
+                           athlete=athlete.name if athlete else None)
+    writer = RecordingWriter(trial.path, header)
+    end_at = [None]
+
+    def on_message(m):
+        if m.kind == "event":
+            trial.on_event(m.data)
+            if m.data.get("name") in ABANDON and end_at[0] is None:
+                end_at[0] = time.monotonic() + post_roll_s
+        elif m.kind == "result":
+            trial.result = m.data
+            trial.state = "result"
+            if end_at[0] is None:
+                end_at[0] = time.monotonic() + post_roll_s
+
+    stream = Stream(dev, mode=C.STREAM_FORCE, writer=writer, on_message=on_message)
+    deadline = time.monotonic() + timeout_s
+    try:
+        stream.start()
+        dev.arm(TESTS[trial.test])
+        stream.run(until=lambda s: (end_at[0] is not None and time.monotonic() >= end_at[0])
+                   or time.monotonic() > deadline,
+                   on_tick=(lambda s: on_update(trial, s)) if on_update else None)
+        if stream.reason == "complete":
+            try:
+                dev.disarm()
+            except DeviceError:
+                pass  # already disarmed at the trial's end
+        stream.stop()
+    finally:
+        trial.summary = stream.summary()
+        if trial.result is None and stream.reason == "complete" and end_at[0] is None:
+            stream.reason = "timeout"
+            trial.summary["reason"] = "timeout"
+        writer.close(trial.summary)
+    if stream.reason == "disconnected":
+        raise DeviceError("The device disconnected during trial %d: the data received so far "
+                          "is saved in %s." % (trial.number, trial.path))
+    if stream.reason == "interrupted":
+        raise KeyboardInterrupt
+    return trial
+
+
+def analyse_trial(trial, writer_path=None):
+    """Host analysis of the saved recording, in the `analyze --json` shape."""
+    from forceplate.analysis import analyze_trial
+
+    rec = read_recording(trial.path)
+    mass = trial.weight_n / 9.80665 if trial.weight_n else None
+    try:
+        res = analyze_trial(rec.time_s, rec.force_n, test=trial.test, mass_kg=mass,
+                            layout=rec.layout)
+        trial.analysis = res.to_dict()
+    except AnalysisError as exc:
+        trial.analysis = {"error": str(exc)}
+    return trial.analysis
+
+
+def run_test(dev, test, athlete_name="anonymous", count=1, port=None, timeout_s=30.0,
+             on_update=None, on_trial=None, home=None):
+    """The whole guided test: returns the list of Trial objects (saved and analysed)."""
+    if test not in TESTS:
+        raise UsageError("Unknown test %r: choose cmj, sj, dj or imtp." % test)
+    if "jump" not in dev.info.get("capabilities", ["jump"]):
+        raise DeviceError("This firmware has no on-device jump analysis: run `forceplate flash`.")
+    check_calibration(dev)
+    athlete = Athlete(athlete_name, home)
+    trials = []
+    for k in range(1, count + 1):
+        trial = Trial(k, test, athlete.new_trial_path(test))
+        run_trial(dev, trial, port=port, athlete=athlete, timeout_s=timeout_s,
+                  on_update=on_update)
+        if trial.result is None and not any(e.get("name") in ABANDON for e in trial.events):
+            raise DeviceError("No result from the device within %g s for trial %d (state: %s): "
+                              "the data is saved in %s." % (timeout_s, k, trial.state, trial.path))
+        analyse_trial(trial)
+        athlete.add(history_entry(athlete, trial))
+        trials.append(trial)
+        if on_trial:
+            on_trial(trial)
+    return trials
+
+
+def history_entry(athlete, trial):
+    metrics = {}
+    if trial.result:
+        metrics = {k: v["value"] for k, v in trial.result.get("metrics", {}).items()
+                   if v.get("valid")}
+    return {"athlete": athlete.name, "test": trial.test, "trial": trial.number,
+            "time_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "file": trial.path, "valid": trial.result is not None,
+            "device_metrics": {k: v for k, v in metrics.items() if v == v}}
