@@ -32,7 +32,7 @@ BOARD_FACTS = {
         "name": "ESP32-S3-DevKitC-1", "gpio": "GPIO{}", "power": "3V3", "ground": "GND",
     },
 }
-CORNERS = ("front-left", "front-right", "back-right", "back-left")
+CORNERS = ("front-left", "front-right", "back-left", "back-right")
 
 # Wire colours: supply red, ground black, clock blue, RATE orange, data green. Load-cell
 # leads use the common 4-wire colour code (red E+, black E-, white A-, green A+).

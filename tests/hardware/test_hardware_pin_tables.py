@@ -38,8 +38,9 @@ def test_no_gpio_is_wired_to_two_signals(board):
     assert len(gpios) == len(set(gpios))
 
 
-def test_chips_zero_to_three_are_plate_one_and_corners_go_clockwise_from_front_left():
-    order = ["front-left", "front-right", "back-right", "back-left"]
+def test_chips_zero_to_three_are_plate_one_in_the_emulators_corner_order():
+    # the order of forceplate.emulator corner_shares and forceplate calibrate: FL, FR, BL, BR
+    order = ["front-left", "front-right", "back-left", "back-right"]
     for r in pin_rows():
         if r["signal"] == "DOUT":
             chip = int(r["chip"])
