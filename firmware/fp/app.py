@@ -1,38 +1,298 @@
-# The device application: answers commands over the link. (Minimal protocol spine:
-# HELLO/INFO, PING, STATUS; acquisition and the rest build on this.)
+# The device application: one cooperative loop. Each turn: poll the chips (a sample when
+# every enabled DOUT is low), send at most one frame (outbox first, then samples), read
+# commands, finish a pending tare/self-test, feed the watchdog. Nothing in the loop waits
+# for the host: see docs/firmware.md for the latency budget.
 import time
 
 import machine
 from fpwire import codes as C
 from fpwire import messages as M
 
+from fp import commands as cmds
+from fp import config as cfg
+from fp import stats
 from fp.boards import detect
+from fp.calib import Calibration, CalError
+from fp.hx711_gpio import HX711GPIO
 from fp.link import Link
+from fp.outbox import KIND_ERROR, KIND_EVENT, Outbox
+from fp.ring import Ring
+from fp.sampler import MISSING, Sampler
+from fp.store import Store
+from fp.streamer import Streamer
 
-FW_VERSION = (0, 1, 0)
+try:
+    from fp.jump import JumpAnalyser
+except ImportError:
+    JumpAnalyser = None
+
+FW_VERSION = (0, 2, 0)
+RING_SECONDS = 2          # ring capacity at the nominal fast rate (at least 256 samples)
+REPLY_CACHE = 4
+_ADC = {"HX711": C.ADC_HX711, "HX717": C.ADC_HX717}
+
+
+def _ticks_bits():
+    tmax = time.ticks_add(0, -1)
+    bits = 0
+    while tmax:
+        bits += 1
+        tmax >>= 1
+    return min(bits, 32)
+
+
+def make_driver(kind, sck, douts, rate):
+    """The board's driver; the portable one when the port's backend is missing."""
+    try:
+        if kind == "pio":
+            from fp.hx711_pio import HX711PIO as D
+            return D(sck, douts, rate)
+        if kind == "esp32":
+            from fp.hx711_esp32 import HX711ESP32 as D
+            return D(sck, douts, rate)
+    except ImportError:
+        pass
+    return HX711GPIO(sck, douts, rate)
+
+
+def detect_chips(douts, window_ms=500):
+    """Chips whose DOUT goes low within window_ms; returns the count up to the last one seen."""
+    seen = 0
+    t0 = time.ticks_ms()
+    first = None
+    while time.ticks_diff(time.ticks_ms(), t0) < window_ms:
+        for i, p in enumerate(douts):
+            if not p.value():
+                seen |= 1 << i
+        if seen and first is None:
+            first = time.ticks_ms()
+        if first is not None and time.ticks_diff(time.ticks_ms(), first) > 150:
+            break
+        time.sleep_ms(1)
+    n = 0
+    for i in range(len(douts)):
+        if (seen >> i) & 1:
+            n = i + 1
+    return max(n, 1)
 
 
 class App:
-    def __init__(self, board):
+    def __init__(self, board, store=None, link=None, pins=None):
         self.board = board
-        self.link = Link()
+        self.link = link or Link()
+        self.store = store or Store()
         self.start_ms = time.ticks_ms()
         self.uid = machine.unique_id()
-        self._last_req = -1
-        self._last_reply = None
-        tmax = time.ticks_add(0, -1)
-        bits = 0
-        while tmax:
-            bits += 1
-            tmax >>= 1
-        self.ticks_bits = min(bits, 32)
+        self.ticks_bits = _ticks_bits()
+        self.mask = (1 << self.ticks_bits) - 1
+        self.replies = []          # [(req, mtype, payload)], newest last
+        self.pending = None        # (req, cmd, kind, deadline) of a tare / self-test
+        self.reboot_requested = False
+        self.results = []          # packed RESULT payloads waiting for the link
+        self.trial = 0
+        self.boot_faults = []
+        stored, state = self.store.load()
+        if state == "missing":
+            self.boot_faults.append((C.F_CONFIG_MISSING, "no stored configuration: defaults"))
+        elif state == "corrupt":
+            self.boot_faults.append((C.F_CONFIG_CORRUPT, "stored configuration failed its check: defaults"))
+        stored = stored or {}
+        self.config = cfg.from_stored(stored.get("config"))
+        sck, douts, rate = pins or self._pins()
+        sel = self.config["rate_select"]
+        if rate is not None:
+            rate.value(sel)
+        n = self.config["channels"] or detect_chips(douts)
+        self.channels = n
+        self.drv = make_driver(board.get("driver", "gpio"), sck, douts[:n], rate)
+        self.drv.set_gain(self.config["gain"])
+        self.drv.set_rate(sel)
+        self.cal = Calibration(n)
+        self._load_cal(stored.get("cal"))
+        cap = max(256, int(max(self.config["rates_hz"]) * RING_SECONDS))
+        self.ring = Ring(cap, n)
+        self.outbox = Outbox()
+        self.sampler = Sampler(self.drv, self.ring, self.cal, self.outbox, self.mask)
+        self.sampler.set_nominal(self.nominal_hz())
+        self.streamer = Streamer(self.link, self.ring, self.cal, self.outbox, self.mask)
+        self.jump_class = JumpAnalyser
+        self._link_rejected = 0
+        self._last_internal = None
+        self.wdt = None
+
+    def _pins(self):
+        b = self.board
+        Pin = machine.Pin
+        sck = Pin(b["sck"], Pin.OUT, value=0)
+        douts = tuple(Pin(d, Pin.IN, Pin.PULL_UP) for d in b["dout"])
+        rate = Pin(b["rate"], Pin.OUT, value=0) if b.get("rate") is not None else None
+        return sck, douts, rate
+
+    def _load_cal(self, stored):
+        if not isinstance(stored, dict):
+            return
+        try:
+            offs = stored["offsets"]
+            gains = stored["gains"]
+            self.cal.set([int(o) for o in offs], [float(g) for g in gains])
+        except (KeyError, TypeError, ValueError, CalError):
+            self.boot_faults.append((C.F_CONFIG_CORRUPT, "stored calibration does not fit: defaults"))
+
+    # --- facts ------------------------------------------------------------------------------
+    def nominal_hz(self):
+        return self.config["rates_hz"][self.drv.rate_select]
+
+    def rate_hz(self):
+        """Measured sample-clock rate when known, else the nominal one."""
+        mhz = self.sampler.rate_mhz()
+        return mhz / 1000 if mhz else self.nominal_hz()
+
+    def caps(self):
+        c = C.CAP_RAW | C.CAP_FORCE | C.CAP_TARE | C.CAP_CAL_STORE | C.CAP_SELFTEST | C.CAP_GAIN
+        if self.drv.rate is not None:
+            c |= C.CAP_RATE_PIN
+        if self.jump_class is not None:
+            c |= C.CAP_JUMP
+        return c
 
     def info(self):
-        return M.pack_info(FW_VERSION, C.ADC_HX711, len(self.board["dout"]), 80000, 0, 0,
+        return M.pack_info(FW_VERSION, _ADC.get(self.config["adc"], C.ADC_HX711), self.channels,
+                           int(self.nominal_hz() * 1000), self.sampler.rate_mhz(), self.caps(),
                            self.ticks_bits, self.uid, self.board["name"])
 
     def status(self):
-        return M.pack_status(uptime_ms=time.ticks_diff(time.ticks_ms(), self.start_ms))
+        s = self.sampler
+        a = s.analyser
+        return M.pack_status(
+            uptime_ms=time.ticks_diff(time.ticks_ms(), self.start_ms) & 0xFFFFFFFF,
+            samples_produced=s.produced & 0xFFFFFFFF, samples_sent=self.streamer.sent & 0xFFFFFFFF,
+            samples_dropped=self.ring.dropped + s.missed, buffer_fill=self.ring.count,
+            buffer_size=self.ring.capacity, streaming=self.streamer.mode,
+            analysis_state=getattr(a, "state", 0) if a is not None else 0,
+            sensor_timeouts=s.timeouts, saturations=sum(s.sat_counts),
+            link_errors=self.link.decoder.stats.total_rejected() + self.outbox.lost,
+            measured_rate_mhz=s.rate_mhz())
+
+    def drv_channels_missing(self):
+        return self.drv.enabled == 0
+
+    # --- actions (called by commands) ---------------------------------------------------------
+    def start_stream(self, mode, spf):
+        if not self.streamer.mode:
+            self.ring.clear()
+        lat = int(self.config["stream_latency_s"] * 1000000)
+        self.streamer.start(mode, spf or self.config["samples_per_frame"], int(self.rate_hz()), lat)
+        self.sampler.streaming = True
+
+    def stop_stream(self):
+        self.sampler.streaming = False
+        self.streamer.stop()
+        self.ring.clear()
+
+    def apply_rate(self, sel):
+        self.drv.set_rate(sel)
+        self.sampler.set_nominal(self.nominal_hz())
+        self.sampler.rate_dt = 0
+        self.sampler.restart(settle=True)
+
+    def apply_gain(self, g):
+        self.drv.set_gain(g)
+        self.sampler.restart(settle=True)
+
+    def save(self):
+        obj = {"schema": 1, "config": self.config,
+               "cal": {"offsets": list(self.cal.offsets), "gains": list(self.cal.gains)}}
+        try:
+            self.store.save(obj)
+        except OSError as e:
+            raise cmds.Nak(C.E_STORAGE, "flash write failed: %s" % e)
+
+    def set_config(self, changes):
+        new = cfg.merged(self.config, changes)
+        old = self.config
+        self.config = new
+        try:
+            self.save()
+        except cmds.Nak:
+            self.config = old
+            raise
+        if new["rate_select"] != old["rate_select"] or new["rates_hz"] != old["rates_hz"]:
+            self.apply_rate(new["rate_select"])
+        if new["gain"] != old["gain"]:
+            self.apply_gain(new["gain"])
+
+    def begin_tare(self, samples, max_sd):
+        self.sampler.begin_capture(samples)
+        wait = int(samples * 3000 / self.rate_hz()) + 2000
+        self.pending = [None, C.CMD_TARE, max_sd, time.ticks_add(time.ticks_ms(), wait)]
+
+    def begin_selftest(self, ms):
+        n = int(ms * self.rate_hz() * 1.5 / 1000) + 16
+        self.sampler.begin_capture(n, ready_times=True)
+        self.pending = [None, C.CMD_SELFTEST, ms, time.ticks_add(time.ticks_ms(), ms)]
+
+    def arm(self, test, options):
+        def emit_event(code, index, t_us, value):
+            self.outbox.put(KIND_EVENT, code, 0xFF, value, index, t_us)
+
+        def emit_result(test, entries):
+            self.trial += 1
+            self.results.append(M.pack_result(self.trial, test, entries))
+
+        a = self.jump_class(emit_event, emit_result, max_rate_hz=1000)
+        a.arm(test, int(self.rate_hz() * 1000), options)
+        self.sampler.analyser = a
+
+    def disarm(self):
+        a = self.sampler.analyser
+        self.sampler.analyser = None
+        a.disarm()
+
+    # --- the pending tare / self-test -----------------------------------------------------
+    def _finish_pending(self):
+        p = self.pending
+        s = self.sampler
+        done = s.cap_n >= s.cap_len
+        late = time.ticks_diff(time.ticks_ms(), p[3]) >= 0
+        if p[1] == C.CMD_TARE and not (done or late):
+            return
+        if p[1] == C.CMD_SELFTEST and not (late or done):
+            return
+        self.pending = None
+        cap, n = s.end_capture()
+        req, cmd = p[0], p[1]
+        try:
+            if cmd == C.CMD_TARE:
+                reply = (C.ACK, M.pack_ack(req, cmd, self._tare_result(cap, n, p[2])))
+            else:
+                rt, rk = s.ready_t_done
+                reply = (C.ACK, M.pack_ack(req, cmd, stats.selftest_result(
+                    cap, n, self.channels, rt, rk, s.cap_len, self.mask)))
+        except cmds.Nak as e:
+            reply = (C.NAK, M.pack_nak(req, cmd, e.code, e.message))
+        self._reply(req, reply)
+
+    def _tare_result(self, cap, n, max_sd):
+        if n < 2:
+            raise cmds.Nak(C.E_NO_SENSOR, "no samples arrived during the tare")
+        means, sds = stats.mean_sd(cap, n, self.channels)
+        for i in range(self.channels):
+            if cap[i] == MISSING and means[i] == MISSING:
+                raise cmds.Nak(C.E_NO_SENSOR, "chip %d does not answer" % i)
+        for i in range(self.channels):
+            if sds[i] > max_sd:
+                raise cmds.Nak(C.E_NOT_STILL, "plate not still: channel %d SD %.0f counts > %d"
+                               % (i, sds[i], max_sd))
+        offs = [int(round(m)) for m in means]
+        self.cal.set(offs, self.cal.gains)
+        return stats.pack_tare(offs, sds)
+
+    # --- commands ------------------------------------------------------------------------------
+    def _reply(self, req, reply):
+        self.replies.append((req, reply))
+        if len(self.replies) > REPLY_CACHE:
+            self.replies.pop(0)
+        self.link.send_bytes(*reply)
 
     def handle(self, frame):
         if frame.mtype != C.CMD:
@@ -41,30 +301,99 @@ class App:
             req, cmd, args = M.unpack_cmd(frame.payload)
         except ValueError:
             return
-        if req == self._last_req and self._last_reply is not None:
-            self.link.send_bytes(*self._last_reply)  # idempotent retry: answer from the cache
-            return
-        if cmd == C.CMD_INFO:
-            reply = (C.ACK, M.pack_ack(req, cmd, self.info()))
-        elif cmd == C.CMD_PING:
-            reply = (C.ACK, M.pack_ack(req, cmd, args))
-        elif cmd == C.CMD_STATUS:
-            reply = (C.ACK, M.pack_ack(req, cmd, self.status()))
+        for r, reply in self.replies:
+            if r == req:
+                self.link.send_bytes(*reply)  # a retry: answer again, never run it twice
+                return
+        if self.pending is not None and self.pending[0] == req:
+            return  # retry of the running tare / self-test: its reply comes when done
+        h = cmds.HANDLERS.get(cmd)
+        try:
+            if h is None:
+                raise cmds.Nak(C.E_UNKNOWN_COMMAND, "unknown command 0x%02x" % cmd)
+            result = h(self, args)
+        except cmds.Nak as e:
+            reply = (C.NAK, M.pack_nak(req, cmd, e.code, e.message))
+        except Exception as e:  # noqa: BLE001  never crash on a command
+            reply = (C.NAK, M.pack_nak(req, cmd, C.E_INTERNAL, "%s: %s" % (type(e).__name__, e)))
         else:
-            reply = (C.NAK, M.pack_nak(req, cmd, C.E_UNKNOWN_COMMAND, "unknown command"))
-        self._last_req = req
-        self._last_reply = reply
-        self.link.send_bytes(*reply)
+            if result is cmds.PENDING:
+                self.pending[0] = req
+                return
+            reply = (C.ACK, M.pack_ack(req, cmd, result))
+        self._reply(req, reply)
+
+    # --- the loop --------------------------------------------------------------------------------
+    def boot(self):
+        self.link.send_bytes(C.HELLO, self.info())
+        for code, text in self.boot_faults:
+            self.outbox.put(KIND_ERROR, code, 0xFF, 0, 0, 0, text)
+        try:
+            if machine.reset_cause() == machine.WDT_RESET:
+                self.outbox.put(KIND_ERROR, C.F_WATCHDOG_RESET, 0xFF, 0, 0, 0,
+                                "the watchdog reset the device")
+        except AttributeError:
+            pass
+        wd = self.config["watchdog_s"]
+        if wd and hasattr(machine, "WDT"):
+            self.wdt = machine.WDT(timeout=int(wd * 1000))
+        self.sampler.restart(settle=True)
+
+    def step(self):
+        """One turn of the loop; True when a sample was taken."""
+        s = self.sampler
+        got = s.poll()
+        now = s.now()
+        self.streamer.pump(now)
+        frames = self.link.commands()
+        if frames:
+            for f in frames:
+                self.handle(f)
+        if frames is not None:
+            self._check_link(s.index, now)
+        if self.pending is not None:
+            self._finish_pending()
+        if self.results and self.link.writable():
+            self.link.send_bytes(C.RESULT, self.results.pop(0))
+        if self.reboot_requested:
+            time.sleep_ms(20)
+            machine.soft_reset()
+        return got
+
+    def _check_link(self, index, now):
+        rej = self.link.decoder.stats.total_rejected()
+        if rej != self._link_rejected:
+            self._link_rejected = rej
+            self.outbox.put(KIND_ERROR, C.F_LINK_FRAME, 0xFF, rej, index, now,
+                            "malformed command frame discarded")
 
     def run(self):
-        self.link.send_bytes(C.HELLO, self.info())
+        self.boot()
+        wdt = self.wdt
+        s = self.sampler
         while True:
-            frames = self.link.commands()
-            if frames:
-                for f in frames:
-                    self.handle(f)
-            else:
-                time.sleep_ms(1)
+            try:
+                got = self.step()
+            except KeyboardInterrupt:
+                raise
+            except Exception as e:  # noqa: BLE001  report and keep sampling
+                self._internal(e)
+                got = False
+            if wdt is not None:
+                wdt.feed()
+            if not got and not self.ring.count and not self.outbox.count:
+                # idle until about 1.5 ms before the next conversion is due
+                left = s.period_us - ((s.now() - s.last_t) & self.mask)
+                if left > 2500:
+                    time.sleep_ms(1)
+
+    def _internal(self, e):
+        now = time.ticks_ms()
+        if self._last_internal is not None and time.ticks_diff(now, self._last_internal) < 1000:
+            return
+        self._last_internal = now
+        self.outbox.put(KIND_ERROR, C.F_INTERNAL, 0xFF, 0, self.sampler.index, 0,
+                        ("%s: %s" % (type(e).__name__, e))[:100])
 
 
 def main():

@@ -21,15 +21,18 @@ class Link:
         self.write_stalls = 0
 
     def commands(self):
-        """Frames received since the last call (allocates: command path only)."""
-        frames = None
+        """None when no byte came in, else the frames received (maybe none: a rejected
+        frame). Allocates only when bytes arrive (command path)."""
+        if not self._pin.poll(0):
+            return None
+        frames = []
         while self._pin.poll(0):
             b = self._in.read(1)
             if not b:
                 break
             got = self.decoder.feed(b)
             if got:
-                frames = got if frames is None else frames + got
+                frames += got
         return frames
 
     def writable(self):

@@ -1,0 +1,230 @@
+# Acquisition: DOUT-ready of every enabled chip is the sample clock. poll() is called from the
+# main loop as often as it can; when the chips are ready it timestamps, reads all of them in
+# parallel, numbers the sample, flags saturation and hands it to the ring (when streaming),
+# the capture buffer (tare, self-test) and the jump analyser (when armed).
+#
+# Allocation rules: everything is preallocated in __init__/start; poll() allocates nothing
+# (ints only; timestamps are masked to the wire's tick width so they stay small ints).
+#
+# A chip that stops answering: when the enabled chips are not all ready `timeout_us` after
+# the last sample (seen on two polls), the chips still high are disabled, reported as one
+# ERROR F_SENSOR_TIMEOUT each, and the others keep streaming; a disabled channel reads
+# MISSING (-8388608). A disabled chip whose DOUT goes low again is re-enabled
+# (F_SENSOR_RECOVERED).
+import time
+from array import array
+
+from fpwire import codes as C
+
+from fp.hx711 import FULL_SCALE_HIGH, FULL_SCALE_LOW
+from fp.outbox import KIND_ERROR
+
+MISSING = FULL_SCALE_LOW
+RATE_WINDOW_US = 1000000
+
+
+class Sampler:
+    def __init__(self, driver, ring, cal, outbox, ticks_mask):
+        self.drv = driver
+        self.n = driver.n
+        self.ring = ring
+        self.cal = cal
+        self.outbox = outbox
+        self.mask = ticks_mask
+        self.raw = array("i", bytes(4 * self.n))
+        self.force = array("i", bytes(4 * self.n))
+        self.saturated = 0              # bitmask of channels at full scale now
+        self.sat_counts = array("I", bytes(4 * self.n))
+        self.index = 0                  # index of the next sample
+        self.produced = 0
+        self.missed = 0                 # conversions the chips overwrote before we read them
+        self.timeouts = 0
+        self._fresh = True
+        self.streaming = False
+        self.analyser = None
+        self.force_total = 0
+        self._strike = 0
+        self.nominal_hz = 80
+        self.set_nominal(80)
+        # measured sample-clock rate: completed window (samples, us)
+        self.rate_n = 0
+        self.rate_dt = 0
+        self._win_n = -1
+        self._win_t = 0
+        # capture for tare / self-test (allocated by begin_capture)
+        self.cap = None
+        self.cap_len = 0
+        self.cap_n = 0
+        self.ready_t = None   # self-test: per chip, ticks when DOUT was first seen low
+        self.ready_k = None
+        self._seen = 0
+        self.last_t = self.now()
+        self.restart()
+
+    def now(self):
+        return time.ticks_us() & self.mask
+
+    def set_nominal(self, rate_hz):
+        self.nominal_hz = rate_hz
+        period = int(1000000 / rate_hz)
+        # ERROR within 200 ms: 3 periods, at least 30 ms, at most 150 ms
+        self.period_us = period
+        self.timeout_us = min(150000, max(30000, 3 * period))
+        self.settle_us = 4 * period
+
+    def restart(self, settle=False):
+        """After power-up or a gain/rate change: the next timeout counts from now
+        (plus the settling time when asked)."""
+        self.last_t = self.now()
+        self._grace = self.settle_us if settle else 0
+        self._strike = 0
+        self._fresh = True
+        self._win_n = -1  # the next sample starts a rate window
+
+    # --- the per-sample path --------------------------------------------------------------
+    def poll(self):
+        drv = self.drv
+        m = drv.ready_mask()
+        en = drv.enabled
+        if self.ready_t is not None:
+            self._note_ready(m)
+        if en == 0 or (m & en) != en:
+            if en != drv.all:
+                back = m & ~en & drv.all
+                if back and en == 0:
+                    self._recover(back)
+            self._check_timeout()
+            return False
+        t = self.now()
+        back = m & ~en & drv.all
+        if back:
+            self._recover(back)
+        raw = self.raw
+        drv.read_into(raw)
+        self._seen = 0
+        en = drv.enabled
+        idx = self.index
+        gap = (t - self.last_t) & self.mask
+        p = self.period_us
+        if gap > p + (p >> 1) and not self._fresh:
+            # the loop was late: the chips overwrote conversions; number them as lost
+            lost = (gap + (p >> 1)) // p - 1
+            self.missed += lost
+            idx += lost
+        self._fresh = False
+        self.index = idx + 1
+        self.produced += 1
+        self.last_t = t
+        self._strike = 0
+        self._grace = 0
+        sat = 0
+        for i in range(self.n):
+            v = raw[i]
+            if not (en >> i) & 1:
+                raw[i] = MISSING
+            elif v == FULL_SCALE_HIGH or v == FULL_SCALE_LOW:
+                sat |= 1 << i
+                self.sat_counts[i] += 1
+        if sat != self.saturated:
+            new = sat & ~self.saturated
+            self.saturated = sat
+            if new:
+                self._saturation(new, idx, t)
+        # measured rate of the sample clock
+        w = self._win_n + 1
+        if w == 0:
+            self._win_t = t
+        else:
+            dt = (t - self._win_t) & self.mask
+            if dt >= RATE_WINDOW_US:
+                self.rate_n = w
+                self.rate_dt = dt
+                self.period_us = dt // w
+                w = 0
+                self._win_t = t
+        self._win_n = w
+        if self.streaming:
+            self.ring.push(idx, t, raw)
+        cap = self.cap
+        if cap is not None and self.cap_n < self.cap_len:
+            o = self.cap_n * self.n
+            for i in range(self.n):
+                cap[o + i] = raw[i]
+            self.cap_n += 1
+        a = self.analyser
+        if a is not None:
+            self.force_total = self.cal.force_into(raw, self.force)
+            a.feed(idx, t, self.force_total)
+        return True
+
+    def _check_timeout(self):
+        waited = (self.now() - self.last_t) & self.mask
+        if waited <= self.timeout_us + self._grace:
+            return
+        self._strike += 1
+        if self._strike < 2:
+            return
+        drv = self.drv
+        stuck = drv.stuck() if drv.enabled else 0
+        if not stuck:
+            return
+        drv.enabled &= ~stuck
+        for i in range(self.n):
+            if (stuck >> i) & 1:
+                self.timeouts += 1
+                self.outbox.put(KIND_ERROR, C.F_SENSOR_TIMEOUT, i, self.timeouts, self.index,
+                                self.last_t, "chip stopped answering")
+        self._strike = 0
+        self._fresh = True
+        self.last_t = self.now()
+
+    def _recover(self, back):
+        self.drv.enabled |= back
+        self._fresh = True
+        for i in range(self.n):
+            if (back >> i) & 1:
+                self.outbox.put(KIND_ERROR, C.F_SENSOR_RECOVERED, i, 0, self.index,
+                                self.now(), "chip answers again")
+
+    def _saturation(self, new, idx, t):
+        for i in range(self.n):
+            if (new >> i) & 1:
+                self.outbox.put(KIND_ERROR, C.F_SATURATION, i, self.sat_counts[i], idx, t,
+                                "full-scale code")
+
+    def _note_ready(self, m):
+        fresh = m & ~self._seen
+        if not fresh:
+            return
+        self._seen |= fresh
+        t = self.now()
+        for i in range(self.n):
+            if (fresh >> i) & 1:
+                k = self.ready_k[i]
+                if k < self.cap_len:
+                    self.ready_t[i * self.cap_len + k] = t
+                    self.ready_k[i] = k + 1
+
+    # --- capture (command path: allocates) -------------------------------------------------
+    def begin_capture(self, samples, ready_times=False):
+        self.cap = array("i", bytes(4 * samples * self.n))
+        self.cap_len = samples
+        self.cap_n = 0
+        if ready_times:
+            self.ready_k = array("I", bytes(4 * self.n))
+            self.ready_t = array("I", bytes(4 * samples * self.n))
+            self._seen = self.drv.ready_mask()
+        return self.cap
+
+    def end_capture(self):
+        cap, n = self.cap, self.cap_n
+        self.cap = None
+        self.ready_t_done = (self.ready_t, self.ready_k)
+        self.ready_t = None
+        return cap, n
+
+    def rate_mhz(self):
+        """Measured sample-clock rate over the last completed 1 s window (0 = not yet)."""
+        if not self.rate_dt or not self.rate_n:
+            return 0
+        return int(self.rate_n * 1e9 / self.rate_dt + 0.5)

@@ -1,0 +1,166 @@
+# Ring -> SAMPLES frames, and the outbox -> EVENT / ERROR frames. pump() sends at most one
+# block per call and only when the link can take it, so a host that stops reading never
+# stalls acquisition: the ring fills, the sampler's pushes are dropped and counted.
+#
+# A block is sent when the ring holds samples_per_frame samples or its oldest sample is
+# older than latency_us. A block ends early at an index gap (dropped samples) or a time gap
+# that its dt field cannot hold. Allocation-free for SAMPLES; ERROR/EVENT packing may
+# allocate (rare messages).
+import struct
+from array import array
+
+from fpwire import codes as C
+from fpwire import messages as M
+from fpwire.samples import SamplesPacker
+
+from fp.outbox import KIND_EVENT
+from fp.sampler import MISSING
+
+INT32_MAX = 0x7FFFFFFF
+INT32_MIN = -0x7FFFFFFF - 1
+_ERR = "<BBII"
+
+
+class Streamer:
+    def __init__(self, link, ring, cal, outbox, ticks_mask):
+        self.link = link
+        self.ring = ring
+        self.cal = cal
+        self.outbox = outbox
+        self.mask = ticks_mask
+        self.n = ring.channels
+        self.mode = 0
+        self.spf = 1
+        self.latency_us = 20000
+        self.sent = 0            # samples sent (each sample counted once per mode)
+        self.overflow_reported = 0
+        self.vals = array("i", bytes(4 * self.n))
+        self.force = array("i", bytes(4 * self.n))
+        self._raw = SamplesPacker(link.payload, self.n, C.FORMAT_RAW24)
+        self._mn = SamplesPacker(link.payload, self.n, C.FORMAT_MN32)
+
+    def start(self, mode, spf, rate_hz, latency_us):
+        shift = 0 if rate_hz >= 40 else 3
+        self._raw.dt_shift = shift
+        self._mn.dt_shift = shift
+        self._dt_max = 0xFFFF << shift
+        cap = self._mn.capacity if mode & C.STREAM_FORCE else self._raw.capacity
+        self.spf = cap if spf == 0 else min(spf, cap)
+        if spf == 0:
+            # default: about latency_us of samples per frame
+            self.spf = max(1, min(cap, rate_hz * latency_us // 1000000))
+        self.latency_us = latency_us
+        self.mode = mode
+
+    def stop(self):
+        self.mode = 0
+
+    def pump(self, now):
+        """Send one pending message or one block; True if something was sent."""
+        if self.outbox.count:
+            return self._send_outbox()
+        if self.ring.dropped != self.overflow_reported and not self.ring.dropping:
+            return self._report_overflow()
+        ring = self.ring
+        c = ring.count
+        if not self.mode or c == 0:
+            return False
+        if c < self.spf:
+            age = (now - ring.t[ring.tail()]) & self.mask
+            if age < self.latency_us:
+                return False
+        if not self.link.writable():
+            return False
+        mode = self.mode
+        if mode & C.STREAM_RAW:
+            k = self._pack(self._raw, False, c)
+            if mode & C.STREAM_FORCE:
+                self.link.send(C.SAMPLES, self._raw.finish())
+                self._pack(self._mn, True, k)
+                n = self._mn.finish()
+            else:
+                n = self._raw.finish()
+        else:
+            k = self._pack(self._mn, True, c)
+            n = self._mn.finish()
+        self.link.send(C.SAMPLES, n)
+        for _ in range(k):
+            ring.pop()
+        self.sent += k
+        return True
+
+    def _pack(self, packer, force, avail):
+        """Pack up to spf consecutive samples from the ring tail (not popped); count packed."""
+        ring = self.ring
+        n = self.n
+        cap = ring.capacity
+        s = ring.tail()
+        limit = self.spf if self.spf < avail else avail
+        packer.begin(ring.index[s], ring.t[s])
+        vals = self.vals
+        raw = ring.raw
+        prev_i = ring.index[s] - 1
+        prev_t = ring.t[s]
+        k = 0
+        while k < limit:
+            idx = ring.index[s]
+            t = ring.t[s]
+            dt = (t - prev_t) & self.mask
+            if idx != prev_i + 1 or dt > self._dt_max:
+                break
+            o = s * n
+            if force:
+                for i in range(n):
+                    vals[i] = raw[o + i]
+                self.cal.force_into(vals, self.force)
+                for i in range(n):
+                    r = vals[i]
+                    if r == MISSING:
+                        self.force[i] = INT32_MIN
+                    elif r == 0x7FFFFF:
+                        self.force[i] = INT32_MAX
+                packer.add(dt, self.force)
+            else:
+                for i in range(n):
+                    vals[i] = raw[o + i]
+                packer.add(dt, vals)
+            prev_i = idx
+            prev_t = t
+            k += 1
+            s += 1
+            if s == cap:
+                s = 0
+        return k
+
+    def _send_outbox(self):
+        ob = self.outbox
+        if not self.link.writable():
+            return False
+        s = ob.tail()
+        p = self.link.payload
+        if ob.kind[s] == KIND_EVENT:
+            n = M.pack_event_into(p, ob.index[s], ob.t[s], ob.code[s], ob.value[s])
+            mtype = C.EVENT
+        else:
+            struct.pack_into(_ERR, p, 0, ob.code[s], ob.channel[s], ob.value[s], ob.index[s])
+            text = ob.texts[s]
+            b = text.encode() if text else b""
+            p[10] = len(b)
+            p[11:11 + len(b)] = b
+            n = 11 + len(b)
+            mtype = C.ERROR
+        ob.texts[s] = None
+        ob.pop()
+        self.link.send(mtype, n)
+        return True
+
+    def _report_overflow(self):
+        if not self.link.writable():
+            return False
+        d = self.ring.dropped
+        b = M.pack_error(C.F_BUFFER_OVERFLOW, 0xFF, d, self.ring.drop_index,
+                         "ring buffer full: samples dropped")
+        self.link.payload[0:len(b)] = b
+        self.link.send(C.ERROR, len(b))
+        self.overflow_reported = d
+        return True
