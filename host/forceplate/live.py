@@ -327,3 +327,18 @@ class MonitorView:
 def emit_json_line(obj):
     sys.stdout.write(json.dumps(_clean(obj), allow_nan=False) + "\n")
     sys.stdout.flush()
+
+
+def history_table(athlete, entries):
+    cols = ["jump_height_impulse", "flight_time", "rsi_modified", "rsi", "peak_force"]
+    used = [c for c in cols if any(c in e.get("device_metrics", {}) for e in entries)]
+    rows = []
+    for e in entries:
+        m = e.get("device_metrics", {})
+        rows.append([e.get("time_utc"), e.get("test"), e.get("trial"),
+                     "yes" if e.get("valid") else "no"] +
+                    [m[c] * 100 if c == "jump_height_impulse" and c in m else m.get(c)
+                     for c in used])
+    heads = ["when (UTC)", "test", "trial", "valid"] + [
+        "jump height (cm)" if c == "jump_height_impulse" else c.replace("_", " ") for c in used]
+    return table("History: %s" % athlete, heads, rows)
