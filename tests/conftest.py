@@ -5,6 +5,8 @@ import pathlib
 
 import pytest
 
+pytest_plugins = ["forceplate.emulator.pytest_plugin"]
+
 REPO = pathlib.Path(__file__).resolve().parents[1]
 # ../shared next to the checkout (a workplace checkout) or $FORCEPLATE_SHARED.
 SHARED = pathlib.Path(os.environ.get("FORCEPLATE_SHARED", REPO.parent / "shared"))

@@ -1,0 +1,47 @@
+"""forceplate emulate: a virtual board on a pseudo-terminal, running the real firmware."""
+
+import signal
+import threading
+
+import click
+
+from forceplate.emulator.device.athlete import SCENARIOS
+
+
+@click.command("emulate")
+@click.option("--scenario", type=click.Choice(SCENARIOS), default="still", show_default=True,
+              help="What the simulated athlete does (repeated every few seconds).")
+@click.option("--mass", type=float, default=80.0, show_default=True, help="Body mass, kg.")
+@click.option("--jump-height", type=float, default=0.35, show_default=True, help="Jump height, m.")
+@click.option("--adc", type=click.Choice(["hx711", "hx717"]), default="hx711", show_default=True)
+@click.option("--rate", type=float, default=None, metavar="HZ",
+              help="Fast conversion rate (RATE pin high); default 80 (HX711) or 320 (HX717).")
+@click.option("--channels", type=click.IntRange(1, 8), default=4, show_default=True,
+              help="Number of HX711 chips (4 = one plate, 8 = two plates).")
+@click.option("--seed", type=int, default=1, show_default=True,
+              help="Seed of the chips' offsets, gains and clock errors.")
+@click.option("--flash-dir", type=click.Path(file_okay=False), default=None,
+              help="Keep the device filesystem in DIR (used as is) instead of a fresh temp dir.")
+@click.option("--blank", is_flag=True, help="Start with an empty filesystem (then `forceplate flash`).")
+@click.option("--mpy", is_flag=True, help="Deploy the firmware precompiled with mpy-cross.")
+def command(scenario, mass, jump_height, adc, rate, channels, seed, flash_dir, blank, mpy):
+    """Print the port (first line), then run until Ctrl-C. The second line names the
+    control directory for forceplate.emulator.control.Control (scripting from elsewhere)."""
+    from forceplate.emulator import Emulator
+
+    dev = Emulator(flash_dir=flash_dir, blank=blank, scenario=scenario, mass_kg=mass,
+                   jump_height_m=jump_height, adc=adc, rate_hz=rate, channels=channels,
+                   seed=seed, mpy=mpy)
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    try:
+        dev.start()
+        click.echo(dev.port)
+        click.echo(f"control {dev.run_dir}")
+        import sys
+        sys.stdout.flush()
+        while not stop.wait(0.5):
+            pass
+    finally:
+        dev.stop()

@@ -1,0 +1,163 @@
+"""Scripting the emulated device while it runs: scenario, chips, sensor and link faults,
+resets, and the ground truth of every simulated jump.
+
+Every call appends one JSON line to RUN_DIR/control.log. The simulated plate inside
+MicroPython (device/simcontrol.py) applies chip, scenario and sensor ops within 20 ms of
+device time and replays the whole log at each boot; the supervisor applies link and reset
+ops. So a Control works from any process that knows the run directory (`forceplate
+emulate` prints it on its second line).
+
+Times: the device's time.ticks_us() is the host's CLOCK_MONOTONIC in microseconds, so a
+scenario starts at a host `time.monotonic()` instant and ground-truth event times are
+given both in host seconds and in device ticks.
+"""
+
+import json
+import os
+import random
+import time
+
+from forceplate.emulator.device import athlete
+from forceplate.errors import UsageError
+
+ADCS = {"hx711": 80.0, "hx717": 320.0}  # fast rate (RATE pin high), SPS
+SLOW_RATE_HZ = 10.0
+STATUS_FILE = "sim-status.json"
+LOG_FILE = "control.log"
+
+
+def chip_params(channels, seed=1, clock_error=0.05, clock_spread=0.01, noise_counts=60,
+                counts_per_n=2200.0, cop=(0.0, 0.0), left_share=0.5):
+    """Per-chip offset (counts), gain (counts per N at gain 128), noise (counts rms), clock
+    error (ppm) and share of the plate force, drawn reproducibly from `seed`."""
+    rng = random.Random(seed)
+    shares = athlete.corner_shares(channels, cop[0], cop[1], left_share)
+    chips = []
+    for i in range(8):
+        present = i < channels
+        chips.append({
+            "present": 1 if present else 0,
+            "offset": int(rng.uniform(-250000, 250000)),
+            "cpn": int(round(counts_per_n * (1 + rng.gauss(0, 0.03)))),
+            "noise": int(noise_counts),
+            "err_ppm": int(round(1e6 * (clock_error + rng.uniform(-clock_spread, clock_spread)))),
+            "share": int(round(65536 * shares[i])) if present else 0,
+        })
+    return chips
+
+
+class Control:
+    def __init__(self, run_dir):
+        self.run_dir = run_dir
+        self.log_path = os.path.join(run_dir, LOG_FILE)
+        self.chips = []
+        self.timeline = None
+        self.scene_t0 = None
+        self.scenario_name = None
+        with open(self.log_path, "ab+") as f:  # another process may have written ops
+            f.seek(0)
+            self._seq = f.read().count(b"\n")
+
+    def _send(self, op):
+        self._seq += 1
+        op["seq"] = self._seq
+        with open(self.log_path, "ab") as f:
+            f.write(json.dumps(op, separators=(",", ":")).encode() + b"\n")
+        return self._seq
+
+    # --- the plate and its chips ------------------------------------------------------------
+    def configure(self, adc="hx711", rate_hz=None, channels=4, seed=1, clock_error=0.05,
+                  clock_spread=0.01, noise_counts=60, counts_per_n=2200.0, cop=(0.0, 0.0),
+                  left_share=0.5):
+        """Wire `channels` chips (first N DOUT pins). `rate_hz` overrides the fast rate."""
+        if adc not in ADCS:
+            raise UsageError(f"--adc must be one of {', '.join(ADCS)}, not {adc!r}")
+        if not 1 <= channels <= 8:
+            raise UsageError(f"--channels must be 1 to 8, not {channels}")
+        fast = float(rate_hz) if rate_hz else ADCS[adc]
+        if not 1 <= fast <= 5000:
+            raise UsageError(f"--rate must be between 1 and 5000 Hz, not {fast:g}")
+        self.chips = chip_params(channels, seed, clock_error, clock_spread, noise_counts,
+                                 counts_per_n, cop, left_share)
+        self.adc, self.fast_rate_hz, self.channels = adc, fast, channels
+        return self._send({"op": "config", "fast_mhz": int(round(fast * 1000)),
+                           "slow_mhz": int(SLOW_RATE_HZ * 1000), "chips": self.chips,
+                           "board_id": seed & 0xFF})
+
+    def scenario(self, name, t0=None, mass_kg=80.0, jump_height_m=0.35, **params):
+        """Start a scenario (athlete.SCENARIOS) at host monotonic time t0 (default: now)."""
+        if name not in athlete.SCENARIOS:
+            raise UsageError(f"unknown scenario {name!r}; choose from {', '.join(athlete.SCENARIOS)}")
+        if not 20 <= mass_kg <= 250:
+            raise UsageError(f"--mass must be between 20 and 250 kg, not {mass_kg:g}")
+        if not 0.01 <= jump_height_m <= 1.0:
+            raise UsageError(f"--jump-height must be between 0.01 and 1.0 m, not {jump_height_m:g}")
+        params = dict(params, mass_kg=mass_kg, jump_height_m=jump_height_m)
+        self.timeline = athlete.scenario(name, **params)
+        self.scene_t0 = time.monotonic() if t0 is None else t0
+        self.scenario_name = name
+        return self._send({"op": "scene", "name": name, "params": params,
+                           "t0_us": int(self.scene_t0 * 1e6)})
+
+    def sensor(self, chip, stuck=False, saturate=False):
+        """DOUT stuck high (the chip stops answering) or a full-scale reading on one chip."""
+        return self._send({"op": "sensor", "chip": int(chip), "stuck": bool(stuck),
+                           "saturate": bool(saturate)})
+
+    # --- the link and the power (applied by the supervisor) ---------------------------------
+    def link(self, corrupt_rate=None, drop_rate=None, stall=None, disconnect=None,
+             to_device=None, seed=None):
+        op = {"op": "link"}
+        for k, v in (("corrupt_rate", corrupt_rate), ("drop_rate", drop_rate), ("stall", stall),
+                     ("disconnect", disconnect), ("to_device", to_device), ("seed", seed)):
+            if v is not None:
+                op[k] = v
+        return self._send(op)
+
+    def reset(self, kind="power"):
+        """'power' (power cycle, PWRON_RESET) or 'button' (HARD_RESET) in the middle of anything."""
+        if kind not in ("power", "button"):
+            raise UsageError(f"reset kind must be 'power' or 'button', not {kind!r}")
+        return self._send({"op": "reset", "kind": kind})
+
+    # --- what the simulation reports ---------------------------------------------------------
+    def status(self):
+        """The simulated plate's counters (chip reads, overruns, power-downs) at its last poll."""
+        try:
+            with open(os.path.join(self.run_dir, STATUS_FILE), "rb") as f:
+                return json.loads(f.read().strip() or b"{}")
+        except (OSError, ValueError):
+            return {}
+
+    def wait_applied(self, seq=None, timeout=5.0):
+        """Wait until the simulated plate has applied op `seq` (default: the last one). The
+        plate polls only while the firmware reads the chips."""
+        seq = self._seq if seq is None else seq
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            if self.status().get("seq", 0) >= seq:
+                return True
+            time.sleep(0.01)
+        return False
+
+    def truth(self, until_s=None):
+        """Ground truth of the scenario's trials started so far (or before `until_s`, host
+        monotonic s): athlete truth values (SI), `events_s` (event -> host monotonic s) and
+        `events_us` (event -> device time.ticks_us())."""
+        if self.timeline is None:
+            return []
+        until = (time.monotonic() if until_s is None else until_s) - self.scene_t0
+        out = []
+        for trial in self.timeline.trials(until):
+            trial["start_s"] += self.scene_t0
+            ev = {k: self.scene_t0 + v for k, v in trial["events_s"].items()}
+            trial["events_s"] = ev
+            trial["events_us"] = {k: int(round(v * 1e6)) for k, v in ev.items()}
+            out.append(trial)
+        return out
+
+    def force_n(self, t):
+        """Total plate force (N) the athlete produces at host monotonic time t."""
+        if self.timeline is None:
+            return 0.0
+        return self.timeline.force(t - self.scene_t0)

@@ -1,0 +1,1 @@
+"""Files that run inside MicroPython on the emulated board (never deployed to a real one)."""

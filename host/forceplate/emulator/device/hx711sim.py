@@ -1,0 +1,262 @@
+# Simulated HX711/HX717 bank at the pin level (MicroPython, emulation only).
+#
+# Wiring = firmware/fp/boards/emulator.py: shared SCK on GPIO 2, DOUT of chip i on GPIO 3+i,
+# RATE on GPIO 11 (high = fast). A chip that is not present reads DOUT high (pull-up).
+#
+# Each chip converts at its own rate (10 SPS with RATE low; 80 SPS HX711 / 320 SPS HX717 or
+# `rate_hz` with RATE high) times its own clock error, on the real monotonic clock
+# (time.ticks_us, the host's CLOCK_MONOTONIC). DOUT is low while a result is ready, high in
+# the 60 us "no read" gap before each new result. The first SCK rising edge latches the
+# result of the conversion that became ready at t_k, with the force of the plate at t_k; 24
+# bits shift out MSB first on the rising edges; the pulse count (25, 26, 27) selects
+# channel/gain for the next conversion, which then settles for 4 periods. A read ends at the
+# first DOUT query after >= 25 pulses (or at a 28th rising edge).
+#
+# Power-down model: the SCK high phase is timed on the monotonic clock only while
+# interrupts are enabled (machine.disable_irq() pauses it), so a driver that masks
+# interrupts around each high phase never trips it, and one that does not is exposed to
+# whatever the host's scheduler or a GC stretches, like a real ISR would. Over 60 us the
+# chips power down; when SCK falls they come back reset to channel A / gain 128 and settle.
+#
+# Hot path (Pin.value on DOUT, SCK edges): small-int arithmetic only, no heap allocation.
+# Forces come from a table (mN, 0.5 ms steps) built from athlete.py when a scenario starts.
+from time import ticks_us, ticks_diff, ticks_add
+from array import array
+
+SCK = 2
+DOUT = (3, 4, 5, 6, 7, 8, 9, 10)
+RATE = 11
+GAP_US = 60
+POWER_DOWN_US = 60
+STEP_US = 500  # force table resolution
+POLL_US = 20000  # control log polled at most this often (device time)
+FULL_POS = 0x7FFFFF
+FULL_NEG = -0x800000
+
+irq = [0]  # [masked]: shared with machine.disable_irq/enable_irq
+board_id = 0
+
+
+class Chip:
+    def __init__(self, bank, i):
+        self.bank = bank
+        self.i = i
+        self.present = 0
+        self.stuck = 0
+        self.saturate = 0
+        self.offset = 0
+        self.cpn = 2200  # counts per N at gain 128
+        self.noise = 60  # counts rms
+        self.err_ppm = 0
+        self.share = 0  # share of the plate force, 1/65536
+        self.rng = 0x9E3779B9 ^ (i * 0x85EBCA6B) & 0xFFFFFFFF
+        self.pulses = 25
+        self.word = 0xFFFFFF
+        self.fresh = 0
+        self.next_t = ticks_us()
+        self.acc = 0
+        self.period_ns = 100000000
+        self.period_us = 100000
+        self.reads = 0
+        self.overruns = 0
+
+    def set_rate(self, rate_mhz, now, settle):
+        self.period_ns = 10 ** 15 // (rate_mhz * (1000000 + self.err_ppm) // 1000)
+        self.period_us = self.period_ns // 1000
+        self.acc = 0
+        self.next_t = ticks_add(now, self.period_us * settle)
+
+    def _advance(self, k):
+        total = self.acc + k * self.period_ns
+        self.next_t = ticks_add(self.next_t, total // 1000)
+        self.acc = total % 1000
+
+    def dout(self, now):
+        if not self.present or self.stuck:
+            return 1
+        d = ticks_diff(now, self.next_t)
+        if d < 0:
+            return 1
+        p = self.period_us
+        if d >= p:  # results nobody read: the chip overwrote them
+            k = d * 1000 // self.period_ns
+            self.overruns += k
+            self._advance(k)
+            d = ticks_diff(now, self.next_t)
+        if d >= p - GAP_US:
+            return 1
+        return 0
+
+    def latch(self, now):
+        if self.dout(now):
+            self.fresh = 0
+            if self.stuck or not self.present:
+                self.word = 0xFFFFFF
+            return
+        self.fresh = 1
+        if self.saturate:
+            self.word = FULL_POS
+            return
+        f = self.bank.scene.force_mn(self.next_t) * self.share >> 16
+        x = self.rng  # xorshift32; four bytes summed ~ normal, sd 147.8
+        x ^= (x << 13) & 0xFFFFFFFF
+        x ^= x >> 17
+        x ^= (x << 5) & 0xFFFFFFFF
+        self.rng = x
+        n = ((x & 255) + (x >> 8 & 255) + (x >> 16 & 255) + (x >> 24) - 510) * self.noise // 148
+        if self.pulses == 26:  # channel B, gain 32: nothing connected
+            v = (self.offset >> 2) + n
+        elif self.pulses == 27:  # channel A, gain 64
+            v = (self.offset + f * self.cpn // 1000) // 2 + n
+        else:
+            v = self.offset + f * self.cpn // 1000 + n
+        if v > FULL_POS:
+            v = FULL_POS
+        elif v < FULL_NEG:
+            v = FULL_NEG
+        self.word = v & 0xFFFFFF
+
+    def finish(self, pulses):
+        if self.fresh:
+            self.reads += 1
+            self._advance(1)
+            self.fresh = 0
+        if pulses > 27:
+            pulses = 27
+        if pulses != self.pulses:
+            self.pulses = pulses
+            self._advance(3)  # settling after a channel/gain change
+
+    def power_cycle(self, now):
+        self.pulses = 25
+        self.word = 0xFFFFFF
+        self.fresh = 0
+        self.acc = 0
+        self.next_t = ticks_add(now, self.period_us * 4)
+
+
+class Scene:
+    """Plate force over time: a table of mN at STEP_US, a lead-in then a repeating cycle."""
+
+    def __init__(self, table=None, t0=0, lead_n=0, cycle_n=0):
+        self.table = table or array("i", [0, 0])
+        self.t0 = t0
+        self.lead_n = lead_n
+        self.cycle_n = cycle_n
+        self.last = len(self.table) - 1
+
+    def force_mn(self, t):
+        e = ticks_diff(t, self.t0)
+        if e < 0:
+            return self.table[0]
+        i = e // STEP_US
+        frac = e - i * STEP_US
+        if i >= self.lead_n and self.cycle_n:
+            i = self.lead_n + (i - self.lead_n) % self.cycle_n
+        if i >= self.last:
+            return self.table[self.last]
+        a = self.table[i]
+        return a + (self.table[i + 1] - a) * frac // STEP_US
+
+
+class Bank:
+    def __init__(self):
+        self.sck = 0
+        self.nclk = 0
+        self.t_high = 0
+        self.timed = 0
+        self.hi_acc = 0
+        self.rate_pin = 0
+        self.fast_mhz = 80000
+        self.slow_mhz = 10000
+        self.power_downs = 0
+        self.scene = Scene()
+        self.chips = [Chip(self, i) for i in range(len(DOUT))]
+        self.next_poll = ticks_us()
+        self.control = None
+
+    def set_rate_pin(self, v):
+        v = 1 if v else 0
+        if v != self.rate_pin:
+            self.rate_pin = v
+            self._rates(4)
+
+    def _rates(self, settle):
+        now = ticks_us()
+        mhz = self.fast_mhz if self.rate_pin else self.slow_mhz
+        for c in self.chips:
+            c.set_rate(mhz, now, settle)
+
+    def sck_on(self):
+        if self.sck:
+            return
+        self.sck = 1
+        self.hi_acc = 0
+        if irq[0]:
+            self.timed = 0
+        else:
+            self.t_high = ticks_us()
+            self.timed = 1
+        n = self.nclk
+        if n == 0 or n >= 27:
+            if n:
+                self.finish()
+            now = ticks_us()
+            if ticks_diff(now, self.next_poll) >= 0:
+                self.poll(now)
+            for c in self.chips:
+                c.latch(now)
+        self.nclk += 1
+
+    def sck_off(self):
+        if not self.sck:
+            return
+        self.sck = 0
+        if self.timed or self.hi_acc:
+            now = ticks_us()
+            high = self.hi_acc
+            if self.timed:
+                high += ticks_diff(now, self.t_high)
+                self.timed = 0
+            if high > POWER_DOWN_US:
+                self.power_downs += 1
+                self.nclk = 0
+                for c in self.chips:
+                    c.power_cycle(now)
+
+    def masked(self):
+        if self.sck and self.timed:
+            self.hi_acc += ticks_diff(ticks_us(), self.t_high)
+            self.timed = 0
+
+    def unmasked(self):
+        if self.sck:
+            self.t_high = ticks_us()
+            self.timed = 1
+
+    def finish(self):
+        n = self.nclk
+        self.nclk = 0
+        for c in self.chips:
+            c.finish(n)
+
+    def idle_dout(self, c):
+        now = ticks_us()
+        if ticks_diff(now, self.next_poll) >= 0:
+            self.poll(now)
+        return c.dout(now)
+
+    def poll(self, now):
+        self.next_poll = ticks_add(now, POLL_US)
+        if self.control is not None:
+            self.control.poll()
+
+
+bank = Bank()
+
+
+def boot(run_dir):
+    """Set the bank up from the control log in run_dir (replayed, so state survives resets)."""
+    import simcontrol
+    bank.control = simcontrol.Control(bank, run_dir)
+    bank.control.poll()

@@ -1,0 +1,102 @@
+"""The emulated device as a Python object: flash directory, control channel, supervisor.
+
+    with Emulator(scenario="cmj", mass_kg=80, jump_height_m=0.35) as dev:
+        serial.Serial(dev.port)        # a /dev/pts/N that behaves like the board's USB port
+        dev.control.sensor(2, stuck=True)
+        dev.control.truth()            # exact ground truth of every simulated jump
+"""
+
+import json
+import os
+import shutil
+import tempfile
+import threading
+
+from forceplate import flash
+from forceplate.emulator.control import Control
+from forceplate.emulator.supervisor import Supervisor
+
+
+class Emulator:
+    def __init__(self, flash_dir=None, blank=False, scenario="still", mass_kg=80.0,
+                 jump_height_m=0.35, adc="hx711", rate_hz=None, channels=4, seed=1,
+                 mpy=False, scenario_params=None, log=None):
+        self._own_flash = flash_dir is None
+        self.flash_dir = flash_dir or tempfile.mkdtemp(prefix="fp-flash-")
+        os.makedirs(self.flash_dir, exist_ok=True)
+        self.run_dir = tempfile.mkdtemp(prefix="fp-emu-")
+        self.control = Control(self.run_dir)
+        self.control.configure(adc=adc, rate_hz=rate_hz, channels=channels, seed=seed)
+        self.control.scenario(scenario, mass_kg=mass_kg, jump_height_m=jump_height_m,
+                              **(scenario_params or {}))
+        if self._own_flash and not blank:
+            flash.deploy_to_dir(self.flash_dir, mpy=mpy)
+        self.supervisor = Supervisor(self.flash_dir, self.run_dir, log=log)
+        self._tail_stop = threading.Event()
+        self._tail = None
+        self.port = None
+
+    def start(self, timeout=20.0):
+        self.supervisor.start()
+        self.port = self.supervisor.port
+        self._tail = threading.Thread(target=self._follow_log, name="fp-emulator-control",
+                                      daemon=True)
+        self._tail.start()
+        self.supervisor.wait_ready(timeout)
+        return self
+
+    def stop(self):
+        self._tail_stop.set()
+        if self._tail:
+            self._tail.join(2)
+        self.supervisor.stop()
+        shutil.rmtree(self.run_dir, ignore_errors=True)
+        if self._own_flash:
+            shutil.rmtree(self.flash_dir, ignore_errors=True)
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def restart(self, timeout=20.0):
+        """Power-cycle the device and wait until it has booted again."""
+        self.supervisor._booted.clear()
+        self.supervisor.power_cycle()
+        self.supervisor.wait_ready(timeout)
+
+    @property
+    def link(self):
+        """The relay's link faults and their counters (faults.LinkFaults)."""
+        return self.supervisor.faults
+
+    def _follow_log(self):
+        """Apply the supervisor's ops (link faults, resets) from the control log."""
+        pos = 0
+        partial = b""
+        while not self._tail_stop.wait(0.01):
+            try:
+                with open(self.control.log_path, "rb") as f:
+                    f.seek(pos)
+                    data = f.read()
+            except OSError:
+                continue
+            if not data:
+                continue
+            pos += len(data)
+            lines = (partial + data).split(b"\n")
+            partial = lines.pop()
+            for line in lines:
+                if line:
+                    self._apply(json.loads(line))
+
+    def _apply(self, op):
+        kind = op.get("op")
+        if kind == "link":
+            self.supervisor.faults.set(**{k: op[k] for k in op if k not in ("op", "seq")})
+        elif kind == "reset":
+            if op.get("kind") == "button":
+                self.supervisor.reset()
+            else:
+                self.supervisor.power_cycle()

@@ -1,0 +1,305 @@
+"""The virtual board's USB port: a pseudo-terminal relayed to the MicroPython interpreter.
+
+Hosts open the *outer* pty (`port`, a /dev/pts/N). The interpreter runs on an *inner* pty,
+a fresh one per start, whose line discipline turns a 0x03 byte into SIGINT (how the unix
+port gets KeyboardInterrupt). The relay thread copies bytes both ways and makes the pair
+behave like a board:
+
+- the interpreter exiting (Ctrl-D at a REPL, machine.soft_reset(), machine.reset(), the
+  watchdog) is a reset: print "MPY: soft reboot", start it again, put it back into the raw
+  REPL when the host was there (main.py then does not run, as on a board), else run main.py;
+- while nobody has the port open (POLLHUP on the outer master) device output is dropped,
+  like USB CDC without a host; while a host has it open but does not read, output backs
+  up into the device's writes;
+- host bytes are held while the interpreter boots, so a Ctrl-C cannot land in the boot
+  script, and released when it is ready;
+- link faults (faults.LinkFaults) apply to the bytes on the way through.
+
+Exit codes from the device side (device/emuboot.py, device/machine.py): 0 soft reset,
+EXIT_HARD machine.reset(), EXIT_WDT watchdog. A process the supervisor kills is a power cycle.
+"""
+
+import errno
+import fcntl
+import os
+import select
+import subprocess
+import termios
+import threading
+import time
+import tty
+
+from forceplate.emulator import interpreter
+from forceplate.emulator.faults import LinkFaults
+
+DEVICE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "device")
+BOOT_SCRIPT = os.path.join(DEVICE_DIR, "emuboot.py")
+
+EXIT_SOFT = 0
+EXIT_HARD = 81
+EXIT_WDT = 82
+
+# machine.reset_cause() values, as on the esp32 and rp2 ports.
+PWRON_RESET = 1
+HARD_RESET = 2
+WDT_RESET = 3
+
+READY_MARK = b"\x1b_fpemu-ready\x1b\\"  # printed by emuboot.py once set up; stripped here
+RAW_BANNER = b"raw REPL; CTRL-B to exit\r\n>"
+FRIENDLY_PROMPT = b">>> "
+REBOOT_LINE = b"MPY: soft reboot\r\n"
+
+# relay states while the interpreter boots
+BOOTING, RAW_PROMPT, RAW_BANNER_WAIT, RUNNING = range(4)
+
+
+def _raw_with_isig(fd):
+    tty.setraw(fd)
+    attrs = termios.tcgetattr(fd)
+    attrs[3] |= termios.ISIG
+    termios.tcsetattr(fd, termios.TCSANOW, attrs)
+
+
+def _set_nonblocking(fd):
+    fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) | os.O_NONBLOCK)
+
+
+def _controlling_tty():
+    os.setsid()
+    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+
+class Supervisor:
+    """Owns the outer pty and one interpreter process at a time; `start()` then `port`."""
+
+    def __init__(self, flash_dir, run_dir, log=None):
+        self.flash_dir = os.path.abspath(flash_dir)
+        self.run_dir = os.path.abspath(run_dir)
+        self.faults = LinkFaults()
+        self.log = log  # optional callable(str) for supervisor events
+        self.boots = 0  # interpreter starts, the first included
+        self.dropped_unconnected = 0  # device bytes dropped while no host had the port open
+        self._cmd = interpreter.command()
+        self._outer = None
+        self.port = None
+        self._proc = None
+        self._inner = None
+        self._raw = False  # the host was last seen in the raw REPL
+        self._state = BOOTING  # host bytes are held until RUNNING
+        self._want_raw = False
+        self._to_device = bytearray()
+        self._to_host = bytearray()
+        self._boot_out = bytearray()
+        self._tail = b""
+        self._cause = PWRON_RESET
+        self._lock = threading.Lock()
+        self._kill_request = None
+        self._stop = threading.Event()
+        self._thread = None
+        self._booted = threading.Event()
+
+    # --- lifecycle ------------------------------------------------------------------------
+    def start(self):
+        master, slave = os.openpty()
+        _raw_with_isig(slave)
+        self.port = os.ttyname(slave)
+        os.close(slave)  # hosts open it by path; POLLHUP on the master means nobody has
+        _set_nonblocking(master)
+        self._outer = master
+        self._spawn(PWRON_RESET, raw=False)
+        self._thread = threading.Thread(target=self._run, name="fp-emulator-relay", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self):
+        self._stop.set()
+        if self._thread:
+            self._thread.join(5)
+        self._reap(kill=True)
+        if self._outer is not None:
+            os.close(self._outer)
+            self._outer = None
+
+    def wait_ready(self, timeout=10.0):
+        """Block until the interpreter has finished its boot script (not main.py)."""
+        if not self._booted.wait(timeout):
+            from forceplate.errors import EmulatorError
+            raise EmulatorError(f"the emulated device did not boot within {timeout:g} s")
+
+    def power_cycle(self):
+        """Cut the power: kill the interpreter; it comes back with reset_cause PWRON_RESET."""
+        with self._lock:
+            self._kill_request = PWRON_RESET
+
+    def reset(self):
+        """Press the reset button (HARD_RESET)."""
+        with self._lock:
+            self._kill_request = HARD_RESET
+
+    @property
+    def pid(self):
+        return self._proc.pid if self._proc else None
+
+    # --- interpreter --------------------------------------------------------------------
+    def _spawn(self, cause, raw):
+        master, slave = os.openpty()
+        _raw_with_isig(slave)
+        args = self._cmd + ["-i", BOOT_SCRIPT, self.flash_dir, self.run_dir,
+                            "raw" if raw else "repl", str(cause)]
+        self._proc = subprocess.Popen(args, stdin=slave, stdout=slave, stderr=slave,
+                                      preexec_fn=_controlling_tty, close_fds=True,
+                                      cwd=self.flash_dir)
+        os.close(slave)
+        _set_nonblocking(master)
+        self._inner = master
+        self._cause = cause
+        self._want_raw = raw
+        self._state = BOOTING
+        self._boot_out = bytearray()
+        self._to_device.clear()  # bytes for the old interpreter are gone with it
+        self.boots += 1
+        self._booted.clear()
+
+    def _reap(self, kill=False):
+        if self._proc is None:
+            return None
+        if kill and self._proc.poll() is None:
+            self._proc.kill()
+        try:
+            rc = self._proc.wait(5)
+        except subprocess.TimeoutExpired:
+            self._proc.kill()
+            rc = self._proc.wait()
+        if self._inner is not None:
+            os.close(self._inner)
+            self._inner = None
+        self._proc = None
+        return rc
+
+    def _restart(self, cause=None):
+        """The interpreter has gone (or is being killed): boot it again like a board."""
+        rc = self._reap(kill=cause is not None)
+        if cause is None:
+            cause = {EXIT_HARD: HARD_RESET, EXIT_WDT: WDT_RESET}.get(rc, None)
+        if cause is None:  # a soft reset keeps the last hardware cause and the REPL mode
+            cause, raw = self._cause, self._raw
+        else:  # a hard reset starts over: main.py runs
+            raw = self._raw = False
+        if self.log:
+            self.log(f"interpreter exited rc={rc}; restarting (raw={raw}, cause={cause})")
+        self._emit(REBOOT_LINE)
+        self._spawn(cause, raw=raw)
+
+    # --- relay ---------------------------------------------------------------------------
+    def _connected(self):
+        p = select.poll()
+        p.register(self._outer, select.POLLIN)
+        return not any(ev & select.POLLHUP for _, ev in p.poll(0))
+
+    def _emit(self, data):
+        """Queue device bytes for the host (dropped while nobody has the port open)."""
+        if self._connected():
+            self._to_host += data
+        else:
+            self.dropped_unconnected += len(data)
+
+    def _on_device_output(self, data):
+        if self._state == BOOTING:
+            self._boot_out += data
+            i = self._boot_out.find(READY_MARK)
+            if i < 0:
+                return
+            data = bytes(self._boot_out[:i] + self._boot_out[i + len(READY_MARK):])
+            self._boot_out = bytearray()
+            self._booted.set()
+            self._state = RAW_PROMPT if self._want_raw else RUNNING
+        if self._state == RAW_PROMPT:  # wait for the REPL prompt, then enter the raw REPL
+            self._boot_out += data
+            data = b""
+            if self._boot_out.endswith(FRIENDLY_PROMPT):
+                out = bytes(self._boot_out)
+                banner = out.rfind(b"MicroPython ")
+                data = out[:banner] if banner >= 0 else b""
+                self._boot_out = bytearray()
+                os.write(self._inner, b"\x01")
+                self._state = RAW_BANNER_WAIT
+        elif self._state == RAW_BANNER_WAIT and RAW_BANNER in self._tail + data:
+            self._state = RUNNING
+        self._track_mode(data)
+        data = self.faults.to_host(data)
+        if data:
+            self._emit(data)
+
+    def _track_mode(self, data):
+        tail = self._tail + data
+        raw_at, friendly_at = tail.rfind(RAW_BANNER), tail.rfind(FRIENDLY_PROMPT)
+        if raw_at > friendly_at:
+            self._raw = True
+        elif friendly_at > raw_at:
+            self._raw = False
+        self._tail = tail[-32:]
+
+    def _run(self):
+        while not self._stop.is_set():
+            with self._lock:
+                kill, self._kill_request = self._kill_request, None
+            if kill is not None:
+                self._restart(kill)
+            self._step()
+
+    def _step(self):
+        connected = self._connected()
+        if not connected and self._to_host:
+            self.dropped_unconnected += len(self._to_host)
+            self._to_host.clear()
+        p = select.poll()
+        inner, outer = self._inner, self._outer
+        stalled = self.faults.stalled
+        if not stalled and not self._to_host:
+            p.register(inner, select.POLLIN)
+        if self._to_device and self._state == RUNNING:
+            p.register(inner, select.POLLOUT | (0 if stalled or self._to_host else select.POLLIN))
+        if connected:
+            p.register(outer, select.POLLIN | (select.POLLOUT if self._to_host else 0))
+        events = p.poll(20)
+        for fd, ev in events:
+            if fd == inner:
+                if ev & (select.POLLIN | select.POLLHUP | select.POLLERR):
+                    if not self._read_inner():
+                        return
+                if ev & select.POLLOUT and self._to_device and self._state == RUNNING:
+                    self._flush(inner, self._to_device)
+            elif fd == outer:
+                if ev & select.POLLIN:
+                    try:
+                        data = os.read(outer, 4096)
+                    except OSError:
+                        data = b""
+                    data = self.faults.to_device(data)
+                    if data:
+                        self._to_device += data
+                if ev & select.POLLOUT and self._to_host:
+                    self._flush(outer, self._to_host)
+
+    def _read_inner(self):
+        try:
+            data = os.read(self._inner, 4096)
+        except OSError as exc:
+            if exc.errno == errno.EAGAIN:
+                return True
+            data = b""
+        if not data:  # EIO: the interpreter is gone
+            self._restart()
+            return False
+        self._on_device_output(data)
+        return True
+
+    @staticmethod
+    def _flush(fd, buf):
+        try:
+            n = os.write(fd, bytes(buf[:4096]))
+        except OSError as exc:
+            if exc.errno in (errno.EAGAIN, errno.EIO):
+                return
+            raise
+        del buf[:n]
