@@ -1,0 +1,557 @@
+# Streaming jump analysis: weighing, phase events and end-of-trial results, one sample at a time.
+# Runs unchanged on the device (MicroPython) and on the host (CPython, forceplate.devicejump).
+#
+#   ja = JumpAnalyser(emit_event, emit_result, max_rate_hz=1000)   # allocates everything, once
+#   ja.arm(codes.TEST_CMJ, rate_mhz, {})                            # floats allowed here
+#   ja.feed(index, t_us, force_mn)                                  # per sample: no allocation
+#
+# Per-sample rules (docs/device-analysis.md): feed() allocates nothing (ints only, every
+# intermediate |x| < 2**30, ring buffers preallocated from max_rate_hz, no tuples, no floats);
+# floats are used in arm() and in jump_results.build() once a trial has ended.
+# Impulse is kept exact as a two-part integer (hi * 2**24 + lo) in units of 2 mN x 1 sample.
+from array import array
+
+try:
+    from micropython import const
+except ImportError:  # CPython
+    def const(x):
+        return x
+
+from fpwire import codes as C
+
+try:
+    from fp import jump_results as R
+except ImportError:  # on the host: forceplate_firmware.fp
+    from forceplate_firmware.fp import jump_results as R
+
+# states (STATUS)
+S_IDLE = const(0)
+S_WEIGH = const(1)
+S_READY = const(2)
+S_MOVE = const(3)
+S_FLIGHT = const(4)
+S_LANDED = const(5)
+S_OFF = const(6)     # drop jump: athlete on the box, plate unloaded
+
+# movement phases
+P_UNWEIGHT = const(0)
+P_BRAKE = const(1)
+P_PROP = const(2)
+
+# EV_TRIAL_INVALID reasons (event value)
+REASON_NO_TAKEOFF = const(1)
+REASON_STEP_OFF = const(2)
+REASON_FALSE_ONSET = const(3)
+REASON_SHORT_FLIGHT = const(4)
+
+_LOW24 = const(0xFFFFFF)
+_FMAX = const(0x1FFFFFF)   # force clamp: 33.5 kN, keeps every product in range
+_NONE = const(-0x3FFFFFFF)
+_SD_LIM_Q = const(312)     # still: SD <= 312 x 64 mN = 20 N (hard cap of the option)
+
+
+def isqrt(n):
+    """Integer square root, no allocation for small ints."""
+    if n <= 0:
+        return 0
+    x = n
+    y = (x + 1) >> 1
+    while y < x:
+        x = y
+        y = (x + n // x) >> 1
+    return x
+
+
+class JumpAnalyser:
+    def __init__(self, emit_event, emit_result, max_rate_hz=1000):
+        self._ev = emit_event
+        self._res = emit_result
+        self.max_rate_hz = max_rate_hz
+        n = int(max_rate_hz * 0.25) + 8
+        self._rn = n
+        self._rf = array("i", [0] * n)   # force ring (mN)
+        self._ri = array("i", [0] * n)   # sample index ring
+        self._rt = array("i", [0] * n)   # t_us ring
+        self._rp = 0
+        self._rcount = 0
+        self._epn = array("i", [0, 0, 0])   # epoch lengths (samples): 50, 100, 200 ms
+        self._epf = array("i", [0, 0, 0])   # force at each epoch (mN)
+        self.state = S_IDLE
+        self.test = 0
+        self.options = {}
+        self.rate_mhz = 0
+        self.integrating = 0
+        for name in ("wlen", "backoff_n", "hold_n", "rfd_w", "land_n", "max_flight_n",
+                     "min_flight_n", "max_move_n", "plaus_n", "stab_n", "kq2", "to_mn",
+                     "floor_mn", "band", "sdlim_q", "s2max", "min_sw", "sw", "sd", "thr",
+                     "acps", "ac_to", "ac_pl", "ac_db", "wref", "ws1", "ws2", "wn", "cand_n",
+                     "cand_s", "pend", "last_i", "dprev", "alo", "ahi", "dlo", "dhi", "ac",
+                     "ph", "on_i", "on_t", "on_f", "rise_i", "rise_f", "plaus", "pk", "pk_i",
+                     "br_i", "br_f", "br_hi", "br_lo", "br_pk", "pr_i", "pr_f", "pr_hi",
+                     "pr_lo", "pr_pk", "dep_hi", "dep_lo", "pw", "pw_f", "pw_hi", "pw_lo",
+                     "pv", "pv_hi", "pv_lo", "rfd", "rfd_i", "ep", "flags", "inc", "to_i",
+                     "to_t", "to_f0", "to_f1", "to_f2", "to_hi", "to_lo", "to_inc", "ld_i",
+                     "ld_t", "ld_f0", "ld_f1", "ld_pk", "c_i", "c_f0", "c_f1", "stab_bn",
+                     "stab_run", "stab_i", "stab_t", "stab_ld", "not_still", "first",
+                     "weighed", "mv_lo", "mv_hi", "pk_t", "pr_t", "to_f3", "to_fm", "slope_n"):
+            setattr(self, "_" + name, 0)
+
+    # --- control (not per sample) ---------------------------------------------------------
+    def arm(self, test, rate_mhz, options):
+        if test not in (C.TEST_CMJ, C.TEST_SJ, C.TEST_DJ, C.TEST_IMTP):
+            raise ValueError("unknown test")
+        rate = rate_mhz / 1000.0
+        if rate <= 0 or rate > self.max_rate_hz * 1.1:
+            raise ValueError("sample rate outside 0..max_rate_hz")
+        o = options or {}
+        self.test = test
+        self.rate_mhz = int(rate_mhz)
+        self.options = o
+        self.integrating = 1 if o.get("adc", "point") == "integrating" else 0
+
+        def n(seconds, least=1):
+            return max(least, int(seconds * rate + 0.5))
+
+        self._wlen = min(n(max(1.0, o.get("weigh_s", 1.0))), 2000)
+        cap = self._rn - 8
+        self._backoff_n = min(n(o.get("backoff_s", 0.030), 0), cap // 3)
+        self._hold_n = min(n(o.get("onset_hold_s", 0.020)), cap // 3)
+        self._rfd_w = min(n(o.get("peak_rfd_window_s", 0.020)), cap // 3)
+        self._slope_n = min(n(0.004), cap // 3)   # baseline of the takeoff slope
+        self._land_n = n(o.get("landing_window_s", 0.100), 2)
+        self._max_flight_n = n(o.get("max_flight_s", 1.2))
+        self._min_flight_n = n(o.get("min_flight_s", 0.06))
+        self._max_move_n = n(o.get("max_movement_s", 4.0 if test != C.TEST_IMTP else 8.0))
+        self._plaus_n = n(o.get("plausible_within_s", 0.6))
+        self._stab_n = n(o.get("stable_s", 1.0))
+        self._stab_bn = 0
+        e = self._epn
+        e[0] = n(0.050)
+        e[1] = n(0.100)
+        e[2] = n(0.200)
+        self._kq2 = int(2.0 * rate / R.G * 256 + 0.5)   # A units per (m/s) per mN, x 256
+        self._to_mn = int(o.get("takeoff_n", 20.0) * 1000)
+        self._floor_mn = int(o.get("onset_floor_n", 10.0) * 1000)
+        self._band = int(min(o.get("still_band_n", 60.0), 100.0) * 1000)
+        sdq = min(int(o.get("still_sd_n", 12.0) * 1000) >> 6, _SD_LIM_Q)
+        self._sdlim_q = sdq
+        self._s2max = 4 * sdq * sdq * self._wlen
+        self._min_sw = int(o.get("min_weight_n", 100.0) * 1000)
+        self._weighed = 0
+        self._first = 1
+        self._start_weigh()
+
+    def disarm(self):
+        self.state = S_IDLE
+        self._first = 2
+
+    # --- per sample -----------------------------------------------------------------------
+    def feed(self, index, t_us, force_mn):
+        st = self.state
+        if st == S_IDLE:
+            if self._first == 2:
+                self._first = 0
+                self._ev(C.EV_DISARMED, index, t_us, 0)
+            return
+        if force_mn > _FMAX:
+            force_mn = _FMAX
+        elif force_mn < -_FMAX:
+            force_mn = -_FMAX
+        p = self._rp
+        self._rf[p] = force_mn
+        self._ri[p] = index
+        self._rt[p] = t_us
+        self._rp = p + 1 if p + 1 < self._rn else 0
+        if self._first:
+            self._first = 0
+            self._ev(C.EV_ARMED, index, t_us, self.test)
+        if self._pend:
+            self._pend = 0
+            self._ev(C.EV_WEIGHING, index, t_us, 0)
+        if st == S_MOVE:
+            self._move(p, index, t_us, force_mn)
+        elif st == S_READY:
+            self._ready(p, index, t_us, force_mn)
+        elif st == S_FLIGHT:
+            self._flight(index, t_us, force_mn)
+        elif st == S_LANDED:
+            self._landed(index, t_us, force_mn)
+        elif st == S_WEIGH:
+            self._weigh(index, t_us, force_mn)
+        else:
+            self._off(p, index, t_us, force_mn)
+
+    def _acc(self, index, f):
+        # Stillness window: +-band around its first sample and SD <= still_sd. 1 = complete.
+        n = self._wn
+        d = f - self._wref
+        if n == 0 or d > self._band or d < -self._band:
+            fail = n > 0
+            self._wref = f
+            self._ws1 = 0
+            self._ws2 = 0
+            self._wn = 1
+            return -1 if fail else 0
+        q = d >> 6
+        s2 = self._ws2 + q * q
+        if s2 > self._s2max:
+            self._wn = 0
+            return -1
+        self._ws2 = s2
+        self._ws1 += d
+        n += 1
+        self._wn = n
+        if n < self._wlen:
+            return 0
+        self._wn = 0
+        m = self._ws1 // n
+        mq = m >> 6
+        var = s2 // n - mq * mq
+        if var > self._sdlim_q * self._sdlim_q:
+            return -1
+        self._mv_lo = self._wref + m
+        self._mv_hi = isqrt(var << 12)
+        return 1
+
+    def _weigh(self, index, t_us, f):
+        if self._stab_bn:
+            self._stabilise(index, t_us, f)
+        r = self._acc(index, f)
+        if r < 0 and not self._stab_bn:
+            if not self._not_still and f > self._min_sw:
+                self._not_still = 1
+                self._ev(C.EV_NOT_STILL, index, t_us, 0)
+        elif r > 0 and self._mv_lo >= self._min_sw:
+            self._set_weight(self._mv_lo, self._mv_hi)
+            self._weighed = 1
+            self._not_still = 0
+            self._cand_n = 0
+            self.state = S_READY
+            self._ev(C.EV_WEIGHED, index, t_us, self._sw)
+
+    def _set_weight(self, sw, sd):
+        self._sw = sw
+        self._sd = sd
+        t = 5 * sd
+        self._thr = t if t > self._floor_mn else self._floor_mn
+        acps = ((sw >> 12) * self._kq2) >> 8   # velocity: A >> 12 units per m/s
+        self._acps = acps
+        self._ac_to = acps * 3 // 10       # 0.3 m/s: least takeoff velocity of a jump
+        self._ac_pl = acps // 10           # 0.1 m/s: a real movement reaches this
+        self._ac_db = acps // 10           # 0.1 m/s back down after propulsion: 2nd dip
+
+    def _ready(self, p, index, t_us, f):
+        if self._stab_bn:
+            self._stabilise(index, t_us, f)
+        r = self._acc(index, f)
+        if r > 0 and self._cand_n == 0 and self._mv_lo >= self._min_sw:
+            self._set_weight(self._mv_lo, self._mv_hi)   # latest still second wins
+        test = self.test
+        if test == C.TEST_DJ:
+            if f < self._to_mn:
+                self.state = S_OFF
+            return
+        d = f - self._sw
+        s = 1 if d > self._thr else (-1 if d < -self._thr else 0)
+        if test == C.TEST_IMTP and s < 0:
+            s = 0
+        if s == 0 or (self._cand_n and s != self._cand_s):
+            self._cand_n = 0
+            return
+        self._cand_s = s
+        self._cand_n += 1
+        if self._cand_n >= self._hold_n:
+            self._onset(p, index)
+
+    def _off(self, p, index, t_us, f):
+        # drop jump: waiting on the box for the contact
+        if f >= self._to_mn:
+            self._begin(index, t_us, f)
+            self._c_i = index
+            self._c_f0 = f
+            self._c_f1 = _NONE
+            self._ph = P_BRAKE
+            self._rise_i = index
+            self._rise_f = f
+            self._ev(C.EV_CONTACT, index, t_us, 0)
+
+    def _begin(self, index, t_us, f):
+        self.state = S_MOVE
+        self._on_i = index
+        self._on_t = t_us
+        self._on_f = f
+        self._last_i = index
+        self._dprev = f - self._sw
+        self._alo = 0
+        self._ahi = 0
+        self._dlo = 0
+        self._dhi = 0
+        self._ac = 0
+        self._pk = f
+        self._pk_i = index
+        self._br_i = -1
+        self._pr_i = -1
+        self._br_pk = 0
+        self._pr_pk = 0
+        self._pw = 0
+        self._pw_f = 0
+        self._pv = 0
+        self._pv_hi = 0
+        self._pv_lo = 0
+        self._rfd = -_FMAX
+        self._rfd_i = -1
+        self._ep = 0
+        self._flags = 0
+        self._plaus = 0
+        self._cand_n = 0
+        self._stab_bn = 0
+
+    def _onset(self, p, index):
+        # confirmed: onset = first sample past the threshold, minus the back-off
+        rn = self._rn
+        back = self._cand_n - 1 + self._backoff_n
+        q = p - back
+        if q < 0:
+            q += rn
+        oi = self._ri[q]
+        self._begin(oi, self._rt[q], self._rf[q])
+        self._c_f1 = 0
+        test = self.test
+        self._ph = P_PROP if (test == C.TEST_SJ and self._cand_s > 0) else P_UNWEIGHT
+        if test == C.TEST_SJ and self._cand_s < 0:
+            self._flags |= R.FL_CM_IN_SJ
+        if test == C.TEST_IMTP or (test == C.TEST_SJ and self._cand_s > 0):
+            self._rise_i = oi
+            self._rise_f = self._rf[q]
+        else:
+            self._rise_i = -1
+        self._ev(C.EV_ONSET, oi, self._on_t, self._thr)
+        if self._cand_s < 0 and test == C.TEST_CMJ:
+            self._ev(C.EV_UNWEIGHTING, oi, self._on_t, 0)
+        if self._ph == P_PROP:
+            self._pr_i = oi
+            self._pr_f = self._on_f
+            self._pr_hi = 0
+            self._pr_lo = 0
+            self._pr_pk = self._on_f
+            self._dep_hi = 0
+            self._dep_lo = 0
+            self._ev(C.EV_PROPULSION, oi, self._on_t, 0)
+        while q != p and self.state == S_MOVE:
+            q += 1
+            if q == rn:
+                q = 0
+            self._move(q, self._ri[q], self._rt[q], self._rf[q])
+
+    def _move(self, p, index, t_us, f):
+        if index == self._last_i:
+            return
+        sw = self._sw
+        d = f - sw
+        gap = index - self._last_i
+        self._last_i = index
+        inc = d + d if self.integrating else self._dprev + d
+        if gap > 1:
+            inc *= gap if gap < 4 else 4
+        self._dprev = d
+        self._inc = inc
+        lo = self._alo + inc
+        hi = self._ahi + (lo >> 24)
+        lo &= _LOW24
+        self._alo = lo
+        self._ahi = hi
+        dl = self._dlo + lo
+        self._dhi += hi + (dl >> 24)
+        self._dlo = dl & _LOW24
+        ac = (hi << 12) + (lo >> 12) if -0x20000 < hi < 0x20000 else (0x3FFFFFFF if hi > 0 else -0x3FFFFFFF)
+        self._ac = ac
+        if f > self._pk:
+            self._pk = f
+            self._pk_i = index
+            self._pk_t = t_us
+        if self._c_f1 == _NONE:
+            self._c_f1 = f
+        if ac > self._pv:
+            self._pv = ac
+            self._pv_hi = hi
+            self._pv_lo = lo
+        ri = self._rise_i
+        if ri >= 0:
+            e = self._ep
+            if e < 3 and index - ri >= self._epn[e]:
+                self._epf[e] = f
+                self._ep = e + 1
+            w = self._rfd_w
+            if index - w >= ri:
+                q = p - w
+                if q < 0:
+                    q += self._rn
+                r = f - self._rf[q]
+                if r > self._rfd:
+                    self._rfd = r
+                    self._rfd_i = index
+        test = self.test
+        if not self._plaus:
+            if ac > self._ac_pl or ac < -self._ac_pl:
+                self._plaus = 1
+            elif index - self._on_i > self._plaus_n:
+                return self._invalid(index, t_us, REASON_FALSE_ONSET)
+        if test == C.TEST_IMTP:
+            return self._pull(index, t_us, f, d)
+        ph = self._ph
+        thr = self._thr
+        if test == C.TEST_DJ:
+            pass
+        elif ph == P_UNWEIGHT:
+            if ac < -self._ac_pl and d >= 0:
+                self._ph = P_BRAKE
+                self._br_i = index
+                self._br_f = f
+                self._br_hi = hi
+                self._br_lo = lo
+                self._br_pk = f
+                if ri < 0:
+                    self._rise_i = index
+                    self._rise_f = f
+                self._ev(C.EV_BRAKING, index, t_us, 0)
+            elif ac > self._ac_pl:
+                self._ph = P_PROP   # no countermovement
+        elif ph == P_BRAKE:
+            if f > self._br_pk:
+                self._br_pk = f
+            if d < -thr and self._br_pk > sw + thr:
+                self._double(index, t_us)
+            if ac >= 0:
+                self._ph = P_PROP
+                self._pr_i = index
+                self._pr_f = f
+                self._pr_hi = hi
+                self._pr_lo = lo
+                self._pr_pk = f
+                self._dep_hi = self._dhi
+                self._dep_lo = self._dlo
+                self._ev(C.EV_PROPULSION, index, t_us, 0)
+        else:
+            if f > self._pr_pk:
+                self._pr_pk = f
+            if ac < -self._ac_db:
+                self._double(index, t_us)
+            elif ac > 0 and hi < 0x40:
+                pw = (f >> 14) * ac   # < 2**11 * 2**18
+                if pw > self._pw:
+                    self._pw = pw
+                    self._pw_f = f
+                    self._pw_hi = hi
+                    self._pw_lo = lo
+        if f < self._to_mn:
+            ok = ac >= self._ac_to if test != C.TEST_DJ else ac >= self._ac_to + self._ac_to
+            if not ok:
+                self._ev(C.EV_STEP_OFF, index, t_us, 0)
+                return self._invalid(index, t_us, REASON_STEP_OFF)
+            self._to_i = index
+            self._to_t = t_us
+            self._to_f0 = f
+            q = p - 1 if p > 0 else self._rn - 1
+            self._to_f1 = self._rf[q]
+            q = q - 1 if q > 0 else self._rn - 1
+            self._to_f2 = self._rf[q]
+            q = q - 1 if q > 0 else self._rn - 1
+            self._to_f3 = self._rf[q]
+            q = p - 1 - self._slope_n
+            if q < 0:
+                q += self._rn
+            self._to_fm = self._rf[q]
+            self._to_hi = hi
+            self._to_lo = lo
+            self._to_inc = inc
+            self.state = S_FLIGHT
+            self._ev(C.EV_TAKEOFF, index, t_us, 0)
+        elif index - self._on_i > self._max_move_n:
+            self._invalid(index, t_us, REASON_NO_TAKEOFF)
+
+    def _pull(self, index, t_us, f, d):
+        # isometric pull: ends when force falls back near system weight, or at the time limit
+        if f < self._to_mn:
+            self._ev(C.EV_STEP_OFF, index, t_us, 0)
+            return self._invalid(index, t_us, REASON_STEP_OFF)
+        net = self._pk - self._sw
+        end = net // 10 if net // 10 > self._thr else self._thr
+        if (d < end and index - self._pk_i > self._hold_n) or index - self._on_i > self._max_move_n:
+            self._ev(C.EV_PEAK_FORCE, self._pk_i, self._pk_t, self._pk)
+            self._end(index, t_us)
+
+    def _double(self, index, t_us):
+        if not self._flags & R.FL_DOUBLE:
+            self._flags |= R.FL_DOUBLE
+            self._ev(C.EV_DOUBLE_BOUNCE, index, t_us, 0)
+
+    def _flight(self, index, t_us, f):
+        if f >= self._to_mn:
+            if index - self._to_i < self._min_flight_n:
+                return self._invalid(index, t_us, REASON_SHORT_FLIGHT)
+            self.state = S_LANDED
+            self._ld_i = index
+            self._ld_t = t_us
+            self._ld_f0 = f
+            self._ld_f1 = f
+            self._ld_pk = f
+            self._ev(C.EV_LANDING, index, t_us, 0)
+        elif index - self._to_i > self._max_flight_n:
+            self._ld_i = -1
+            self._flags |= R.FL_NO_LANDING
+            self._ev(C.EV_NO_LANDING, index, t_us, 0)
+            self._end(index, t_us)
+
+    def _landed(self, index, t_us, f):
+        k = index - self._ld_i
+        if k == 1:
+            self._ld_f1 = f
+        if f > self._ld_pk:
+            self._ld_pk = f
+        if f < self._to_mn and not self._flags & R.FL_REBOUND:
+            self._flags |= R.FL_REBOUND
+            self._ev(C.EV_DOUBLE_BOUNCE, index, t_us, 1)
+        if k >= self._land_n:
+            sw = self._sw
+            if self._ld_pk < sw + (sw >> 1) or f < (sw >> 2):
+                self._flags |= R.FL_OFF_PLATE
+                self._ev(C.EV_LANDED_OFF_PLATE, index, t_us, 0)
+            self._end(index, t_us)
+            if not self._flags & R.FL_OFF_PLATE:
+                self._stab_bn = 1
+                self._stab_run = 0
+
+    def _end(self, index, t_us):
+        self._ev(C.EV_TRIAL_END, index, t_us, 0)
+        self._res(self.test, R.build(self))
+        self._start_weigh()
+
+    def _invalid(self, index, t_us, reason):
+        self._ev(C.EV_TRIAL_INVALID, index, t_us, reason)
+        self._start_weigh()
+
+    def _start_weigh(self):
+        self.state = S_WEIGH
+        self._wn = 0
+        self._cand_n = 0
+        self._not_still = 0
+        self._pend = 1
+
+    def _stabilise(self, index, t_us, f):
+        # time to stabilisation: force within +-5 % of system weight for stable_s
+        d = f - self._sw
+        b = self._sw // 20
+        if f < self._to_mn:
+            self._stab_bn = 0
+        elif -b <= d <= b:
+            if self._stab_run == 0:
+                self._stab_i = index
+                self._stab_t = t_us
+            self._stab_run += 1
+            if self._stab_run >= self._stab_n:
+                self._stab_bn = 0
+                k = self._stab_i - self._ld_i
+                ms = (k if k < 10000 else 10000) * 62500 // (self.rate_mhz >> 4)
+                self._ev(C.EV_STABILISED, self._stab_i, self._stab_t, ms)
+        else:
+            self._stab_run = 0

@@ -1,0 +1,184 @@
+# End-of-trial results of the streaming jump analysis (fp.jump): runs once per trial, after
+# the last event, so floats are allowed here. Takes the analyser's integers, returns RESULT
+# entries: a list of (metric_id, flags, value in SI units). Rules: docs/device-analysis.md.
+from fpwire import codes as C
+
+G = 9.80665
+
+# trial quality flags (JumpAnalyser._flags)
+FL_DOUBLE = 1       # more than one countermovement before takeoff
+FL_NO_LANDING = 2   # no landing within max_flight_s
+FL_OFF_PLATE = 4    # landing without the athlete's weight back on the plate
+FL_REBOUND = 8      # unloaded again inside the landing window
+FL_CM_IN_SJ = 16    # squat jump started with a countermovement
+
+MIN_RATE_HZ = 50.0  # below this, timings and jump height are flagged RF_LOW_RATE
+EPOCH_PERIODS = 8   # an RFD or force epoch must span at least this many sample periods
+
+_TWO24 = 16777216.0
+
+M = C.METRIC_IDS
+
+
+def _flag(valid, suspect):
+    return (C.RF_VALID if valid else C.RF_LOW_RATE) | (C.RF_SUSPECT if suspect else 0)
+
+
+def _takeoff(ja, rate):
+    """Fractional takeoff index and takeoff velocity (m/s) from the last samples on the plate."""
+    f0, f1, f2 = ja._to_f0, ja._to_f1, ja._to_f2
+    sw = ja._sw
+    if f0 < ja._to_mn // 4:
+        f0 = 0   # under a quarter of the takeoff threshold: noise on an empty plate
+    if ja.integrating:
+        # the last conversion with force holds the remaining area (force falling linearly to
+        # zero from the level extrapolated at its start); A is exact at conversion ends
+        back = 1 if f0 > 0 else 2
+        area, f_a, f_b = (f0, f1, f2) if back == 1 else (f1, f2, ja._to_f3)
+        f_end = f_a + (f_a - f_b) / 2.0
+        frac = min(1.0, 2.0 * area / f_end) if f_end > 0 else 1.0
+        a_start = ja._to_hi * _TWO24 + ja._to_lo - 2 * (f0 - sw)
+        if back == 2:
+            a_start -= 2 * (f1 - sw)
+        v = (a_start / 2.0 + area - sw * frac) * G / (sw * rate)
+        return ja._to_i - back + frac, v
+    else:
+        # force falling linearly to zero at the slope of the last slope_n periods
+        slope = (ja._to_fm - f1) / float(ja._slope_n)
+        if f0 > 0:
+            # still above zero at the first sample under the threshold: the fall ends after it
+            x = min(3.0, f0 / slope) if slope > f0 / 3.0 else 3.0
+            frac = 1.0 + x
+            area = (f1 + f0) / 2.0 + f0 * x / 2.0
+        else:
+            if slope > 0 and f1 > 0:
+                frac = f1 / slope
+            elif f1 > f0:
+                frac = f1 / float(f1 - f0)
+            else:
+                frac = 1.0
+            frac = min(1.0, max(0.0, frac))
+            area = f1 * frac / 2.0
+    a_prev = ja._to_hi * _TWO24 + ja._to_lo - ja._to_inc
+    scale = G / (sw * rate)                      # (mN x samples) -> m/s
+    v = a_prev / 2.0 * scale + (area - sw * frac) * scale
+    return ja._to_i - 1 + frac, v
+
+
+def _touchdown(i, f0, f1, integrating):
+    """Fractional index of a touchdown first seen at sample i (force f0, then f1)."""
+    if integrating:
+        if f1 <= 0 or f0 <= 0:
+            return i - 0.5
+        back = (f0 + (f0 * f0 + f1 * f0) ** 0.5) / f1   # area f0 of a linear rise
+    else:
+        back = f0 / float(f1 - f0) if f1 > f0 else 0.5
+    return i - min(1.0, max(0.0, back))
+
+
+def build(ja):
+    rate = ja.rate_mhz / 1000.0
+    period = 1.0 / rate
+    sw = ja._sw
+    sw_n = sw / 1000.0
+    flags = ja._flags
+    ok = rate >= MIN_RATE_HZ
+    test = ja.test
+    out = [(M["system_weight"], C.RF_VALID, sw_n)]
+
+    def add(name, value, valid=True, suspect=False):
+        out.append((M[name], _flag(ok and valid, suspect), float(value)))
+
+    def periods(n):
+        return n >= EPOCH_PERIODS
+
+    suspect_all = bool(flags & (FL_CM_IN_SJ | FL_NO_LANDING))
+    suspect_phase = suspect_all or bool(flags & FL_DOUBLE)
+    suspect_flight = bool(flags & (FL_OFF_PLATE | FL_NO_LANDING))
+
+    add("peak_force", ja._pk / 1000.0, suspect=suspect_all)
+    if test == C.TEST_IMTP:
+        add("peak_net_force", (ja._pk - sw) / 1000.0)
+    _epochs(ja, add, periods, period, test == C.TEST_IMTP, suspect_phase)
+    if test == C.TEST_IMTP:
+        return out
+
+    t_to, v_to = _takeoff(ja, rate)
+    landed = ja._ld_i >= 0 and not flags & FL_NO_LANDING
+    t_ld = _touchdown(ja._ld_i, ja._ld_f0, ja._ld_f1, ja.integrating) if landed else 0.0
+    flight = (t_ld - t_to) * period
+    if test == C.TEST_DJ:
+        t_c = _touchdown(ja._c_i, ja._c_f0, ja._c_f1, ja.integrating)
+        contact = (t_to - t_c) * period
+        add("contact_time", contact, periods(ja._to_i - ja._c_i), suspect_all)
+        if landed:
+            v_ft = G * flight / 2.0
+            jh_ft = G * flight * flight / 8.0
+            add("flight_time", flight, True, suspect_flight)
+            add("jump_height_flight_time", jh_ft, True, suspect_flight)
+            add("takeoff_velocity", v_ft, True, suspect_flight)
+            add("rsi", jh_ft / contact, True, suspect_flight)
+            v_td = v_ft - v_to                    # v_to here: velocity change over contact
+            add("drop_height", v_td * v_td / (2 * G), True, suspect_flight)
+            add("landing_peak_force", ja._ld_pk / 1000.0, True, suspect_flight)
+        h = ja.options.get("drop_height_m")
+        if h:
+            v = v_to - (2 * G * h) ** 0.5
+            if v > 0:
+                add("jump_height_impulse", v * v / (2 * G), True, suspect_all)
+        return out
+
+    jh = v_to * v_to / (2 * G)
+    ttt = (t_to - ja._on_i) * period
+    add("takeoff_velocity", v_to, True, suspect_all)
+    add("jump_height_impulse", jh, True, suspect_all)
+    add("time_to_takeoff", ttt, True, suspect_all)
+    add("rsi_modified", jh / ttt, True, suspect_all)
+    add("peak_velocity", (ja._pv_hi * _TWO24 + ja._pv_lo) / 2.0 * G / (sw * rate), True,
+        suspect_all)
+    if ja._pw > 0:
+        v = (ja._pw_hi * _TWO24 + ja._pw_lo) / 2.0 * G / (sw * rate)
+        add("peak_propulsive_power", ja._pw_f / 1000.0 * v, True, suspect_phase)
+    if landed:
+        add("flight_time", flight, True, suspect_flight)
+        add("jump_height_flight_time", G * flight * flight / 8.0, True, suspect_flight)
+        add("landing_peak_force", ja._ld_pk / 1000.0, True, suspect_flight or
+            bool(flags & FL_REBOUND))
+    br, pr, to = ja._br_i, ja._pr_i, ja._to_i
+    if pr >= 0:
+        a_pr = ja._pr_hi * _TWO24 + ja._pr_lo
+        a_to = ja._to_hi * _TWO24 + ja._to_lo
+        add("propulsion_duration", (t_to - pr) * period, periods(to - pr), suspect_phase)
+        add("peak_propulsive_force", ja._pr_pk / 1000.0, True, suspect_phase)
+        if to > pr:
+            add("mean_propulsive_force", (sw + (a_to - a_pr) / 2.0 / (to - pr)) / 1000.0,
+                True, suspect_phase)
+    if br >= 0 and pr > br:
+        a_br = ja._br_hi * _TWO24 + ja._br_lo
+        n = pr - br
+        add("unweighting_duration", (br - ja._on_i) * period, periods(br - ja._on_i),
+            suspect_phase)
+        add("braking_duration", n * period, periods(n), suspect_phase)
+        add("peak_braking_force", ja._br_pk / 1000.0, True, suspect_phase)
+        add("mean_braking_force", (sw + (a_pr - a_br) / 2.0 / n) / 1000.0, True, suspect_phase)
+        add("braking_rfd", (ja._pr_f - ja._br_f) / 1000.0 / (n * period), periods(n),
+            suspect_phase)
+        dep = (ja._dep_hi * _TWO24 + ja._dep_lo) * G / (2.0 * sw * rate * rate)
+        add("countermovement_depth", -dep, True, suspect_phase)
+    return out
+
+
+def _epochs(ja, add, periods, period, absolute, suspect):
+    if ja._rise_i < 0:
+        return
+    if ja._rfd_i >= 0:
+        w = ja._rfd_w
+        add("peak_rfd", ja._rfd / 1000.0 / (w * period), periods(w), suspect)
+    names = (("rfd_50ms", "force_50ms"), ("rfd_100ms", "force_100ms"),
+             ("rfd_200ms", "force_200ms"))
+    for e in range(ja._ep):
+        n = ja._epn[e]
+        f = ja._epf[e]
+        add(names[e][0], (f - ja._rise_f) / 1000.0 / (n * period), periods(n), suspect)
+        if absolute:
+            add(names[e][1], f / 1000.0, periods(n), suspect)
