@@ -1,0 +1,81 @@
+"""The PIO FIFO-word transpose: pure logic in CPython, and the real viper code in the
+`micropython` binary with a heap-allocation delta of zero."""
+
+import array
+import random
+import subprocess
+
+import pytest
+
+from driverload import FIRMWARE_FP, load_driver
+
+
+def pack(values, k):
+    """FIFO words the PIO program produces: clock i carries bit 23-i of every chip (chip c at
+    bit c), k clocks to a word, the first clock highest (ISR shifting left)."""
+    n = len(values)
+    words = []
+    for w in range(24 // k):
+        word = 0
+        for i in range(w * k, w * k + k):
+            clock = sum(((v >> (23 - i)) & 1) << c for c, v in enumerate(values))
+            word = (word << n) | clock
+        words.append(word)
+    return words
+
+
+def cases(n, seed):
+    rng = random.Random(seed)
+    edge = [0x7FFFFF, -0x800000, 0, -1, 1, -2, 0x123456, -0x654321]
+    return [[edge[(c + s) % 8] for c in range(n)] for s in range(2)] + [
+        [rng.randrange(-2**23, 2**23) for _ in range(n)] for _ in range(20)]
+
+
+@pytest.mark.parametrize("n", range(1, 9))
+def test_transpose_recovers_signed_24_bit_values(n):
+    driver, _ = load_driver("hx711_pio.py")
+    k, words = driver.layout(n)
+    out = array.array("i", [99] * 8)
+    for values in cases(n, n):
+        raw = array.array("I", pack(values, k))
+        driver.transpose(raw, words, k, n, out)
+        assert list(out[:n]) == values
+
+
+SCRIPT = """
+import array, gc, sys
+sys.path[:0] = [{standin!r}, {fp!r}]
+from hx711_pio import layout, transpose
+results = []
+allocated = []
+out = array.array("i", [0] * 8)
+for n, values in {cases!r}:
+    k, nwords = layout(n)
+    raw = array.array("I", values)
+    transpose(raw, nwords, k, n, out)
+    gc.collect()
+    before = gc.mem_alloc()
+    transpose(raw, nwords, k, n, out)
+    allocated.append(gc.mem_alloc() - before)
+    results.append(list(out[:n]))
+print(repr(results))
+print(max(allocated))
+"""
+
+
+def test_viper_transpose_under_micropython_is_exact_and_allocates_nothing(tmp_path):
+    driver, _ = load_driver("hx711_pio.py")
+    (tmp_path / "rp2.py").write_text("class PIO:\n    pass\n")  # only imported, not used
+    todo, expected = [], []
+    for n in (1, 3, 4, 5, 8):
+        k, _ = driver.layout(n)
+        for values in cases(n, 100 + n)[:6]:
+            todo.append((n, pack(values, k)))
+            expected.append(values)
+    script = SCRIPT.format(standin=str(tmp_path), fp=str(FIRMWARE_FP), cases=todo)
+    run = subprocess.run(["micropython", "-c", script], capture_output=True, text=True,
+                         timeout=60)
+    assert run.returncode == 0, run.stderr
+    results, allocated = run.stdout.split("\n")[:2]
+    assert eval(results) == expected
+    assert int(allocated) == 0
