@@ -201,9 +201,20 @@ AS_READY = 2      # weighed, waiting for movement onset
 AS_MOVING = 3     # movement under way (countermovement, propulsion or pull)
 AS_FLIGHT = 4     # airborne
 AS_LANDED = 5     # landed, waiting for stabilisation and the trial end
+AS_OFF_PLATE = 6  # drop jump: athlete on the box, plate unloaded, waiting for contact
 ANALYSIS_STATE_NAMES = {
     AS_IDLE: "idle", AS_WEIGHING: "weighing", AS_READY: "ready", AS_MOVING: "moving",
-    AS_FLIGHT: "flight", AS_LANDED: "landed",
+    AS_FLIGHT: "flight", AS_LANDED: "landed", AS_OFF_PLATE: "off_plate",
+}
+
+# EV_TRIAL_INVALID reasons (the event's value)
+INVALID_NO_TAKEOFF = 1     # movement started but no takeoff followed
+INVALID_STEP_OFF = 2       # the athlete stepped off instead of jumping
+INVALID_FALSE_ONSET = 3    # the movement onset was not confirmed (a sway, not a jump)
+INVALID_SHORT_FLIGHT = 4   # flight too short to be a jump
+INVALID_NAMES = {
+    INVALID_NO_TAKEOFF: "no_takeoff", INVALID_STEP_OFF: "step_off",
+    INVALID_FALSE_ONSET: "false_onset", INVALID_SHORT_FLIGHT: "short_flight",
 }
 
 # LOG levels

@@ -176,6 +176,19 @@ def pack_error(code, channel=0xFF, count=0, index=0, message=""):
     return struct.pack(_ERROR, code, channel, count, index) + bytes((len(m),)) + m
 
 
+def pack_error_into(buf, code, channel, count, index, text=b""):
+    """ERROR straight into a preallocated buffer (allocation-free when text is empty);
+    text: UTF-8 bytes, at most 200. Returns the payload length."""
+    n = len(text)
+    if n > 200:
+        n = 200
+    struct.pack_into(_ERROR, buf, 0, code, channel, count, index)
+    buf[10] = n
+    if n:
+        buf[11:11 + n] = text[:n] if n < len(text) else text
+    return 11 + n
+
+
 def unpack_error(payload):
     _need(payload, 10, "ERROR")
     code, channel, count, index = struct.unpack_from(_ERROR, payload, 0)

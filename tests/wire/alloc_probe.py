@@ -57,6 +57,8 @@ def main():
         "SamplesPacker.add raw24 4 channels": measure(one_sample, 200),
         "SamplesPacker block raw24 + frame": measure(lambda: stream_block(raw), 10),
         "SamplesPacker block mn32 + frame": measure(lambda: stream_block(mn), 10),
+        "pack_error_into + frame": measure(
+            lambda: w.frame(C.ERROR, M.pack_error_into(w.payload, 3, 0xFF, 37, 90210)), 20),
         "pack_event_into + frame": measure(
             lambda: w.frame(C.EVENT, M.pack_event_into(w.payload, 5000, 62500000, 8, -3)), 20),
     }
