@@ -11,6 +11,7 @@ import os
 import shutil
 import tempfile
 import threading
+import time
 
 from forceplate import flash
 from forceplate.emulator.control import Control
@@ -35,6 +36,7 @@ class Emulator:
         self._tail_stop = threading.Event()
         self._tail = None
         self.port = None
+        self.applied_seq = 0
 
     def start(self, timeout=20.0):
         self.supervisor.start()
@@ -91,6 +93,13 @@ class Emulator:
                 if line:
                     self._apply(json.loads(line))
 
+    def wait_link_applied(self, seq, timeout=2.0):
+        """Wait until the supervisor has applied control op `seq` (link faults, resets)."""
+        end = time.monotonic() + timeout
+        while self.applied_seq < seq and time.monotonic() < end:
+            time.sleep(0.005)
+        return self.applied_seq >= seq
+
     def _apply(self, op):
         kind = op.get("op")
         if kind == "link":
@@ -100,3 +109,4 @@ class Emulator:
                 self.supervisor.reset()
             else:
                 self.supervisor.power_cycle()
+        self.applied_seq = op.get("seq", self.applied_seq)

@@ -27,6 +27,7 @@ class LinkFaults:
         self.corrupted = 0
         self.dropped = 0
         self.discarded = 0
+        self.seen_to_host = 0  # device bytes that reached the relay while a host had the port
 
     def set(self, corrupt_rate=None, drop_rate=None, to_device=None, stall=None,
             disconnect=None, seed=None):
@@ -48,9 +49,11 @@ class LinkFaults:
         self.set(corrupt_rate=0.0, drop_rate=0.0, to_device=False, stall=False, disconnect=False)
 
     def counters(self):
-        return {"corrupted": self.corrupted, "dropped": self.dropped, "discarded": self.discarded}
+        return {"corrupted": self.corrupted, "dropped": self.dropped,
+                "discarded": self.discarded, "seen_to_host": self.seen_to_host}
 
     def to_host(self, data):
+        self.seen_to_host += len(data)
         return self._apply(data)
 
     def to_device(self, data):

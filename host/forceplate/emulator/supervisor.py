@@ -16,13 +16,15 @@ behave like a board:
 - link faults (faults.LinkFaults) apply to the bytes on the way through.
 
 Exit codes from the device side (device/emuboot.py, device/machine.py): 0 soft reset,
-EXIT_HARD machine.reset(), EXIT_WDT watchdog. A process the supervisor kills is a power cycle.
+EXIT_HARD machine.reset(), SIGUSR1 the watchdog. A process the supervisor kills is a power
+cycle.
 """
 
 import errno
 import fcntl
 import os
 import select
+import signal
 import subprocess
 import termios
 import threading
@@ -180,7 +182,8 @@ class Supervisor:
         """The interpreter has gone (or is being killed): boot it again like a board."""
         rc = self._reap(kill=cause is not None)
         if cause is None:
-            cause = {EXIT_HARD: HARD_RESET, EXIT_WDT: WDT_RESET}.get(rc, None)
+            cause = {EXIT_HARD: HARD_RESET, EXIT_WDT: WDT_RESET,
+                     -signal.SIGUSR1: WDT_RESET}.get(rc, None)
         if cause is None:  # a soft reset keeps the last hardware cause and the REPL mode
             cause, raw = self._cause, self._raw
         else:  # a hard reset starts over: main.py runs

@@ -287,8 +287,7 @@ class WDT:
     def _watch(self):
         while time.ticks_diff(time.ticks_ms(), self._fed) < self._timeout_ms:
             time.sleep_ms(10)
-        micropython.schedule(_wdt_expired, 0)
-
-
-def _wdt_expired(_):
-    sys.exit(_EXIT_WDT)
+        # The main thread may be blocked in a read, where no callback runs: end the process
+        # with the signal the supervisor reads as a watchdog reset.
+        import os
+        os.system("kill -USR1 $PPID")

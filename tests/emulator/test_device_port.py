@@ -1,0 +1,135 @@
+"""The emulated device behaves like a board on a USB port: mpremote, Ctrl-C, resets."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+import serial
+
+from conftest import ask_info
+
+
+def mpremote(port, *args, timeout=30):
+    proc = subprocess.run([sys.executable, "-m", "mpremote", "connect", port, *args],
+                          capture_output=True, text=True, timeout=timeout)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return proc.stdout
+
+
+def test_mpremote_exec_eval_fs_and_run_work_on_the_emulated_port(emulated_device, tmp_path):
+    port = emulated_device.port
+    assert port.startswith("/dev/pts/")
+    assert mpremote(port, "exec", "print(6 * 7)").strip() == "42"
+    assert mpremote(port, "eval", "1 + 2").strip() == "3"
+    script = tmp_path / "hello.py"
+    script.write_text("import os\nprint('files', sorted(os.listdir('/')))\n")
+    mpremote(port, "fs", "mkdir", ":data", "+", "fs", "cp", str(script), ":data/hello.py")
+    assert (pathlib_join(emulated_device.flash_dir, "data", "hello.py")).read_text() == script.read_text()
+    assert "hello.py" in mpremote(port, "fs", "ls", ":data")
+    assert mpremote(port, "fs", "cat", ":data/hello.py") == script.read_text()
+    out = mpremote(port, "run", str(script))
+    assert "files ['data', 'lib', 'main.py']" in out
+    import hashlib
+    digest = hashlib.sha256(script.read_bytes()).hexdigest()
+    assert digest in mpremote(port, "fs", "sha256sum", ":data/hello.py")
+
+
+def pathlib_join(*parts):
+    import pathlib
+    return pathlib.Path(*parts)
+
+
+def test_the_device_filesystem_is_the_private_flash_directory_not_the_host(emulated_device):
+    out = mpremote(emulated_device.port, "exec",
+                   "import os\nprint(os.getcwd(), sorted(os.listdir('/')))")
+    assert out.strip() == "/ ['lib', 'main.py']"
+
+
+def test_soft_reset_hard_reset_and_power_cycle_restart_the_interpreter(emulated_device):
+    port = emulated_device.port
+    sup = emulated_device.supervisor
+    boots = sup.boots
+    pid = sup.pid
+    mpremote(port, "soft-reset")
+    assert sup.pid != pid and sup.boots > boots
+    assert mpremote(port, "exec", "import machine\nprint(machine.reset_cause())").strip() == "1"
+    mpremote(port, "reset")  # machine.reset(): a hard reset, main.py runs again
+    time.sleep(0.3)
+    assert mpremote(port, "exec", "import machine\nprint(machine.reset_cause())").strip() == "2"
+    emulated_device.restart()
+    assert mpremote(port, "exec", "import machine\nprint(machine.reset_cause())").strip() == "1"
+
+
+def test_ctrl_c_breaks_into_the_running_firmware_and_main_py_runs_after_reset(emulated_device):
+    with serial.Serial(emulated_device.port, timeout=0.2) as s:
+        s.write(b"\r\x03")
+        out = b""
+        end = time.monotonic() + 5
+        while b">>> " not in out and time.monotonic() < end:
+            out += s.read(4096)
+        assert b"KeyboardInterrupt" in out  # main.py was running the firmware loop
+        s.write(b"print('alive')\r")
+        time.sleep(0.3)
+        assert b"alive" in s.read(4096)
+        s.write(b"\x04")  # Ctrl-D at the friendly REPL: soft reset, main.py runs again
+        out = b""
+        end = time.monotonic() + 5
+        while b"soft reboot" not in out and time.monotonic() < end:
+            out += s.read(4096)
+        assert b"MPY: soft reboot" in out
+    assert ask_info(emulated_device.port)["board"] == "emulator"
+
+
+def test_the_watchdog_resets_the_board_when_not_fed(emulated_device):
+    port = emulated_device.port
+    mpremote(port, "exec", "import machine\nw = machine.WDT(timeout=200)\nimport time\ntime.sleep_ms(50)\nw.feed()")
+    time.sleep(0.6)
+    assert mpremote(port, "exec", "import machine\nprint(machine.reset_cause())").strip() == "3"
+
+
+def test_a_timer_and_a_dout_interrupt_call_back_in_the_emulated_board(emulated_device):
+    out = mpremote(emulated_device.port, "exec", """
+import machine, time
+ticks = []
+t = machine.Timer(-1, mode=machine.Timer.PERIODIC, period=10, callback=lambda t: ticks.append(1))
+Pin = machine.Pin
+Pin(11, Pin.OUT).value(1)
+edges = []
+d = Pin(3, Pin.IN, Pin.PULL_UP)
+d.irq(lambda p: edges.append(time.ticks_us()), trigger=Pin.IRQ_FALLING)
+time.sleep_ms(300)
+t.deinit()
+d.irq(None)
+print(len(ticks), len(edges))
+""")
+    ticks, edges = (int(x) for x in out.split())
+    assert 20 <= ticks <= 31
+    assert 15 <= edges <= 30  # ~80 SPS plus clock error, first one after settling
+
+
+def test_forceplate_emulate_prints_its_port_first_and_stops_on_sigint(tmp_path):
+    proc = subprocess.Popen([sys.executable, "-m", "forceplate", "emulate", "--scenario", "cmj",
+                             "--mass", "80", "--jump-height", "0.35", "--channels", "8"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        port = proc.stdout.readline().strip()
+        assert port.startswith("/dev/pts/")
+        control = proc.stdout.readline().split()
+        assert control[0] == "control" and os.path.isdir(control[1])
+        info = ask_info(port)
+        assert info["board"] == "emulator" and info["channels"] >= 1
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(10)
+    assert proc.returncode == 0, proc.stderr.read()
+
+
+def test_forceplate_emulate_rejects_a_bad_option_in_one_line():
+    proc = subprocess.run([sys.executable, "-m", "forceplate", "emulate", "--jump-height", "7"],
+                          capture_output=True, text=True, timeout=30)
+    assert proc.returncode != 0
+    assert "jump-height" in proc.stderr and "Traceback" not in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1

@@ -1,0 +1,108 @@
+"""Link faults from the control API: exact accounting of drops and corruption, stall,
+disconnect and reconnect, and a reset in the middle of a stream."""
+
+import time
+
+import serial
+
+from conftest import ask_info
+from fpwire import codes as C
+from fpwire.frame import FrameDecoder
+
+
+def drain(s, quiet=0.4, limit=10.0):
+    out = b""
+    last = time.monotonic()
+    end = last + limit
+    while time.monotonic() < end:
+        chunk = s.read(65536)
+        if chunk:
+            out += chunk
+            last = time.monotonic()
+        elif time.monotonic() - last > quiet:
+            break
+    return out
+
+
+def repl(dev):
+    s = serial.Serial(dev.port, timeout=0.05)
+    s.write(b"\r\x03")
+    out = drain(s)
+    assert out.endswith(b">>> "), out[-200:]
+    return s
+
+
+def fault(dev, **kw):
+    assert dev.wait_link_applied(dev.control.link(**kw))
+
+
+def test_dropped_bytes_are_counted_exactly(emulated_device):
+    dev = emulated_device
+    with repl(dev) as s:
+        seen0, dropped0 = dev.link.seen_to_host, dev.link.dropped
+        fault(dev, drop_rate=0.05, seed=3)
+        s.write(b"print('x' * 20000)\r")
+        got = drain(s)
+        fault(dev, drop_rate=0.0)
+        seen = dev.link.seen_to_host - seen0
+        dropped = dev.link.dropped - dropped0
+        assert seen > 20000
+        assert 0.03 * seen < dropped < 0.07 * seen
+        assert len(got) == seen - dropped
+
+
+def test_corrupted_bytes_are_counted_exactly_and_keep_the_length(emulated_device):
+    dev = emulated_device
+    with repl(dev) as s:
+        fault(dev, corrupt_rate=0.01, seed=4)
+        s.write(b"print('x' * 5000)\r")
+        got = drain(s)
+        fault(dev, corrupt_rate=0.0)
+        expected = b"print('x' * 5000)\r\n" + b"x" * 5000 + b"\n>>> "
+        assert len(got) == len(expected)
+        differing = sum(a != b for a, b in zip(got, expected))
+        assert differing == dev.link.corrupted > 20
+
+
+def test_a_stalled_link_backs_the_device_up_and_releases_everything_after(emulated_device):
+    dev = emulated_device
+    with repl(dev) as s:
+        fault(dev, stall=True)
+        s.write(b"for i in range(2000): print('%098d' % i)\r\r")
+        during = drain(s, quiet=1.0, limit=3.0)
+        assert len(during) < 64 * 1024  # only what the pty buffers hold
+        fault(dev, stall=False)
+        after = drain(s, quiet=1.0, limit=20.0)
+        lines = (during + after).split(b"\n")
+        numbers = [int(x) for x in lines if len(x) == 98]
+        assert numbers == list(range(2000))
+
+
+def test_a_disconnected_link_carries_nothing_until_it_reconnects(emulated_device):
+    dev = emulated_device
+    with repl(dev) as s:
+        fault(dev, disconnect=True)
+        s.write(b"print('gone')\r")
+        assert drain(s, quiet=0.5) == b""
+        fault(dev, disconnect=False)
+        s.write(b"print('back' * 2)\r")
+        out = drain(s)
+        assert b"backback" in out and b"gone" not in out
+
+
+def test_a_power_cycle_in_the_middle_of_a_stream_reboots_into_the_firmware(emulated_device):
+    dev = emulated_device
+    boots = dev.supervisor.boots
+    with serial.Serial(dev.port, timeout=0.05) as s:
+        s.write(b"\r\x03")
+        s.write(b"for i in range(10**6): print(i)\r\r")  # a stream the reset cuts
+        time.sleep(0.3)
+        assert dev.wait_link_applied(dev.control.reset("power"))
+        dec = FrameDecoder()
+        hello = []
+        end = time.monotonic() + 5
+        while not hello and time.monotonic() < end:
+            hello = [f for f in dec.feed(s.read(65536)) if f.mtype == C.HELLO]
+        assert hello, "no HELLO after the reset"
+    assert dev.supervisor.boots == boots + 1
+    assert ask_info(dev.port)["board"] == "emulator"
