@@ -1,0 +1,47 @@
+"""What produced the samples: a lab plate (ideal samples) or an HX711-class converter whose
+output is the mean force over its settling window (4 conversion periods, 50 ms at 80 SPS),
+stamped at the end of that window."""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from forceplate.errors import AnalysisError, UsageError
+
+HX711_SETTLING_PERIODS = 4
+HX711_AUTO_BELOW_HZ = 95.0
+
+
+@dataclass(frozen=True)
+class Acquisition:
+    kind: str          # "lab" | "hx711"
+    rate_hz: float     # measured: 1 / median sample interval
+    period_s: float
+    settling_s: float  # window each sample averages (0 for lab samples)
+    jitter_s: float    # robust spread of the sample intervals
+
+    @property
+    def delay_s(self):
+        """Group delay of the converter's averaging window; sample times are moved back by it."""
+        return self.settling_s / 2.0
+
+
+def describe(t, kind="auto", meta=None):
+    if len(t) < 4:
+        raise AnalysisError(f"recording too short to analyse: {len(t)} samples")
+    dt = np.diff(t)
+    if not np.all(np.isfinite(dt)) or np.any(dt <= 0):
+        raise AnalysisError("sample times are not strictly increasing")
+    period = float(np.median(dt))
+    rate = 1.0 / period
+    jitter = float(np.median(np.abs(dt - period)) * 1.4826)
+    if kind in (None, "auto"):
+        meta_kind = (meta or {}).get("converter") or (meta or {}).get("adc")
+        if meta_kind:
+            kind = "hx711" if "hx711" in str(meta_kind).lower() else "lab"
+        else:
+            kind = "hx711" if rate < HX711_AUTO_BELOW_HZ else "lab"
+    if kind not in ("lab", "hx711"):
+        raise UsageError(f"unknown acquisition {kind!r}; choose auto, lab or hx711")
+    settling = HX711_SETTLING_PERIODS * period if kind == "hx711" else 0.0
+    return Acquisition(kind, rate, period, settling, jitter)

@@ -1,0 +1,63 @@
+"""Left/right values and asymmetry for two plates (or two halves of an 8-cell pair).
+
+Each side is weighed in the same window as the total; phase windows come from the total.
+Asymmetry = (left - right) / max(|left|, |right|) * 100 (Bishop et al. 2018), so positive
+means the left side produced more."""
+
+import math
+
+import numpy as np
+
+from .kinematics import integral_between, mean_between
+
+
+def percent(left, right):
+    big = max(abs(left), abs(right))
+    return float("nan") if big == 0 or not (math.isfinite(left) and math.isfinite(right)) else (left - right) / big * 100
+
+
+def _pair(book, name, left, right, unit, method, u=float("nan"), tau=None):
+    book.put(f"left_{name}", left, unit, method, u, tau=tau, relative_check=False)
+    book.put(f"right_{name}", right, unit, method, u, tau=tau, relative_check=False)
+    rel = u / max(abs(left), abs(right), 1e-9) * 100 * math.sqrt(2) if math.isfinite(u) else float("nan")
+    book.put(f"asymmetry_{name}", percent(left, right), "%", "asymmetry.percent_of_larger", rel, tau=tau,
+             relative_check=False)
+
+
+def jump_sides(tr, J, book, t_brake, t_prop):
+    t = tr.t
+    w0, w1 = J.weighing.start, J.weighing.stop
+    sides = {k: (f, float(f[w0:w1].mean())) for k, f in tr.sides.items()}
+    (fl, swl), (fr, swr) = sides["left"], sides["right"]
+    sd = J.noise_sd / math.sqrt(2)
+    _pair(book, "system_weight", swl, swr, "N", J.weighing.method, sd)
+    seg = slice(J.i0, J.i_contact + 1)
+    _pair(book, "peak_force", float(fl[seg].max()), float(fr[seg].max()), "N", "force.max_in_phase", sd, tau=0.1)
+    if math.isfinite(t_brake) and math.isfinite(t_prop):
+        _pair(book, "braking_impulse", integral_between(t, fl - swl, t_brake, t_prop),
+              integral_between(t, fr - swr, t_brake, t_prop), "N s", "impulse.net_in_phase")
+        _pair(book, "mean_braking_force", mean_between(t, fl, t_brake, t_prop), mean_between(t, fr, t_brake, t_prop),
+              "N", "force.mean_in_phase", sd)
+    if math.isfinite(t_prop):
+        _pair(book, "propulsive_impulse", integral_between(t, fl - swl, t_prop, J.t_to),
+              integral_between(t, fr - swr, t_prop, J.t_to), "N s", "impulse.net_in_phase")
+        _pair(book, "mean_propulsive_force", mean_between(t, fl, t_prop, J.t_to), mean_between(t, fr, t_prop, J.t_to),
+              "N", "force.mean_in_phase", sd)
+    if J.t_land is not None:
+        k = J.i_land
+        stop = min(len(t), int(np.searchsorted(t, J.t_land + 0.4)))
+        _pair(book, "peak_landing_force", float(fl[k:stop].max()), float(fr[k:stop].max()), "N",
+              "force.max_in_phase", sd, tau=0.03)
+
+
+def epoch_sides(tr, book, onset, epochs_ms, sw_window):
+    """Isometric: per-side peak force and force at each epoch after onset."""
+    t = tr.t
+    a, b = sw_window
+    fl, fr = tr.sides["left"], tr.sides["right"]
+    sd = float(np.std(fl[a:b]))
+    _pair(book, "peak_force", float(fl.max()), float(fr.max()), "N", "force.max_in_phase", sd, tau=0.1)
+    for ms in epochs_ms:
+        e = onset + ms / 1000
+        _pair(book, f"force_{ms}ms", float(np.interp(e, t, fl)), float(np.interp(e, t, fr)), "N", "force.at_epoch",
+              sd, tau=ms / 1000)

@@ -1,0 +1,207 @@
+"""Countermovement jump (with or without arm swing): phases per McMahon et al. 2018 and the
+Hawkin-grade metric set, each value with method, validity and standard uncertainty."""
+
+import math
+
+import numpy as np
+
+from . import asymmetry, landing
+from .jumps import locate
+from .kinematics import G, at, cross_time, first_index, integral_between, last_index, mean_between
+from .validity import MetricBook, rss
+
+EPOCHS_MS = (50, 100, 200)
+# Spread of the fitted contact edges behind the HX711 model, from 40 simulated CMJs (tests/analysis).
+HX711_EDGE_U_PERIODS = 0.15
+
+
+def analyze(tr, test="cmj"):
+    J = locate(tr)
+    t, f, res, acq = tr.t, tr.f, tr.result, tr.acq
+    book = MetricBook(res, acq)
+    T = acq.period_s
+    m, sw = J.mass, J.sw
+    i0, j = J.i0, J.i_contact
+    v, s = J.v, J.s
+    corr = max(T, acq.settling_s)
+    sd_sw = J.weighing.sd / math.sqrt(max(J.weighing.n * T / corr, 1.0)) if J.sw_method != "weighing.given_mass" else 0.0
+    q = T / math.sqrt(12.0)
+    slope_to = abs(f[j] - f[min(j + 1, len(f) - 1)]) / T if j + 1 < len(f) else 0.0
+    if acq.kind == "hx711":
+        u_edge = HX711_EDGE_U_PERIODS * T  # fitted edge, not a quantised one: see docs/analysis.md
+    else:
+        u_edge = rss(q, J.noise_sd / slope_to if slope_to > 0 else q)
+    u_onset = rss(q, acq.settling_s / 4.0)
+
+    # Phase boundaries from velocity.
+    seg_v = v[i0:j + 1]
+    i_vmin = i0 + int(np.argmin(seg_v))
+    countermovement = v[i_vmin] < -0.05
+    if test == "cmj" and not countermovement:
+        res.flag("no_countermovement", "the centre of mass barely moved down before propulsion: this looks like a squat jump")
+    if countermovement:
+        jb = last_index(f < sw, i0, i_vmin + 2)
+        t_brake = cross_time(t, f, jb, sw) if jb >= 0 else float(t[i_vmin])
+        k = first_index(v >= 0.0, i_vmin, j + 1)
+        t_prop = cross_time(t, v, k - 1, 0.0) if k > 0 else float("nan")
+    else:
+        t_brake, t_prop = float("nan"), J.onset
+    if countermovement and math.isfinite(t_prop):
+        back = first_index(v < -0.05, int(np.searchsorted(t, t_prop)), j + 1)
+        if back > 0:
+            res.flag("double_bounce", f"the body moved down again at {t[back]:.2f} s after propulsion had started")
+    if not math.isfinite(t_prop):
+        res.flag("unanalysable", "velocity never turned positive before takeoff: weighing or takeoff is wrong")
+
+    v_to = takeoff_velocity(t, v, J, acq)
+    D = J.t_to - J.onset
+    u_v = rss(J.noise_sd / m * math.sqrt(D * corr), sd_sw / m * D, G * u_edge)
+    res.events.update(onset=J.onset, braking_start=t_brake, propulsion_start=t_prop, takeoff=J.t_to,
+                      landing=J.t_land if J.t_land is not None else float("nan"))
+
+    put = book.put
+    put("system_weight", sw, "N", J.sw_method, sd_sw, relative_check=False)
+    put("body_mass", m, "kg", "mass.weight_over_g", sd_sw / G, relative_check=False)
+    put("takeoff_velocity", v_to, "m/s", "velocity.impulse_momentum", u_v)
+    jh = v_to ** 2 / (2 * G) if v_to > 0 else float("nan")
+    u_jh = abs(v_to) * u_v / G
+    put("jump_height_impulse", jh, "m", "jump_height.impulse", u_jh)
+    put("jump_momentum", m * v_to, "N s", "velocity.impulse_momentum", m * u_v)
+    if J.t_land is not None:
+        tf = J.t_land - J.t_to
+        u_tf = math.sqrt(2.0) * u_edge
+        put("flight_time", tf, "s", "time.event_difference", u_tf)
+        put("jump_height_flight_time", G * tf ** 2 / 8, "m", "jump_height.flight_time", G * tf * u_tf / 4)
+        if abs(G * tf ** 2 / 8 - jh) > 0.05:
+            res.flag("jump_heights_disagree", f"impulse gives {100 * jh:.1f} cm, flight time {100 * G * tf ** 2 / 8:.1f} cm: "
+                                              "check weighing, a tucked landing or a trace that is not one jump")
+    else:
+        for name, unit, meth in (("flight_time", "s", "time.event_difference"),
+                                 ("jump_height_flight_time", "m", "jump_height.flight_time")):
+            put(name, float("nan"), unit, meth, valid=False, reason="no landing in the recording")
+    u_D = rss(u_onset, u_edge)
+    put("time_to_takeoff", D, "s", "time.event_difference", u_D)
+    rsi = jh / D
+    put("rsi_modified", rsi, "m/s", "rsi.modified", abs(rsi) * rss(u_jh / jh if jh else 0, u_D / D))
+
+    u_phase = math.sqrt(2) * q
+    if countermovement:
+        put("unweighting_time", t_brake - J.onset, "s", "time.event_difference", rss(u_onset, q))
+        put("braking_time", t_prop - t_brake, "s", "time.event_difference", u_phase)
+    put("propulsion_time", J.t_to - t_prop, "s", "time.event_difference", rss(q, u_edge))
+
+    # Forces.
+    seg = f[i0:j + 1]
+    ip = i0 + int(np.argmax(seg))
+    put("peak_force", f[ip], "N", "force.max_in_phase", _peak_u(f, ip, J.noise_sd), tau=_width(t, f, ip, sw))
+    put("peak_relative_force", f[ip] / m, "N/kg", "force.max_in_phase", _peak_u(f, ip, J.noise_sd) / m,
+        tau=_width(t, f, ip, sw))
+    if countermovement:
+        imin = i0 + int(np.argmin(f[i0:ip + 1]))
+        put("minimum_force", f[imin], "N", "force.min_in_phase", J.noise_sd, tau=_width(t, -f, imin, -sw),
+            relative_check=False)
+        put("unweighting_impulse", integral_between(t, f - sw, J.onset, t_brake), "N s", "impulse.net_in_phase",
+            J.noise_sd * math.sqrt((t_brake - J.onset) * corr) + sd_sw * (t_brake - J.onset), relative_check=False)
+        b = _phase(t, f, t_brake, t_prop)
+        braking_imp = integral_between(t, f - sw, t_brake, t_prop)
+        u_imp = J.noise_sd * math.sqrt((t_prop - t_brake) * corr) + sd_sw * (t_prop - t_brake)
+        put("braking_impulse", braking_imp, "N s", "impulse.net_in_phase", u_imp)
+        put("peak_braking_force", f[b].max() if len(b) else float("nan"), "N", "force.max_in_phase", J.noise_sd,
+            tau=t_prop - t_brake)
+        put("mean_braking_force", mean_between(t, f, t_brake, t_prop), "N", "force.mean_in_phase", J.noise_sd)
+        put("peak_braking_velocity", v[i_vmin], "m/s", "velocity.extreme_in_phase", u_v * 0.5)
+        put("mean_braking_velocity", mean_between(t, v, t_brake, t_prop), "m/s", "velocity.mean_in_phase", u_v * 0.5)
+        pw = f * v
+        put("peak_braking_power", pw[b].min() if len(b) else float("nan"), "W", "power.force_times_velocity",
+            abs(pw[b].min()) * 0.05 if len(b) else float("nan"), tau=t_prop - t_brake, relative_check=False)
+        put("mean_braking_power", mean_between(t, pw, t_brake, t_prop), "W", "power.force_times_velocity",
+            float("nan"), relative_check=False)
+        u_brfd = rss(J.noise_sd * math.sqrt(2), ) / (t_prop - t_brake)
+        put("braking_rfd", (at(t, f, t_prop) - at(t, f, t_brake)) / (t_prop - t_brake), "N/s", "rfd.braking_average",
+            u_brfd, tau=t_prop - t_brake)
+        depth = float(np.nanmin(s[i0:j + 1]))
+        Dd = t_prop - J.onset
+        u_depth = rss(J.noise_sd / m * Dd ** 1.5 * math.sqrt(corr / 3), sd_sw / m * Dd ** 2 / 2)
+        put("countermovement_depth", depth, "m", "displacement.double_integral", u_depth)
+        put("stiffness", (f[ip] - sw) / abs(depth), "N/m", "stiffness.net_peak_force_over_depth",
+            abs((f[ip] - sw) / depth) * rss(u_depth / abs(depth), J.noise_sd / (f[ip] - sw)))
+        for ms in EPOCHS_MS:
+            e = ms / 1000.0
+            val = (at(t, f, t_brake + e) - at(t, f, t_brake)) / e
+            put(f"rfd_0_{ms}ms", val, "N/s", "rfd.epoch", math.sqrt(2) * J.noise_sd / e, tau=e, relative_check=False)
+    p = _phase(t, f, t_prop, J.t_to)
+    prop_imp = integral_between(t, f - sw, t_prop, J.t_to)
+    put("propulsive_impulse", prop_imp, "N s", "impulse.net_in_phase",
+        J.noise_sd * math.sqrt((J.t_to - t_prop) * corr) + sd_sw * (J.t_to - t_prop))
+    if countermovement and braking_imp:
+        put("impulse_ratio", prop_imp / braking_imp, "1", "impulse.ratio", float("nan"))
+    put("peak_propulsive_force", f[p].max() if len(p) else float("nan"), "N", "force.max_in_phase", J.noise_sd,
+        tau=_width(t, f, ip, sw))
+    put("mean_propulsive_force", mean_between(t, f, t_prop, J.t_to), "N", "force.mean_in_phase", J.noise_sd)
+    put("peak_propulsive_velocity", v[p].max() if len(p) else float("nan"), "m/s", "velocity.extreme_in_phase", u_v)
+    put("mean_propulsive_velocity", mean_between(t, v, t_prop, J.t_to), "m/s", "velocity.mean_in_phase", u_v * 0.5)
+    pw = f * v
+    ipp = p[int(np.argmax(pw[p]))] if len(p) else ip
+    u_pp = rss(v[ipp] * J.noise_sd, f[ipp] * u_v)
+    put("peak_propulsive_power", pw[ipp], "W", "power.force_times_velocity", u_pp, tau=_width(t, pw, ipp, 0.0))
+    put("peak_relative_propulsive_power", pw[ipp] / m, "W/kg", "power.force_times_velocity", u_pp / m,
+        tau=_width(t, pw, ipp, 0.0))
+    put("mean_propulsive_power", mean_between(t, pw, t_prop, J.t_to), "W", "power.force_times_velocity", u_pp * 0.5)
+    put("peak_rfd", _peak_rfd(t, f, i0, ip), "N/s", "rfd.peak_20ms", math.sqrt(2) * J.noise_sd / 0.02, tau=0.02,
+        relative_check=False)
+
+    landing.landing_metrics(tr, J, book)
+    res.signals.update(velocity_m_s=v, displacement_m=s, power_w=pw)
+    if tr.sides:
+        asymmetry.jump_sides(tr, J, book, t_brake, t_prop)
+    book.close()
+    return J
+
+
+def takeoff_velocity(t, v, J, acq):
+    """Velocity at takeoff. Behind an averaging converter the velocity near takeoff is a
+    window mean of a curved trace; half a window into the flight the window holds only flight,
+    where velocity is exactly linear, so read it there and go back along the flight slope."""
+    if acq.kind != "hx711":
+        return at(t, v, J.t_to)
+    half = acq.settling_s / 2
+    a_flight = (J.flight_mean - J.sw) / J.mass
+    return at(t, v, J.t_to + half) - a_flight * half
+
+
+def _phase(t, f, a, b):
+    if not (math.isfinite(a) and math.isfinite(b)):
+        return np.arange(0)
+    return np.arange(np.searchsorted(t, a), np.searchsorted(t, b))
+
+
+def _width(t, y, i, base):
+    """Duration y stays above the midpoint between base and y[i] around sample i: the time
+    scale of a peak, which the validity rule compares with the resolution."""
+    half = base + 0.5 * (y[i] - base)
+    above = y > half
+    a = last_index(~above, 0, i + 1)
+    b = first_index(~above, i)
+    a = a + 1 if a >= 0 else 0
+    b = b if b > 0 else len(y) - 1
+    return float(t[b] - t[a]) if b > a else float(t[1] - t[0])
+
+
+def _peak_u(f, i, noise):
+    """Noise plus the chance the true peak fell between samples: curvature * T^2 / 8, uniform."""
+    if 0 < i < len(f) - 1:
+        curv = abs(f[i - 1] - 2 * f[i] + f[i + 1])
+        return rss(noise, curv / 8 / math.sqrt(3))
+    return noise
+
+
+def _peak_rfd(t, f, a, b, window_s=0.02):
+    if b <= a + 1:
+        return float("nan")
+    tt, ff = t[a:b + 1], f[a:b + 1]
+    k = np.searchsorted(tt, tt + window_s)
+    ok = k < len(tt)
+    if not ok.any():
+        return float("nan")
+    k = k[ok]
+    return float(np.max((ff[k] - ff[:len(k)]) / (tt[k] - tt[:len(k)])))

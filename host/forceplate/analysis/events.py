@@ -1,0 +1,135 @@
+"""Events of a jump: flights, takeoff and landing edges, movement onset, phase boundaries.
+
+Thresholds come from the trial itself: standing SD for onset (Owen et al. 2014), the unloaded
+plate's flight noise for takeoff and landing; crossings are interpolated between samples.
+"""
+
+import numpy as np
+
+from .kinematics import cross_time, first_index, last_index, runs
+
+COARSE_UNLOADED_N = 20.0
+HOLD_S = 0.030
+EDGE_FIT_SAMPLES = 3  # nearest the edge, where the force is closest to a linear ramp
+
+
+def low_runs(t, f, min_s=0.04):
+    """Runs where the plate is (coarsely) unloaded, at least min_s long: (start, end) pairs."""
+    s, e = runs(f < COARSE_UNLOADED_N)
+    if len(s) == 0:
+        return []
+    end_t = np.where(e < len(t), t[np.minimum(e, len(t) - 1)], t[-1] + (t[-1] - t[-2]))
+    keep = (end_t - t[s]) >= min_s
+    return list(zip(s[keep].tolist(), e[keep].tolist()))
+
+
+def is_flight(t, f, run, level, window_s=0.6):
+    """A flight is preceded by a push above 1.25 x standing force (a step-off is not)."""
+    s, _ = run
+    i0 = np.searchsorted(t, t[s] - window_s)
+    return s > 0 and f[i0:s].max(initial=0.0) > 1.25 * level
+
+
+def flight_threshold(f, run, floor_n=5.0):
+    """Unloaded-plate mean + 5 SD over the middle of the run (at least floor_n above the mean)."""
+    s, e = run
+    n = e - s
+    mid = f[s + n // 4: e - n // 4] if n >= 8 else f[s:e]
+    mean = float(mid.mean())
+    sd = float(mid.std(ddof=1)) if len(mid) > 1 else 0.0
+    return mean + max(5.0 * sd, floor_n), mean, sd
+
+
+def takeoff_edge(t, f, run, thr, acq, base=0.0, hold_s=HOLD_S):
+    """Interpolated time the force leaves contact before `run`; for an HX711 the sqrt-edge
+    extrapolation and the half-window shift (t is already moved back by the group delay)."""
+    s, e = run
+    hold = first_index(t > t[s] + hold_s, s) if s < len(t) else s
+    hold = min(hold if hold > 0 else e, e)
+    j = last_index(f > thr, 0, hold)
+    if j < 0:
+        return float(t[s]), s
+    tc = cross_time(t, f, j, thr)
+    if acq.kind != "hx711":
+        return tc, j
+    return _edge_hx711(t, f, j, tc, thr, acq, falling=True), j
+
+
+def landing_edge(t, f, run, thr, acq, base=0.0, hold_s=HOLD_S):
+    s, e = run
+    if e >= len(f):
+        return None, None
+    start = first_index(t > t[s] + hold_s, s)
+    start = s if start < 0 or start > e else start
+    k = first_index(f > thr, start)
+    if k <= 0:
+        return None, None
+    tc = cross_time(t, f, k - 1, thr)
+    if acq.kind != "hx711":
+        return _extrapolate(t, f, k - 1, tc, thr, base, acq, -1), k
+    return _edge_hx711(t, f, k, tc, thr, acq, falling=False), k
+
+
+def _extrapolate(t, f, i, tc, thr, base, acq, direction):
+    """From the threshold crossing, follow the local slope (the two samples around it) down to
+    the unloaded level: the contact edge itself, at most one sample period away."""
+    df = f[i + 1] - f[i]
+    if df == 0:
+        return tc
+    dt = t[i + 1] - t[i]
+    shift = (thr - base) * dt / abs(df)
+    return tc + direction * min(shift, acq.period_s)
+
+
+def _edge_hx711(t, f, i, tc, thr, acq, falling):
+    """The converter output near a contact edge is the window mean of a force that ramps from
+    zero; for a linear ramp that mean grows with the square of the overlap, so sqrt(output) is
+    linear in time and its zero is where the window just touches the contact. Fit on the
+    samples within one window of the crossing, then move by half a window to the true edge."""
+    win = acq.settling_s
+    base = 0.0
+    if falling:
+        sel = np.arange(max(i - EDGE_FIT_SAMPLES + 1, 0), i + 1)
+        sel = sel[(t[sel] > tc - win) & (f[sel] > thr)]
+    else:
+        sel = np.arange(i, min(i + EDGE_FIT_SAMPLES, len(f)))
+        sel = sel[(t[sel] < tc + win) & (f[sel] > thr)]
+    t_zero = tc
+    if len(sel) >= 2:
+        y = np.sqrt(np.maximum(f[sel] - base, 0.0))
+        slope, icpt = np.polyfit(t[sel], y, 1)
+        if (falling and slope < 0) or (not falling and slope > 0):
+            t_zero = -icpt / slope
+    lo, hi = (tc, tc + acq.period_s) if falling else (tc - acq.period_s, tc)
+    t_zero = min(max(t_zero, lo), hi)
+    return t_zero - acq.delay_s if falling else t_zero + acq.delay_s
+
+
+def onset_backward(t, f, sw, sd, lo, hi, k_sd=5.0, back_s=0.030):
+    """Owen et al. 2014, searched backward: from the unweighting minimum (or, without an
+    unweighting, from the force peak) back to the last sample inside SW +- k SD."""
+    band = k_sd * sd
+    seg = f[lo:hi]
+    if len(seg) < 3:
+        return None, "no samples between weighing and takeoff"
+    i_peak = lo + int(np.argmax(seg))
+    i_min = lo + int(np.argmin(f[lo:i_peak + 1]))
+    if f[i_min] < sw - band:
+        anchor, outside = i_min, f < sw - band
+    else:
+        anchor, outside = i_peak, f > sw + band
+    j = last_index(~outside, lo, anchor + 1)
+    if j < 0:
+        return None, "force never inside the standing band before the movement"
+    level = sw - band if anchor == i_min else sw + band
+    tc = cross_time(t, f, j, level)
+    return tc - back_s, None
+
+
+def onset_forward(t, f, sw, sd, lo, hi, k_sd=5.0, back_s=0.030, band_n=None):
+    band = band_n if band_n is not None else k_sd * sd
+    i = first_index(np.abs(f - sw) > band, lo, hi)
+    if i <= 0:
+        return None, "force never left the standing band before takeoff"
+    level = sw - band if f[i] < sw else sw + band
+    return cross_time(t, f, i - 1, level) - back_s, None

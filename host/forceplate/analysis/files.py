@@ -1,0 +1,45 @@
+"""Analyse files: load, analyse, and pair a CMJ with an SJ of the same session for the
+eccentric utilisation ratio. The scripting form of `forceplate analyze`."""
+
+import os
+
+from forceplate.errors import AnalysisError
+
+from .loading import load
+from .pairs import eccentric_utilisation_ratio
+from .results import TrialResult
+from .trial import analyze_trial
+
+
+def analyze_file(path, test="auto", rate_hz=None, mass_kg=None, **options):
+    rec = load(path, rate_hz)
+    res = analyze_trial(rec.time_s, rec.force_n, test=test, mass_kg=mass_kg, layout=rec.layout,
+                        file=os.fspath(path), meta=rec.meta, **options)
+    return res
+
+
+def analyze_files(paths, test="auto", rate_hz=None, mass_kg=None, **options):
+    """One TrialResult per file, then (when both a CMJ and an SJ were analysed) a record of
+    test "eur" carrying the eccentric utilisation ratio of the best CMJ over the best SJ."""
+    results = [analyze_file(p, test, rate_hz, mass_kg, **options) for p in paths]
+    pair = eur_record(results)
+    return results + ([pair] if pair else [])
+
+
+def eur_record(results):
+    def best(kind):
+        ok = [r for r in results if r.test == kind and r.analysable and r.metrics.get("jump_height_impulse")]
+        return max(ok, key=lambda r: r.value("jump_height_impulse"), default=None)
+
+    c, s = best("cmj"), best("sj")
+    if c is None or s is None:
+        return None
+    rec = TrialResult(test="eur", sample_rate_hz=c.sample_rate_hz, file=None)
+    rec.metrics["eccentric_utilisation_ratio"] = eccentric_utilisation_ratio(c, s)
+    rec.flag("pair", f"best CMJ {os.path.basename(c.file or '?')} over best SJ {os.path.basename(s.file or '?')}")
+    return rec
+
+
+def check_paths(paths):
+    if not paths:
+        raise AnalysisError("no file given")

@@ -1,0 +1,78 @@
+"""Integration and threshold crossings on uneven sample times (vectorised numpy)."""
+
+import numpy as np
+
+G = 9.80665
+
+
+def cumtrapz(y, t):
+    out = np.empty_like(y, dtype=float)
+    out[0] = 0.0
+    np.cumsum((y[1:] + y[:-1]) * (0.5 * np.diff(t)), out=out[1:])
+    return out
+
+
+def velocity(t, f, sw, mass, start):
+    """Centre-of-mass velocity from impulse-momentum, zero at index `start` (nan before)."""
+    v = np.full(len(f), np.nan)
+    v[start:] = cumtrapz((f[start:] - sw) / mass, t[start:])
+    return v
+
+
+def displacement(t, v, start):
+    s = np.full(len(v), np.nan)
+    s[start:] = cumtrapz(v[start:], t[start:])
+    return s
+
+
+def first_index(mask, start=0, stop=None):
+    """First index >= start where mask is True, or -1."""
+    seg = mask[start:stop]
+    if len(seg) == 0:
+        return -1
+    i = int(np.argmax(seg))
+    return start + i if seg[i] else -1
+
+
+def last_index(mask, start=0, stop=None):
+    """Last index in [start, stop) where mask is True, or -1."""
+    seg = mask[start:stop]
+    if len(seg) == 0:
+        return -1
+    i = len(seg) - 1 - int(np.argmax(seg[::-1]))
+    return start + i if seg[i] else -1
+
+
+def cross_time(t, y, i, level):
+    """Time where y crosses level between samples i and i + 1 (linear interpolation)."""
+    if i < 0 or i + 1 >= len(y):
+        return float(t[min(max(i, 0), len(t) - 1)])
+    y0, y1 = y[i], y[i + 1]
+    if y1 == y0:
+        return float(t[i])
+    frac = min(max((level - y0) / (y1 - y0), 0.0), 1.0)
+    return float(t[i] + frac * (t[i + 1] - t[i]))
+
+
+def at(t, y, time):
+    return float(np.interp(time, t, y))
+
+
+def runs(mask):
+    """(starts, ends) of True runs; end is exclusive."""
+    d = np.diff(np.concatenate(([0], mask.view(np.int8), [0])))
+    return np.flatnonzero(d == 1), np.flatnonzero(d == -1)
+
+
+def mean_between(t, y, a, b):
+    """Time-weighted mean of y over [a, b] seconds (trapezoid on the samples inside plus ends)."""
+    if not b > a:
+        return float("nan")
+    return integral_between(t, y, a, b) / (b - a)
+
+
+def integral_between(t, y, a, b):
+    i0, i1 = np.searchsorted(t, a), np.searchsorted(t, b)
+    tt = np.concatenate(([a], t[i0:i1], [b]))
+    yy = np.concatenate(([at(t, y, a)], y[i0:i1], [at(t, y, b)]))
+    return float(np.sum((yy[1:] + yy[:-1]) * 0.5 * np.diff(tt)))

@@ -1,0 +1,129 @@
+"""analyze_trial: one recording in, one TrialResult out, never a crash for a bad trial."""
+
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from forceplate.errors import AnalysisError, UsageError
+
+from . import acquisition
+from .results import TrialResult
+
+LAYOUTS = {"total": None, "left_right": 2, "corners4": 4, "corners8": 8}
+TESTS = ("cmj", "sj", "dj", "imtp", "rebound", "balance")
+
+
+@dataclass
+class Trial:
+    """What an analysis step reads: aligned times, total force, per-side forces, options."""
+
+    t: np.ndarray
+    f: np.ndarray
+    channels: np.ndarray  # (n, k) or None
+    layout: str
+    acq: object
+    mass_kg: float
+    options: dict
+    result: TrialResult
+    sides: dict = field(default_factory=dict)  # "left"/"right" -> (n,) force
+
+
+def _arrays(time_s, force_n, layout):
+    t = np.asarray(time_s, dtype=float).ravel()
+    f = np.asarray(force_n, dtype=float)
+    if f.ndim == 1:
+        f = f[:, None]
+    if f.ndim != 2 or f.shape[0] != len(t):
+        raise AnalysisError(f"time has {len(t)} samples but force has shape {np.shape(force_n)}")
+    if layout is None:
+        layout = {1: "total", 2: "left_right", 4: "corners4", 8: "corners8"}.get(f.shape[1])
+        if layout is None:
+            raise AnalysisError(f"cannot tell how {f.shape[1]} force channels map to plates; give layout")
+    if layout not in LAYOUTS:
+        raise UsageError(f"unknown layout {layout!r}; choose one of: {', '.join(LAYOUTS)}")
+    want = LAYOUTS[layout]
+    if want is not None and f.shape[1] != want:
+        raise AnalysisError(f"layout {layout} needs {want} force channels, got {f.shape[1]}")
+    if layout == "total" and f.shape[1] != 1:
+        raise AnalysisError(f"layout total needs 1 force channel, got {f.shape[1]}")
+    bad = ~np.isfinite(f).all(axis=1) | ~np.isfinite(t)
+    if bad.any():
+        raise AnalysisError(f"{int(bad.sum())} samples are not numbers (first at sample {int(np.argmax(bad))})")
+    return t, f, layout
+
+
+def _sides(f, layout):
+    if layout == "left_right":
+        return {"left": f[:, 0], "right": f[:, 1]}
+    if layout == "corners8":
+        return {"left": f[:, :4].sum(axis=1), "right": f[:, 4:].sum(axis=1)}
+    return {}
+
+
+def analyze_trial(time_s, force_n, test="auto", mass_kg=None, layout=None, file=None, meta=None, **options):
+    """Analyse one trial. force_n is (n,) total force or (n, k) channels with `layout` one of
+    total, left_right, corners4, corners8. Options: acquisition (auto|lab|hx711), weighing,
+    onset, takeoff (method ids or their last part), plate_size_m (balance). A trial that
+    cannot be analysed comes back with an `unanalysable` flag saying why."""
+    from . import detect, TEST_MODULES
+
+    if test not in ("auto",) + TESTS:
+        raise UsageError(f"unknown test {test!r}; choose one of: auto, {', '.join(TESTS)}")
+    if mass_kg is not None and not (mass_kg > 0):
+        raise UsageError(f"mass must be positive, got {mass_kg}")
+    t, ch, layout = _arrays(time_s, force_n, layout)
+    acq = acquisition.describe(t, options.get("acquisition", "auto"), meta)
+    total = ch.sum(axis=1)
+    result = TrialResult(test=test, sample_rate_hz=acq.rate_hz, file=file)
+    ta = t - acq.delay_s
+    tr = Trial(ta, total, ch if ch.shape[1] > 1 else None, layout, acq, mass_kg, dict(options), result,
+               _sides(ch, layout))
+    if acq.jitter_s > 0.05 * acq.period_s:
+        result.flag("uneven_sampling", f"sample intervals vary by {acq.jitter_s * 1000:.2f} ms around "
+                                       f"{acq.period_s * 1000:.2f} ms; integrated on the real times")
+    if acq.kind == "hx711":
+        result.flag("converter_model", f"HX711-class converter at {acq.rate_hz:.1f} Hz: each sample taken as the "
+                                       f"mean of the last {acq.settling_s * 1000:.0f} ms, times moved back "
+                                       f"{acq.delay_s * 1000:.1f} ms")
+    if t[-1] - t[0] < 0.5:
+        result.test = test if test != "auto" else "unknown"
+        result.flag("unanalysable", f"recording too short: {t[-1] - t[0]:.2f} s")
+        return result
+    try:
+        if test == "auto":
+            test = detect.detect_test(tr)
+            result.test = test
+        result.signals.update(time_s=ta, force_n=total)
+        TEST_MODULES[test].analyze(tr)
+    except AnalysisError as exc:
+        result.flag("unanalysable", str(exc))
+    _saturation(tr)
+    return result
+
+
+def _saturation(tr):
+    f = tr.f if tr.channels is None else tr.channels
+    top = f.max(axis=0)
+    at_top = f >= top - 1e-9
+    # a clipped converter repeats its full-scale value; a real peak does not sit flat for 5 ms
+    for k in range(at_top.shape[1] if at_top.ndim > 1 else 1):
+        col = at_top[:, k] if at_top.ndim > 1 else at_top
+        d = np.diff(np.concatenate(([0], col.view(np.int8), [0])))
+        lengths = np.flatnonzero(d == -1) - np.flatnonzero(d == 1)
+        need = max(3, int(round(0.005 / tr.acq.period_s)))
+        if not (len(lengths) and lengths.max() >= need):
+            continue
+        x = f[:, k] if f.ndim > 1 else f
+        a = int(np.flatnonzero(d == 1)[np.argmax(lengths)])
+        dx = np.abs(np.diff(x))
+        nz = dx[dx > 0]
+        step = max(float(np.median(dx)), float(nz.min()) if len(nz) else 0.0, 1e-6)
+        kink = a > 0 and (x[a] - x[a - 1]) > 5 * step  # a clip arrives steeply; a smooth peak arrives flat
+        if kink and np.ptp(x) > 50.0:
+            tr.result.flag("saturation", f"channel {k} sits at its maximum ({float(top[k] if np.ndim(top) else top):.0f} N) "
+                                         f"for {int(lengths.max())} samples: force beyond full scale is lost")
+            for name, m in list(tr.result.metrics.items()):
+                hit = ("peak" in name) if tr.channels is not None else abs(m.value - float(x[a])) < 1e-6 * max(abs(m.value), 1.0)
+                if m.valid and m.unit == "N" and hit:
+                    tr.result.metrics[name] = replace(m, valid=False, reason="saturated")
+            break
