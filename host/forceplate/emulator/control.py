@@ -129,6 +129,12 @@ class Control:
         except (OSError, ValueError):
             return {}
 
+    def report(self, timeout=2.0):
+        """Fresh counters: ask the plate to write its status, wait for it (needs the firmware
+        to be reading the chips, which is when the plate polls)."""
+        self.wait_applied(self._send({"op": "report"}), timeout)
+        return self.status()
+
     def wait_applied(self, seq=None, timeout=5.0):
         """Wait until the simulated plate has applied op `seq` (default: the last one). The
         plate polls only while the firmware reads the chips."""
