@@ -1,21 +1,25 @@
 # RP2040/RP2350 PIO driver: 1 to 8 HX711/HX717 on one shared SCK, DOUT pins contiguous.
+# Implements the interface of fp/hx711.py (HX711PIO(sck, douts, rate)).
 #
-# One state machine does everything: it polls until every DOUT is low, then clocks 24 data
-# bits capturing all DOUT pins on each clock, then 1 to 3 more pulses for the gain. Captured
-# bits autopush into the RX FIFO (joined: 8 words deep); a whole sample is at most 6 words, so
-# it always fits and the CPU drains it whenever it likes. Allocation: none after __init__
-# (read_into drains into a preallocated array and transposes in viper).
+# One state machine clocks every chip at once. read_into() triggers it by exec (Y = wait
+# flag, X = pulses - 24); it waits until every DOUT is low, clocks 24 data bits capturing all
+# DOUT pins on each clock, then 1 to 3 gain pulses, and pushes an end-of-read word. Captured
+# bits autopush into the joined RX FIFO (8 words): a sample is at most 6 words + the end word,
+# so the CPU never has to drain mid-read. Allocation: none after __init__ (exec of prebuilt
+# opcodes, get() into a preallocated array, viper transpose).
 # Timing: SM clock 10 MHz (100 ns a cycle). SCK high 5 cycles (0.5 us), low >= 5 cycles; a
-# 27-pulse read takes 27.3 us. The only instructions that can stall (the autopushing in_ when
-# the FIFO is full) drive SCK low, so the high phase is always exactly 0.5 us. Side-set is
-# optional (one instruction has none), so instructions exec'd from Python leave SCK alone.
+# 25-pulse read ends 25.9 us after the trigger when every DOUT is already low (27 pulses:
+# 27.9 us). No instruction can stall while SCK is high: the high phase is 0.5 us, always.
 import array
+import time
 
 import micropython
 import rp2
 
+from fp.hx711 import HX711
+
 FREQ_HZ = 10_000_000
-_PULSES = {128: 25, 32: 26, 64: 27}  # gain -> SCK pulses per read (channel A 128/64, B 32)
+TIMEOUT_US = 2000  # a trigger not answered by then (a chip went away mid-wait) is abandoned
 
 
 def layout(n):
@@ -34,24 +38,29 @@ def program(n):
                  out_shiftdir=rp2.PIO.SHIFT_RIGHT, autopush=True, push_thresh=k * n,
                  fifo_join=rp2.PIO.JOIN_RX)
     def hx711_parallel():
-        # cycles  X = extra pulses - 1 (0..2), set by exec; Y = scratch/counter
+        # cycles   X: 0 = idle, else pulses - 24 (read_into); Y: wait flag, then bit counter
         wrap_target()
-        label("idle")                            # 4-cycle poll: all DOUT low?
+        label("idle")
+        jmp(not_x, "idle")      .side(0)         # 1  until read_into sets X
+        jmp(not_y, "go")        .side(0)         # 1  Y = 0: enabled chips already checked
+        label("wait")                            #    4-cycle poll: every DOUT low?
         mov(osr, pins)          .side(0)         # 1  snapshot pins from in_base up
         out(y, n)               .side(0)         # 1  y = DOUT of chips 0..n-1
         jmp(not_y, "go")        .side(0)         # 1
-        jmp("idle")             .side(0)         # 1
+        jmp("wait")             .side(0)         # 1
         label("go")
         set(y, 23)              .side(0)         # 1  24 data bits
         label("bit")
         nop()                   .side(1) [4]     # 5  SCK high 0.5 us: DOUT settles (T2 0.1 us)
-        in_(pins, n)            .side(0) [3]     # 4  SCK low, sample all DOUT, autopush
+        in_(pins, n)            .side(0) [3]     # 4  SCK low, sample every DOUT, autopush
         jmp(y_dec, "bit")       .side(0)         # 1
-        mov(y, x)                                # 1  no side-set: makes side-set optional
+        jmp(x_dec, "gain")      .side(0)         # 1  X = pulses - 25
         label("gain")
         nop()                   .side(1) [4]     # 5  pulses 25..27 select the next gain
-        jmp(y_dec, "gain")      .side(0) [4]     # 5
-        wrap()                                   # read: 24*10 + 1..3*10 + 3 cycles
+        jmp(x_dec, "gain")      .side(0) [4]     # 5
+        set(x, 0)               .side(0)         # 1  idle again
+        push(block)             .side(0)         # 1  end-of-read word (an empty ISR: 0)
+        wrap()                                   # read: 6 + 240 + 1 + 10*(pulses-24) + 2
 
     return hx711_parallel
 
@@ -95,57 +104,46 @@ def _gpio(pin):
     return int(s[i:j])
 
 
-class HX711PIO:
-    """sck: Pin; douts: tuple of 1..8 Pins on contiguous GPIOs; rate: Pin or None."""
-
+class HX711PIO(HX711):
     def __init__(self, sck, douts, rate=None, sm_id=0):
-        n = len(douts)
-        if not 1 <= n <= 8:
-            raise ValueError("1 to 8 DOUT pins")
-        first = _gpio(douts[0])
-        for c in range(n):
-            if _gpio(douts[c]) != first + c:
+        super().__init__(sck, douts, rate)
+        first = _gpio(self.douts[0])
+        for c in range(self.n):
+            if _gpio(self.douts[c]) != first + c:
                 raise ValueError("DOUT pins must be contiguous GPIOs")
-        self.n = n
-        self._sck = sck
-        self._douts = douts
-        self._rate = rate
-        self._k, self._words = layout(n)
-        self._raw = array.array("I", bytes(4 * self._words))
-        self._prog = program(n)
+        self._k, self._words = layout(self.n)
+        self._raw = array.array("I", bytes(4 * (self._words + 1)))  # + end-of-read word
+        self._prog = program(self.n)
+        enc = rp2.asm_pio_encode
+        self._op_wait = (enc("set(y, 0)", 1), enc("set(y, 1)", 1))
+        self._op_go = tuple(enc("set(x, %d)" % (p - 24), 1) for p in (25, 26, 27))
+        self._op_idle = enc("set(x, 0)", 1)
         self._sm = rp2.StateMachine(sm_id)
-        self._extra = 0
         self._start()
 
     def _start(self):
         sm = self._sm
-        sm.init(self._prog, freq=FREQ_HZ, sideset_base=self._sck, in_base=self._douts[0])
-        sm.exec("set(x, %d)" % self._extra)
+        sm.init(self._prog, freq=FREQ_HZ, sideset_base=self.sck, in_base=self.douts[0])
+        sm.exec(self._op_idle)
         sm.active(1)
 
-    def ready(self):
-        return self._sm.rx_fifo() >= self._words
-
     def read_into(self, values):
-        """Write the next sample (signed 24-bit counts, chip 0 first) into values, an
-        array('i') of at least n items. Returns False, writing nothing, when none is ready."""
-        if self._sm.rx_fifo() < self._words:
-            return False
-        self._sm.get(self._raw)
+        """Clock every chip once (waiting until every DOUT is low when all chips are
+        enabled); chip i's signed 24-bit code goes to values[i]. Returns False, leaving
+        values alone, if the chips did not answer within TIMEOUT_US."""
+        sm = self._sm
+        sm.exec(self._op_wait[self.enabled == self.all])
+        sm.exec(self._op_go[self.pulses - 25])
+        need = self._words + 1
+        t0 = time.ticks_us()
+        while sm.rx_fifo() < need:
+            if time.ticks_diff(time.ticks_us(), t0) > TIMEOUT_US:
+                sm.active(0)
+                self._start()  # SCK low, FIFO cleared, idle
+                return False
+        sm.get(self._raw)
         transpose(self._raw, self._words, self._k, self.n, values)
         return True
-
-    def set_gain(self, gain):
-        """128 or 64 (channel A) or 32 (channel B); applies from the conversion after next."""
-        if gain not in _PULSES:
-            raise ValueError("gain must be 128, 64 or 32")
-        self._extra = _PULSES[gain] - 25
-        self._sm.exec("set(x, %d)" % self._extra)  # X is read once per sample, race-free
-
-    def set_rate(self, high):
-        if self._rate is None:
-            raise ValueError("no RATE pin on this board")
-        self._rate.value(1 if high else 0)
 
     def power_down(self):
         self._sm.active(0)
@@ -153,15 +151,6 @@ class HX711PIO:
 
     def power_up(self):
         self._start()  # init drives SCK low, clears the FIFO and restarts the program
-
-    def stuck(self):
-        """Bit c set when chip c's DOUT is high now: when no sample arrives for longer than a
-        conversion period, these chips are the ones holding the others up."""
-        mask = 0
-        for c in range(self.n):
-            if self._douts[c].value():
-                mask |= 1 << c
-        return mask
 
     def deinit(self):
         self._sm.active(0)

@@ -18,16 +18,24 @@ def _load(path, name, extra=None):
 
 
 def load_driver(filename, ptr32=lambda buf: buf):
-    """A fresh copy of firmware/fp/<filename> bound to fresh stand-ins; ptr32 and ptr8 stand
-    in for viper's pointer casts (by default the buffer itself)."""
-    standins = {name: _load(STANDINS / (name + ".py"), name)
-                for name in ("micropython", "rp2", "machine")}
-    saved = {name: sys.modules.get(name) for name in standins}
+    """A fresh copy of firmware/fp/<filename> (with the real fp.hx711 base class) bound to
+    fresh stand-ins; ptr32 and ptr8 stand in for viper's pointer casts (by default the buffer
+    itself). The stand-ins are in sys.modules only while the driver is imported."""
+    standins = {name: _load(STANDINS / (name + ".py"), "standin_" + name)
+                for name in ("micropython", "rp2", "machine", "time")}
+    rp2 = standins["rp2"]
+    standins["time"].clock_s = lambda: rp2.world.now
+    names = list(standins) + ["fp", "fp.hx711"]
+    saved = {name: sys.modules.get(name) for name in names}
     sys.modules.update(standins)
+    sys.modules.pop("fp", None)
+    sys.modules.pop("fp.hx711", None)
+    sys.path.insert(0, str(FIRMWARE_FP.parent))
     try:
         driver = _load(FIRMWARE_FP / filename, "fw_" + filename[:-3],
                        {"ptr32": ptr32, "ptr8": lambda buf: buf})
     finally:
+        sys.path.remove(str(FIRMWARE_FP.parent))
         for name, module in saved.items():
             if module is None:
                 sys.modules.pop(name, None)

@@ -44,8 +44,8 @@ def test_transpose_recovers_signed_24_bit_values(n):
 
 SCRIPT = """
 import array, gc, sys
-sys.path[:0] = [{standin!r}, {fp!r}]
-from hx711_pio import layout, transpose
+sys.path[:0] = [{standin!r}, {firmware!r}]
+from fp.hx711_pio import layout, transpose
 results = []
 allocated = []
 out = array.array("i", [0] * 8)
@@ -72,7 +72,7 @@ def test_viper_transpose_under_micropython_is_exact_and_allocates_nothing(tmp_pa
         for values in cases(n, 100 + n)[:6]:
             todo.append((n, pack(values, k)))
             expected.append(values)
-    script = SCRIPT.format(standin=str(tmp_path), fp=str(FIRMWARE_FP), cases=todo)
+    script = SCRIPT.format(standin=str(tmp_path), firmware=str(FIRMWARE_FP.parent), cases=todo)
     run = subprocess.run(["micropython", "-c", script], capture_output=True, text=True,
                          timeout=60)
     assert run.returncode == 0, run.stderr

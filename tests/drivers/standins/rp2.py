@@ -202,6 +202,7 @@ def _gpio(pin):
     return pin if isinstance(pin, int) else pin.gpio
 
 
+POLL_S = 1e-6  # emulated CPU time of one rx_fifo() poll
 _RX_DEPTH = 4  # pioemu's FIFO; with JOIN_RX the stand-in adds 4 more words in front of it
 
 
@@ -301,6 +302,7 @@ class StateMachine:
                               clock=self.clock))
 
     def rx_fifo(self):
+        self.run(POLL_S)  # the CPU's poll takes time, and the PIO runs meanwhile
         return len(self.rx) + len(self.state.receive_fifo)
 
     def _pop(self):
@@ -309,7 +311,7 @@ class StateMachine:
     def get(self, buf=None, shift=0):
         wanted = 1 if buf is None else len(buf)
         limit = self.clock + self.freq  # one emulated second: a blocking get that never ends
-        while self.rx_fifo() < wanted:
+        while len(self.rx) + len(self.state.receive_fifo) < wanted:
             if not self.running or self.clock > limit:
                 raise TimeoutError("StateMachine.get would block forever")
             self._step()
