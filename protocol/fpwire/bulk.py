@@ -30,6 +30,9 @@ def decode_samples(payloads, ticks_bits=32):
     Device timestamps wrap at 2**ticks_bits us (INFO says which); they are unwrapped here,
     so t_us increases across the whole block."""
     payloads = [bytes(p) for p in payloads]
+    for p in payloads:
+        if len(p) < HEAD_SIZE:
+            raise ValueError("SAMPLES payload shorter than its header")
     if not payloads:
         return SampleBlock(np.zeros(0, np.int64), np.zeros(0, np.int64),
                            np.zeros((0, 0), np.int32), FORMAT_RAW24)

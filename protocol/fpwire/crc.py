@@ -6,11 +6,13 @@
 import sys
 from array import array
 
-try:
-    from micropython import native as _native
-except ImportError:  # CPython
-    def _native(f):
-        return f
+if sys.implementation.name == "micropython":
+    import micropython
+else:  # CPython: the decorator is a no-op (never import a `micropython` stub package)
+    class micropython:  # noqa: N801
+        @staticmethod
+        def native(f):
+            return f
 
 _MICROPYTHON = sys.implementation.name == "micropython"
 
@@ -36,7 +38,7 @@ def _build():
 _build()
 
 
-@_native
+@micropython.native
 def _crc_halves(buf, start, end, out):
     lo = 0xFFFF
     hi = 0xFFFF

@@ -9,17 +9,20 @@
 #
 # FrameWriter is the device's encoder: buffers allocated once, frame() allocates nothing.
 import binascii
+import sys
 import struct
 from array import array
 
 from fpwire.codes import MAX_PAYLOAD, PROTOCOL_VERSION
 from fpwire.crc import crc32_halves_into
 
-try:
-    from micropython import native as _native
-except ImportError:  # CPython
-    def _native(f):
-        return f
+if sys.implementation.name == "micropython":
+    import micropython
+else:  # CPython: the decorator is a no-op (never import a `micropython` stub package)
+    class micropython:  # noqa: N801
+        @staticmethod
+        def native(f):
+            return f
 
 HEADER_SIZE = 6
 CRC_SIZE = 4
@@ -31,7 +34,7 @@ LINE_START = 0x3E  # '>'
 MAX_LINE = 2 + ((MAX_BODY + 2) // 3) * 4
 
 
-@_native
+@micropython.native
 def cobs_encode_into(src, n, dst, o):
     """COBS-encode src[0:n] into dst starting at o; returns the end offset. Allocation-free.
 

@@ -1,0 +1,89 @@
+"""Coverage-guided fuzzing of the wire decoders (atheris, libFuzzer).
+
+    python bench/fuzz_decoder.py -runs=1000000 -artifact_prefix=/tmp/   # the documented run
+    python bench/fuzz_decoder.py -max_total_time=60     # any libFuzzer option works
+
+One input exercises, on the same bytes:
+- FrameDecoder (device -> host stream) fed whole and split at a point chosen by the input:
+  it must never raise, must give the same frames both ways, and every frame it returns must
+  pass its own CRC and length checks again;
+- LineDecoder (host -> device lines): must never raise;
+- the payload decoders (messages.decode for every type, samples.unpack_samples,
+  bulk.decode_samples): may refuse a payload only with ValueError (PayloadError is one).
+Any other exception, or a broken invariant, is a crash that libFuzzer reports with the input.
+Without a corpus folder argument the run starts from a corpus seeded with the vectors.
+"""
+import json
+import pathlib
+import sys
+import tempfile
+
+import atheris
+import numpy  # noqa: F401  (imported before instrumentation: only fpwire is instrumented)
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "protocol"))
+
+with atheris.instrument_imports():
+    from fpwire import messages as M
+    from fpwire.bulk import decode_samples
+    from fpwire.frame import FrameDecoder, LineDecoder, Stats, encode_frame, parse_body
+    from fpwire.samples import unpack_samples
+
+TYPES = (0x01, 0x02, 0x03, 0x04, 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x7F)
+
+
+def refuses_cleanly(fn, *args):
+    try:
+        fn(*args)
+    except ValueError:  # the documented refusal (PayloadError, bad format, bad JSON)
+        pass
+
+
+def test_one_input(data):
+    cut = data[0] * len(data) // 256 if data else 0
+    whole = FrameDecoder().feed(data)
+    d = FrameDecoder()
+    split = d.feed(data[:cut]) + d.feed(data[cut:])
+    if whole != split:
+        raise AssertionError("splitting the input changed the frames")
+    for f in whole:  # a delivered frame re-encodes to a body that passes every check
+        wire = encode_frame(f.mtype, f.seq, f.payload)
+        again = FrameDecoder().feed(wire)
+        if again != [f]:
+            raise AssertionError("a delivered frame does not survive re-encoding")
+        parse_body(bytearray(wire[2:-1]), Stats())
+    LineDecoder().feed(data)
+    payload = data[1:]
+    for t in TYPES:
+        refuses_cleanly(M.decode, t, payload)
+    refuses_cleanly(unpack_samples, payload)
+    refuses_cleanly(decode_samples, [payload])
+    for fn in (M.unpack_tare_result, M.unpack_cal, M.unpack_selftest, M.unpack_arm,
+               M.unpack_config, M.unpack_tare, M.unpack_selftest_args):
+        refuses_cleanly(fn, payload)
+
+
+def seed_corpus():
+    """A corpus folder seeded with every valid and rejected stream of protocol/vectors/, so
+    that mutations start from real frames (random bytes almost never pass a CRC-32)."""
+    folder = pathlib.Path(tempfile.mkdtemp(prefix="fpwire-fuzz-"))
+    vectors = ROOT / "protocol" / "vectors"
+    seeds = [v["wire_hex"] for v in json.loads((vectors / "frames.json").read_text())["device_to_host"]]
+    streams = json.loads((vectors / "streams.json").read_text())
+    seeds += [v["input_hex"] for d in streams.values() for v in d]
+    for i, h in enumerate(seeds):
+        (folder / ("seed%03d" % i)).write_bytes(bytes.fromhex(h))
+    return str(folder)
+
+
+def main():
+    argv = list(sys.argv)
+    if not any(not a.startswith("-") for a in argv[1:]):  # no corpus folder given
+        argv.append(seed_corpus())
+    atheris.Setup(argv, test_one_input)
+    atheris.Fuzz()
+
+
+if __name__ == "__main__":
+    main()
