@@ -1,6 +1,7 @@
 """The plate-deflection figures in hardware/mechanical.md are computed, and computed right."""
 
 import contextlib
+import re
 import io
 import runpy
 
@@ -61,3 +62,13 @@ def test_the_recommended_pair_top_meets_the_one_millimetre_guidance(skfem):
     rows = deflection["design_rows"](alphas)
     pair_alu_20 = [r for r in rows if r[0].startswith("pair") and "20 mm" in r[1]]
     assert len(pair_alu_20) == 1 and pair_alu_20[0][4] <= 1.0
+
+
+def test_the_figures_quoted_in_the_guidance_come_from_the_computed_tables():
+    doc = (HARDWARE / "mechanical.md").read_text()
+    block = doc.split("<!-- deflection.py output -->\n", 1)[1].split("\n<!-- end of", 1)[0]
+    guidance = doc.split("Guidance:", 1)[1].split("Why 1 mm", 1)[0]
+    quoted = re.findall(r"(\d+\.\d+) (?:mm|kg)", guidance)
+    assert quoted, "the guidance quotes no computed figure"
+    for figure in quoted:
+        assert f"| {figure} |" in block, f"{figure} is not in the computed tables"
