@@ -68,7 +68,7 @@ def device_report(dev):
     try:
         cal = dev.get_cal()
         gains = cal.get("gains_n_per_count") or []
-        report["calibration"] = dict(cal, calibrated=bool(gains) and any(g not in (0, 1) for g in gains))
+        report["calibration"] = dict(cal, calibrated=any(g for g in gains))
     except DeviceError as exc:
         report["calibration"] = {"calibrated": False, "error": str(exc)}
     return report

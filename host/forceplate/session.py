@@ -116,15 +116,24 @@ class Stream:
                 self.on_message(m)
         return msgs
 
-    def run(self, duration_s=None, until=None, on_tick=None, tick_s=0.1):
-        """Pump until the device clock has covered duration_s, until() is true, Ctrl-C or
-        unplug. Never raises for those: `reason` and `detail` say what happened."""
+    def run(self, duration_s=None, until=None, on_tick=None, tick_s=0.1, stall_s=3.0):
+        """Pump until the device clock has covered duration_s, until() is true, Ctrl-C, unplug
+        or stall_s seconds without a sample. Never raises for those: `reason` and `detail`
+        say what happened."""
         wall_limit = None if duration_s is None else duration_s * 1.5 + 3.0
         last_tick = 0.0
+        last_n, last_data = self.n, time.monotonic()
         try:
             while True:
                 self.pump(0.05)
                 now = time.monotonic()
+                if self.n != last_n:
+                    last_n, last_data = self.n, now
+                elif now - last_data > stall_s:
+                    self.reason = "disconnected"
+                    self.detail = ("No data from the device for %g s: it was unplugged or "
+                                   "stopped sending." % stall_s)
+                    break
                 if on_tick and now - last_tick >= tick_s:
                     on_tick(self)
                     last_tick = now

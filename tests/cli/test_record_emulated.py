@@ -1,0 +1,141 @@
+"""record, export, info, monitor and tare against the emulator, through click's CliRunner and
+through real subprocesses; unplug, Ctrl-C, busy and missing ports."""
+
+import json
+import signal
+import subprocess
+import sys
+import time
+
+import ezc3d
+import numpy as np
+import pytest
+import serial
+from click.testing import CliRunner
+
+from forceplate.cli import cli
+from forceplate.recording import read_recording
+
+pytestmark = pytest.mark.emulator
+
+
+def test_info_reports_board_versions_rates_and_calibration_state(emulated_device):
+    r = CliRunner().invoke(cli, ["--port", emulated_device.port, "info", "--json"])
+    assert r.exit_code == 0, r.output
+    report = json.loads(r.stdout)
+    assert report["info"]["board"] == "emulator" and report["info"]["channels"] == 4
+    assert report["info"]["protocol_version"] == 1
+    assert "samples_dropped" in report["status"]
+    assert report["calibration"]["calibrated"] in (True, False)
+    r = CliRunner().invoke(cli, ["--port", emulated_device.port, "info"])
+    assert r.exit_code == 0 and "emulator" in r.output
+
+
+def test_record_writes_a_file_with_every_sample_and_a_summary(emulated_device, tmp_path):
+    out = tmp_path / "still.fprec"
+    r = CliRunner().invoke(cli, ["--port", emulated_device.port, "record", "-d", "1.5",
+                                 "-o", str(out), "--raw", "--json"])
+    assert r.exit_code == 0, r.output
+    summary = json.loads(r.stdout)
+    rec = read_recording(out)
+    assert rec.complete and summary["samples"] == len(rec.time_s)
+    rate = rec.meta["device"]["nominal_rate_hz"]
+    assert summary["measured_rate_hz"] == pytest.approx(rate, rel=0.1)
+    assert summary["duration_s"] >= 1.5 - 2 / rate
+    # every sample is either in the file or in the loss table, which says where
+    assert [(x["index"], x["count"]) for x in summary["losses"]] == rec.losses
+    assert len(rec.time_s) + rec.samples_lost == rec.index[-1] - rec.index[0] + 1
+    assert rec.force_n.shape[1] == 4 and rec.meta["stream_format"] == "raw24"
+
+
+def test_record_export_c3d_as_real_processes(emulate, tmp_path, run_forceplate):
+    emu = emulate("--scenario", "still")
+    out = tmp_path / "r.fprec"
+    p = run_forceplate("--port", emu.port, "record", "-d", "1", "-o", str(out), "--raw")
+    assert p.returncode == 0, p.stderr
+    assert "measured rate" in p.stdout and "lost samples" in p.stdout
+    p = run_forceplate("export", str(out), "--format", "c3d", "--json")
+    assert p.returncode == 0, p.stderr
+    c = ezc3d.c3d(json.loads(p.stdout)["file"])
+    assert c["parameters"]["ANALOG"]["LABELS"]["value"][0] == "Fz_front_left"
+    rec = read_recording(out)  # the C3D grid holds every index, lost ones filled in
+    assert c["data"]["analogs"].shape[2] == rec.index[-1] - rec.index[0] + 1
+
+
+def test_a_board_unplugged_mid_record_keeps_what_was_received_and_says_so(emulate, tmp_path):
+    emu = emulate("--scenario", "still")
+    out = tmp_path / "cut.fprec"
+    proc = subprocess.Popen([sys.executable, "-m", "forceplate", "--port", emu.port, "record",
+                             "-d", "30", "-o", str(out), "--raw"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(2.5)
+    emu.stop()  # the pty vanishes, as when the USB cable is pulled
+    stdout, stderr = proc.communicate(timeout=20)
+    assert proc.returncode == 1
+    last = stderr.strip().splitlines()[-1]
+    assert last.startswith("Error: The device at %s disconnected" % emu.port) and str(out) in last
+    assert "Traceback" not in stderr
+    rec = read_recording(out)
+    assert len(rec.time_s) > 40  # about 2 s of samples kept
+    assert rec.summary["reason"] == "disconnected"
+
+
+def test_ctrl_c_during_record_stops_cleanly_and_keeps_the_data(emulate, tmp_path):
+    emu = emulate("--scenario", "still")
+    out = tmp_path / "int.fprec"
+    proc = subprocess.Popen([sys.executable, "-m", "forceplate", "--port", emu.port, "record",
+                             "-d", "30", "-o", str(out), "--raw"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(2.5)
+    proc.send_signal(signal.SIGINT)
+    stdout, stderr = proc.communicate(timeout=20)
+    assert proc.returncode == 130, stderr
+    assert "Traceback" not in stderr and "Stopped with Ctrl-C" in stderr
+    rec = read_recording(out)
+    assert rec.complete and rec.summary["reason"] == "interrupted"
+    assert len(rec.time_s) > 40
+
+
+def test_a_missing_port_is_one_line_and_a_non_zero_exit(tmp_path, run_forceplate):
+    p = run_forceplate("--port", str(tmp_path / "ttyNothing"), "record", "-d", "1", "-o",
+                   str(tmp_path / "x.fprec"))
+    assert p.returncode != 0
+    assert len(p.stderr.strip().splitlines()) == 1 and p.stderr.startswith("Error: ")
+    assert not (tmp_path / "x.fprec").exists()
+
+
+def test_a_busy_port_is_one_line_and_a_non_zero_exit(emulated_device, run_forceplate):
+    with serial.Serial(emulated_device.port, exclusive=True):
+        p = run_forceplate("--port", emulated_device.port, "info")
+    assert p.returncode != 0
+    assert len(p.stderr.strip().splitlines()) == 1 and p.stderr.startswith("Error: ")
+
+
+def test_bad_option_values_are_one_line_errors(tmp_path, run_forceplate):
+    for args in (["record", "-d", "-1", "-o", "x.fprec"], ["jump", "--count", "0"],
+                 ["calibrate", "--masses", "-20"], ["export", str(tmp_path / "none.fprec")]):
+        p = run_forceplate("--port", "/dev/null", *args)
+        assert p.returncode == 2, (args, p.stderr)
+        assert "Traceback" not in p.stderr
+
+
+def test_monitor_json_prints_live_lines_with_corners_and_rate(emulated_device):
+    r = CliRunner().invoke(cli, ["--port", emulated_device.port, "monitor", "--duration", "1.5",
+                                 "--json"])
+    assert r.exit_code == 0, r.output
+    lines = [json.loads(x) for x in r.stdout.splitlines()]
+    assert len(lines) >= 5
+    last = lines[-1]
+    assert set(last["channels_n"]) == {"front_left", "front_right", "back_left", "back_right"}
+    assert last["samples"] > 0 and last["rate_hz"] > 0
+
+
+def test_tare_zeroes_the_empty_plate(emulated_device):
+    emulated_device.control.scenario("empty")
+    emulated_device.control.wait_applied()
+    r = CliRunner().invoke(cli, ["--port", emulated_device.port, "tare", "--json"])
+    assert r.exit_code == 0, r.output
+    t = json.loads(r.stdout)
+    assert len(t["offsets"]) == 4
+    chips = emulated_device.control.chips
+    np.testing.assert_allclose(t["offsets"], [c["offset"] for c in chips[:4]], atol=200)
