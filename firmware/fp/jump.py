@@ -43,6 +43,7 @@ REASON_NO_TAKEOFF = const(1)
 REASON_STEP_OFF = const(2)
 REASON_FALSE_ONSET = const(3)
 REASON_SHORT_FLIGHT = const(4)
+REASON_NO_STILL_START = const(5)   # squat jump / pull that did not start from stillness
 
 _LOW24 = const(0xFFFFFF)
 _FMAX = const(0x1FFFFFF)   # force clamp: 33.5 kN, keeps every product in range
@@ -93,7 +94,10 @@ class JumpAnalyser:
                      "to_t", "to_f0", "to_f1", "to_f2", "to_hi", "to_lo", "to_inc", "ld_i",
                      "ld_t", "ld_f0", "ld_f1", "ld_pk", "c_i", "c_f0", "c_f1", "stab_bn",
                      "stab_run", "stab_i", "stab_t", "stab_ld", "not_still", "first",
-                     "weighed", "mv_lo", "mv_hi", "pk_t", "pr_t", "to_f3", "to_fm", "slope_n"):
+                     "weighed", "mv_lo", "mv_hi", "pk_t", "pr_t", "to_f3", "to_fm", "slope_n",
+                     "still_n", "sj_hold_n", "rebound_n", "quiet_n", "settle_n",
+                     "zeroed", "zero_mn", "tail_n", "to_zi", "lz_i", "ld_j", "tf0", "tf1",
+                     "wtarget", "confirm_n", "s2n"):
             setattr(self, "_" + name, 0)
 
     # --- control (not per sample) ---------------------------------------------------------
@@ -114,7 +118,9 @@ class JumpAnalyser:
 
         self._wlen = min(n(max(1.0, o.get("weigh_s", 1.0))), 2000)
         cap = self._rn - 8
-        self._backoff_n = min(n(o.get("backoff_s", 0.030), 0), cap // 3)
+        back = o.get("backoff_s", 0.0 if test == C.TEST_IMTP else 0.030)
+        self._backoff_n = min(n(back, 0), cap // 3)
+        self._sj_hold_n = n(o.get("still_start_s", 0.3 if test == C.TEST_SJ else 0.0), 0)
         self._hold_n = min(n(o.get("onset_hold_s", 0.020)), cap // 3)
         self._rfd_w = min(n(o.get("peak_rfd_window_s", 0.020)), cap // 3)
         self._slope_n = min(n(0.004), cap // 3)   # baseline of the takeoff slope
@@ -124,6 +130,10 @@ class JumpAnalyser:
         self._max_move_n = n(o.get("max_movement_s", 4.0 if test != C.TEST_IMTP else 8.0))
         self._plaus_n = n(o.get("plausible_within_s", 0.6))
         self._stab_n = n(o.get("stable_s", 1.0))
+        self._rebound_n = n(o.get("rebound_within_s", 1.0))
+        self._settle_n = n(o.get("settle_s", 2.0))
+        self._confirm_n = min(n(o.get("confirm_s", 0.5)), self._wlen)
+        self._quiet_n = 0
         self._stab_bn = 0
         e = self._epn
         e[0] = n(0.050)
@@ -131,15 +141,30 @@ class JumpAnalyser:
         e[2] = n(0.200)
         self._kq2 = int(2.0 * rate / R.G * 256 + 0.5)   # A units per (m/s) per mN, x 256
         self._to_mn = int(o.get("takeoff_n", 20.0) * 1000)
+        self._zero_mn = self._to_mn // 4
+        self._tail_n = n(o.get("takeoff_tail_s", 0.03))
         self._floor_mn = int(o.get("onset_floor_n", 10.0) * 1000)
         self._band = int(min(o.get("still_band_n", 60.0), 100.0) * 1000)
         sdq = min(int(o.get("still_sd_n", 12.0) * 1000) >> 6, _SD_LIM_Q)
         self._sdlim_q = sdq
-        self._s2max = 4 * sdq * sdq * self._wlen
+        self._s2n = 4 * sdq * sdq
+        self._s2max = self._s2n * self._wlen
         self._min_sw = int(o.get("min_weight_n", 100.0) * 1000)
         self._weighed = 0
         self._first = 1
+        sw = int(o.get("system_weight_n", 0) * 1000)
+        if sw > 0:
+            self._set_weight(sw, 0)
         self._start_weigh()
+
+    def finish(self, index, t_us):
+        """End of data (a recording ends, or DISARM mid-trial): close a trial that has taken off."""
+        if self.state == S_FLIGHT:
+            self._flags |= R.FL_CUT
+            self._ld_i = -1
+            self._end(index, t_us)
+        elif self.state == S_LANDED:
+            self._end(index, t_us)
 
     def disarm(self):
         self.state = S_IDLE
@@ -173,7 +198,7 @@ class JumpAnalyser:
         elif st == S_READY:
             self._ready(p, index, t_us, force_mn)
         elif st == S_FLIGHT:
-            self._flight(index, t_us, force_mn)
+            self._flight(p, index, t_us, force_mn)
         elif st == S_LANDED:
             self._landed(index, t_us, force_mn)
         elif st == S_WEIGH:
@@ -194,14 +219,18 @@ class JumpAnalyser:
             return -1 if fail else 0
         q = d >> 6
         s2 = self._ws2 + q * q
-        if s2 > self._s2max:
-            self._wn = 0
+        if s2 > self._s2max or (n >= 16 and s2 > self._s2n * n):
+            # RMS deviation from the first sample over twice the SD limit: start again here
+            self._wref = f
+            self._ws1 = 0
+            self._ws2 = 0
+            self._wn = 1
             return -1
         self._ws2 = s2
         self._ws1 += d
         n += 1
         self._wn = n
-        if n < self._wlen:
+        if n < self._wtarget:
             return 0
         self._wn = 0
         m = self._ws1 // n
@@ -216,16 +245,31 @@ class JumpAnalyser:
     def _weigh(self, index, t_us, f):
         if self._stab_bn:
             self._stabilise(index, t_us, f)
+        if self.test == C.TEST_DJ and f < self._to_mn:
+            self.state = S_OFF   # drop jump from the box: weight known from before, or none
+            return
         r = self._acc(index, f)
-        if r < 0 and not self._stab_bn:
+        if self._quiet_n:
+            self._quiet_n -= 1
+        elif r < 0 and not self._stab_bn:
             if not self._not_still and f > self._min_sw:
                 self._not_still = 1
                 self._ev(C.EV_NOT_STILL, index, t_us, 0)
         elif r > 0 and self._mv_lo >= self._min_sw:
+            if self._wtarget != self._wlen:
+                # re-weighing after a trial: a shorter still window confirms the known weight
+                dd = self._mv_lo - self._sw
+                tol = self._sw // 50 if self._sw // 50 > 10000 else 10000
+                if dd > tol or dd < -tol:
+                    self._wtarget = self._wlen
+                    return
+                self._mv_lo = self._sw
+                self._mv_hi = self._sd
             self._set_weight(self._mv_lo, self._mv_hi)
             self._weighed = 1
             self._not_still = 0
             self._cand_n = 0
+            self._still_n = self._wlen
             self.state = S_READY
             self._ev(C.EV_WEIGHED, index, t_us, self._sw)
 
@@ -244,7 +288,7 @@ class JumpAnalyser:
         if self._stab_bn:
             self._stabilise(index, t_us, f)
         r = self._acc(index, f)
-        if r > 0 and self._cand_n == 0 and self._mv_lo >= self._min_sw:
+        if r > 0 and self._wtarget == self._wlen and self._cand_n == 0 and self._mv_lo >= self._min_sw:
             self._set_weight(self._mv_lo, self._mv_hi)   # latest still second wins
         test = self.test
         if test == C.TEST_DJ:
@@ -253,10 +297,22 @@ class JumpAnalyser:
             return
         d = f - self._sw
         s = 1 if d > self._thr else (-1 if d < -self._thr else 0)
-        if test == C.TEST_IMTP and s < 0:
-            s = 0
-        if s == 0 or (self._cand_n and s != self._cand_s):
+        if s == 0:
+            if self._still_n < 0x3FFFFFFF:
+                self._still_n += 1
             self._cand_n = 0
+            return
+        if test == C.TEST_SJ or test == C.TEST_IMTP:
+            # a pull or a squat jump starts upwards from stillness (after the descent)
+            if s < 0 or (self._cand_n == 0 and self._still_n < self._sj_hold_n):
+                self._still_n = 0
+                self._cand_n = 0
+                if f < self._to_mn:
+                    self._invalid(index, t_us, REASON_NO_STILL_START)
+                return
+        if self._cand_n and s != self._cand_s:
+            self._cand_n = 0
+            self._still_n = 0
             return
         self._cand_s = s
         self._cand_n += 1
@@ -265,11 +321,14 @@ class JumpAnalyser:
 
     def _off(self, p, index, t_us, f):
         # drop jump: waiting on the box for the contact
-        if f >= self._to_mn:
+        if f < self._zero_mn:
+            self._lz_i = index
+        elif f >= self._to_mn:
+            j = self._touch(p, index, f)
             self._begin(index, t_us, f)
-            self._c_i = index
-            self._c_f0 = f
-            self._c_f1 = _NONE
+            self._c_i = index - j
+            self._c_f0 = self._tf0
+            self._c_f1 = self._tf1
             self._ph = P_BRAKE
             self._rise_i = index
             self._rise_f = f
@@ -343,11 +402,9 @@ class JumpAnalyser:
                 q = 0
             self._move(q, self._ri[q], self._rt[q], self._rf[q])
 
-    def _move(self, p, index, t_us, f):
-        if index == self._last_i:
-            return
-        sw = self._sw
-        d = f - sw
+    def _int(self, index, f):
+        # impulse A += trapezoid (point ADC) or rectangle (integrating ADC); displacement += A
+        d = f - self._sw
         gap = index - self._last_i
         self._last_i = index
         inc = d + d if self.integrating else self._dprev + d
@@ -363,8 +420,39 @@ class JumpAnalyser:
         dl = self._dlo + lo
         self._dhi += hi + (dl >> 24)
         self._dlo = dl & _LOW24
-        ac = (hi << 12) + (lo >> 12) if -0x20000 < hi < 0x20000 else (0x3FFFFFFF if hi > 0 else -0x3FFFFFFF)
-        self._ac = ac
+        if -0x20000 < hi < 0x20000:
+            self._ac = (hi << 12) + (lo >> 12)   # velocity, coarse: A >> 12
+        else:
+            self._ac = 0x3FFFFFFF if hi > 0 else -0x3FFFFFFF
+
+    def _snap(self, p, index, f):
+        # the last samples on the plate, for the takeoff estimate (jump_results._takeoff)
+        rn = self._rn
+        self._to_f0 = f
+        q = p - 1 if p > 0 else rn - 1
+        self._to_f1 = self._rf[q]
+        q = q - 1 if q > 0 else rn - 1
+        self._to_f2 = self._rf[q]
+        q = q - 1 if q > 0 else rn - 1
+        self._to_f3 = self._rf[q]
+        q = p - 1 - self._slope_n
+        if q < 0:
+            q += rn
+        self._to_fm = self._rf[q]
+        self._to_hi = self._ahi
+        self._to_lo = self._alo
+        self._to_inc = self._inc
+        self._to_zi = index
+
+    def _move(self, p, index, t_us, f):
+        if index == self._last_i:
+            return
+        self._int(index, f)
+        sw = self._sw
+        d = f - sw
+        hi = self._ahi
+        lo = self._alo
+        ac = self._ac
         if f > self._pk:
             self._pk = f
             self._pk_i = index
@@ -450,20 +538,8 @@ class JumpAnalyser:
                 return self._invalid(index, t_us, REASON_STEP_OFF)
             self._to_i = index
             self._to_t = t_us
-            self._to_f0 = f
-            q = p - 1 if p > 0 else self._rn - 1
-            self._to_f1 = self._rf[q]
-            q = q - 1 if q > 0 else self._rn - 1
-            self._to_f2 = self._rf[q]
-            q = q - 1 if q > 0 else self._rn - 1
-            self._to_f3 = self._rf[q]
-            q = p - 1 - self._slope_n
-            if q < 0:
-                q += self._rn
-            self._to_fm = self._rf[q]
-            self._to_hi = hi
-            self._to_lo = lo
-            self._to_inc = inc
+            self._snap(p, index, f)
+            self._zeroed = 1 if f < self._zero_mn else 0
             self.state = S_FLIGHT
             self._ev(C.EV_TAKEOFF, index, t_us, 0)
         elif index - self._on_i > self._max_move_n:
@@ -485,16 +561,29 @@ class JumpAnalyser:
             self._flags |= R.FL_DOUBLE
             self._ev(C.EV_DOUBLE_BOUNCE, index, t_us, 0)
 
-    def _flight(self, index, t_us, f):
+    def _flight(self, p, index, t_us, f):
+        if not self._zeroed:
+            # the force's tail under the takeoff threshold: integrate it until the plate reads
+            # zero (under a quarter of the threshold), within tail_s
+            if index - self._to_i > self._tail_n or f >= self._to_mn:
+                self._zeroed = 1
+            else:
+                self._int(index, f)
+                if f < self._zero_mn:
+                    self._zeroed = 1
+                    self._snap(p, index, f)
+        if f < self._zero_mn:
+            self._lz_i = index
         if f >= self._to_mn:
             if index - self._to_i < self._min_flight_n:
                 return self._invalid(index, t_us, REASON_SHORT_FLIGHT)
             self.state = S_LANDED
             self._ld_i = index
             self._ld_t = t_us
-            self._ld_f0 = f
-            self._ld_f1 = f
             self._ld_pk = f
+            self._ld_j = self._touch(p, index, f)
+            self._ld_f0 = self._tf0
+            self._ld_f1 = self._tf1
             self._ev(C.EV_LANDING, index, t_us, 0)
         elif index - self._to_i > self._max_flight_n:
             self._ld_i = -1
@@ -502,9 +591,22 @@ class JumpAnalyser:
             self._ev(C.EV_NO_LANDING, index, t_us, 0)
             self._end(index, t_us)
 
+    def _touch(self, p, index, f):
+        # touchdown: the first sample off zero after the last zero reading (at most 3 back);
+        # returns how far back, leaves that sample and the next in _tf0, _tf1
+        j = index - self._lz_i - 1
+        j = j if 0 <= j <= 3 else 0
+        q = p - j
+        if q < 0:
+            q += self._rn
+        self._tf0 = self._rf[q]
+        q = q + 1 if q + 1 < self._rn else 0
+        self._tf1 = self._rf[q] if j else _NONE
+        return j
+
     def _landed(self, index, t_us, f):
         k = index - self._ld_i
-        if k == 1:
+        if self._ld_f1 == _NONE:
             self._ld_f1 = f
         if f > self._ld_pk:
             self._ld_pk = f
@@ -525,6 +627,7 @@ class JumpAnalyser:
         self._ev(C.EV_TRIAL_END, index, t_us, 0)
         self._res(self.test, R.build(self))
         self._start_weigh()
+        self._quiet_n = self._settle_n   # no EV_NOT_STILL while the athlete settles
 
     def _invalid(self, index, t_us, reason):
         self._ev(C.EV_TRIAL_INVALID, index, t_us, reason)
@@ -533,6 +636,7 @@ class JumpAnalyser:
     def _start_weigh(self):
         self.state = S_WEIGH
         self._wn = 0
+        self._wtarget = self._confirm_n if self._weighed else self._wlen
         self._cand_n = 0
         self._not_still = 0
         self._pend = 1
@@ -543,6 +647,8 @@ class JumpAnalyser:
         b = self._sw // 20
         if f < self._to_mn:
             self._stab_bn = 0
+            if index - self._ld_i < self._rebound_n:
+                self._ev(C.EV_DOUBLE_BOUNCE, index, t_us, 2)   # jumped again after landing
         elif -b <= d <= b:
             if self._stab_run == 0:
                 self._stab_i = index

@@ -11,6 +11,7 @@ FL_NO_LANDING = 2   # no landing within max_flight_s
 FL_OFF_PLATE = 4    # landing without the athlete's weight back on the plate
 FL_REBOUND = 8      # unloaded again inside the landing window
 FL_CM_IN_SJ = 16    # squat jump started with a countermovement
+FL_CUT = 32         # data ended in flight (finish()): no landing metrics, nothing suspect
 
 MIN_RATE_HZ = 50.0  # below this, timings and jump height are flagged RF_LOW_RATE
 EPOCH_PERIODS = 8   # an RFD or force epoch must span at least this many sample periods
@@ -28,7 +29,7 @@ def _takeoff(ja, rate):
     """Fractional takeoff index and takeoff velocity (m/s) from the last samples on the plate."""
     f0, f1, f2 = ja._to_f0, ja._to_f1, ja._to_f2
     sw = ja._sw
-    if f0 < ja._to_mn // 4:
+    if f0 < ja._zero_mn:
         f0 = 0   # under a quarter of the takeoff threshold: noise on an empty plate
     if ja.integrating:
         # the last conversion with force holds the remaining area (force falling linearly to
@@ -40,8 +41,8 @@ def _takeoff(ja, rate):
         a_start = ja._to_hi * _TWO24 + ja._to_lo - 2 * (f0 - sw)
         if back == 2:
             a_start -= 2 * (f1 - sw)
-        v = (a_start / 2.0 + area - sw * frac) * G / (sw * rate)
-        return ja._to_i - back + frac, v
+        v = (a_start / 2.0 + area - sw * frac) * G / (sw * rate) if sw > 0 else 0.0
+        return ja._to_zi - back + frac, v
     else:
         # force falling linearly to zero at the slope of the last slope_n periods
         slope = (ja._to_fm - f1) / float(ja._slope_n)
@@ -60,9 +61,9 @@ def _takeoff(ja, rate):
             frac = min(1.0, max(0.0, frac))
             area = f1 * frac / 2.0
     a_prev = ja._to_hi * _TWO24 + ja._to_lo - ja._to_inc
-    scale = G / (sw * rate)                      # (mN x samples) -> m/s
+    scale = G / (sw * rate) if sw > 0 else 0.0   # (mN x samples) -> m/s
     v = a_prev / 2.0 * scale + (area - sw * frac) * scale
-    return ja._to_i - 1 + frac, v
+    return ja._to_zi - 1 + frac, v
 
 
 def _touchdown(i, f0, f1, integrating):
@@ -103,9 +104,11 @@ def build(ja):
     if test == C.TEST_IMTP:
         return out
 
+    if sw <= 0:   # drop jump before any weighing: times only
+        out = [e for e in out if e[0] != M["system_weight"]]
     t_to, v_to = _takeoff(ja, rate)
-    landed = ja._ld_i >= 0 and not flags & FL_NO_LANDING
-    t_ld = _touchdown(ja._ld_i, ja._ld_f0, ja._ld_f1, ja.integrating) if landed else 0.0
+    landed = ja._ld_i >= 0 and not flags & (FL_NO_LANDING | FL_CUT)
+    t_ld = _touchdown(ja._ld_i - ja._ld_j, ja._ld_f0, ja._ld_f1, ja.integrating) if landed else 0.0
     flight = (t_ld - t_to) * period
     if test == C.TEST_DJ:
         t_c = _touchdown(ja._c_i, ja._c_f0, ja._c_f1, ja.integrating)
@@ -118,11 +121,12 @@ def build(ja):
             add("jump_height_flight_time", jh_ft, True, suspect_flight)
             add("takeoff_velocity", v_ft, True, suspect_flight)
             add("rsi", jh_ft / contact, True, suspect_flight)
-            v_td = v_ft - v_to                    # v_to here: velocity change over contact
-            add("drop_height", v_td * v_td / (2 * G), True, suspect_flight)
+            if sw > 0:
+                v_td = v_ft - v_to                # v_to here: velocity change over contact
+                add("drop_height", v_td * v_td / (2 * G), True, suspect_flight)
             add("landing_peak_force", ja._ld_pk / 1000.0, True, suspect_flight)
         h = ja.options.get("drop_height_m")
-        if h:
+        if h and sw > 0:
             v = v_to - (2 * G * h) ** 0.5
             if v > 0:
                 add("jump_height_impulse", v * v / (2 * G), True, suspect_all)
@@ -130,6 +134,9 @@ def build(ja):
 
     jh = v_to * v_to / (2 * G)
     ttt = (t_to - ja._on_i) * period
+    if landed and abs(G * flight * flight / 8.0 - jh) > max(0.05, 0.3 * jh):
+        # impulse and flight time disagree beyond landing-posture effects: trust neither
+        suspect_all = suspect_phase = suspect_flight = True
     add("takeoff_velocity", v_to, True, suspect_all)
     add("jump_height_impulse", jh, True, suspect_all)
     add("time_to_takeoff", ttt, True, suspect_all)

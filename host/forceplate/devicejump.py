@@ -72,10 +72,11 @@ def to_millinewtons(force_newtons):
 
 
 def replay(force_newtons, sample_rate_hz, test="cmj", options=None, start_index=0,
-           max_rate_hz=1000, analyser=None):
+           max_rate_hz=1000, analyser=None, finish=True):
     """Feed a trial (total vertical force in N at sample_rate_hz) through the device analyser.
 
-    Returns a Replay with every EVENT and RESULT the device would have sent.
+    Returns a Replay with every EVENT and RESULT the device would have sent. With finish, a
+    recording that ends in flight still yields its takeoff metrics (JumpAnalyser.finish).
     """
     out = Replay()
     if analyser is None:
@@ -88,4 +89,7 @@ def replay(force_newtons, sample_rate_hz, test="cmj", options=None, start_index=
     for k, f in enumerate(to_millinewtons(force_newtons)):
         index = start_index + k
         analyser.feed(index, int(index * period_us) % TICKS_US_WRAP, f)
+    if finish and len(out.events):
+        index = start_index + k
+        analyser.finish(index, int(index * period_us) % TICKS_US_WRAP)
     return out

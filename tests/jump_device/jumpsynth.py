@@ -128,8 +128,8 @@ def drop_jump(mass=70.0, drop_height=0.30, jump_height=0.25, contact_s=0.22, qui
     u = _grid(contact_s) / contact_s
     c = np.pi / 2 * ((v_to + v_td) / contact_s + G / 4)
     a_contact = c * np.sin(np.pi * u) - G * u**3
-    # first touch: start with force zero rising (u=0 gives a=0 -> F = mg jump): blend in 3 ms
-    f_contact = mass * (G + a_contact) * np.minimum(1.0, _grid(contact_s) / 0.003)
+    # touchdown: the force ramps up from zero over 10 ms (as in the emulator's athlete)
+    f_contact = mass * (G + a_contact) * np.minimum(1.0, _grid(contact_s) / 0.010)
     # the blend removes impulse: add it back in the middle of the contact
     lost = np.sum(mass * (G + a_contact) - f_contact) / FINE_HZ
     f_contact += lost / (contact_s / 2) * np.sin(np.pi * u) ** 2
