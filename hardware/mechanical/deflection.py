@@ -10,6 +10,7 @@ Morley element), which the same code checks against the Navier value.
     python hardware/mechanical/deflection.py      # prints the tables in hardware/mechanical.md
 """
 
+import functools
 import math
 
 import numpy as np
@@ -33,6 +34,7 @@ def alpha_simply_supported(ratio, terms=1501):
     return 4.0 / (math.pi**4 * ratio) * s
 
 
+@functools.lru_cache(maxsize=None)
 def alpha_fe(ratio, support, nu=0.3, refine=6):
     """Finite-element centre deflection coefficient for support "corners", "edges" or
     "long-edges" (two rails under the long sides)."""
