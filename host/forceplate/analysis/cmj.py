@@ -46,10 +46,11 @@ def analyze(tr, test="cmj"):
         t_prop = cross_time(t, v, k - 1, 0.0) if k > 0 else float("nan")
     else:
         t_brake, t_prop = float("nan"), J.onset
-    if countermovement and math.isfinite(t_prop):
-        back = first_index(v < -0.05, int(np.searchsorted(t, t_prop)), j + 1)
-        if back > 0:
-            res.flag("double_bounce", f"the body moved down again at {t[back]:.2f} s after propulsion had started")
+    first_down = first_index(v < -0.05, i0, j + 1)
+    first_up = first_index(v >= 0.0, first_down, j + 1) if first_down >= 0 else -1
+    back = first_index(v < -0.05, first_up, j + 1) if first_up >= 0 else -1
+    if back >= 0:
+        res.flag("double_bounce", f"the body moved down again at {t[back]:.2f} s after it had started rising")
     if not math.isfinite(t_prop):
         res.flag("unanalysable", "velocity never turned positive before takeoff: weighing or takeoff is wrong")
 
@@ -81,8 +82,8 @@ def analyze(tr, test="cmj"):
             put(name, float("nan"), unit, meth, valid=False, reason="no landing in the recording")
     u_D = rss(u_onset, u_edge)
     put("time_to_takeoff", D, "s", "time.event_difference", u_D)
-    rsi = jh / D
-    put("rsi_modified", rsi, "m/s", "rsi.modified", abs(rsi) * rss(u_jh / jh if jh else 0, u_D / D))
+    rsi = _div(jh, D)
+    put("rsi_modified", rsi, "m/s", "rsi.modified", abs(rsi) * rss(_div(u_jh, jh), _div(u_D, D)))
 
     u_phase = math.sqrt(2) * q
     if countermovement:
@@ -116,15 +117,16 @@ def analyze(tr, test="cmj"):
             abs(pw[b].min()) * 0.05 if len(b) else float("nan"), tau=t_prop - t_brake, relative_check=False)
         put("mean_braking_power", mean_between(t, pw, t_brake, t_prop), "W", "power.force_times_velocity",
             float("nan"), relative_check=False)
-        u_brfd = rss(J.noise_sd * math.sqrt(2), ) / (t_prop - t_brake)
-        put("braking_rfd", (at(t, f, t_prop) - at(t, f, t_brake)) / (t_prop - t_brake), "N/s", "rfd.braking_average",
+        u_brfd = _div(J.noise_sd * math.sqrt(2), t_prop - t_brake)
+        put("braking_rfd", _div(at(t, f, t_prop) - at(t, f, t_brake), t_prop - t_brake), "N/s", "rfd.braking_average",
             u_brfd, tau=t_prop - t_brake)
         depth = float(np.nanmin(s[i0:j + 1]))
         Dd = t_prop - J.onset
         u_depth = rss(J.noise_sd / m * Dd ** 1.5 * math.sqrt(corr / 3), sd_sw / m * Dd ** 2 / 2)
         put("countermovement_depth", depth, "m", "displacement.double_integral", u_depth)
-        put("stiffness", (f[ip] - sw) / abs(depth), "N/m", "stiffness.net_peak_force_over_depth",
-            abs((f[ip] - sw) / depth) * rss(u_depth / abs(depth), J.noise_sd / (f[ip] - sw)))
+        stiff = _div(f[ip] - sw, abs(depth))
+        put("stiffness", stiff, "N/m", "stiffness.net_peak_force_over_depth",
+            abs(stiff) * rss(_div(u_depth, abs(depth)), _div(J.noise_sd, f[ip] - sw)))
         for ms in EPOCHS_MS:
             e = ms / 1000.0
             val = (at(t, f, t_brake + e) - at(t, f, t_brake)) / e
@@ -134,7 +136,7 @@ def analyze(tr, test="cmj"):
     put("propulsive_impulse", prop_imp, "N s", "impulse.net_in_phase",
         J.noise_sd * math.sqrt((J.t_to - t_prop) * corr) + sd_sw * (J.t_to - t_prop))
     if countermovement and braking_imp:
-        put("impulse_ratio", prop_imp / braking_imp, "1", "impulse.ratio", float("nan"))
+        put("impulse_ratio", _div(prop_imp, braking_imp), "1", "impulse.ratio", float("nan"))
     put("peak_propulsive_force", f[p].max() if len(p) else float("nan"), "N", "force.max_in_phase", J.noise_sd,
         tau=_width(t, f, ip, sw))
     put("mean_propulsive_force", mean_between(t, f, t_prop, J.t_to), "N", "force.mean_in_phase", J.noise_sd)
@@ -167,6 +169,11 @@ def takeoff_velocity(t, v, J, acq):
     half = acq.settling_s / 2
     a_flight = (J.flight_mean - J.sw) / J.mass
     return at(t, v, J.t_to + half) - a_flight * half
+
+
+def _div(a, b):
+    a, b = float(a), float(b)
+    return a / b if b != 0 and math.isfinite(b) else float("nan")
 
 
 def _phase(t, f, a, b):

@@ -105,23 +105,26 @@ def _edge_hx711(t, f, i, tc, thr, acq, falling):
     return t_zero - acq.delay_s if falling else t_zero + acq.delay_s
 
 
-def onset_backward(t, f, sw, sd, lo, hi, k_sd=5.0, back_s=0.030):
-    """Owen et al. 2014, searched backward: from the unweighting minimum (or, without an
-    unweighting, from the force peak) back to the last sample inside SW +- k SD."""
+def onset_backward(t, f, sw, sd, lo, hi, k_sd=5.0, back_s=0.030, min_dip_s=0.05):
+    """Owen et al. 2014, searched backward: from the first unweighting (a stretch of at least
+    50 ms below SW - max(5 SD, 5 % SW)) or, without one, from the force peak, back to the last
+    sample inside SW +- 5 SD. Later dips (a double bounce) and short blips cannot move it."""
     band = k_sd * sd
     seg = f[lo:hi]
     if len(seg) < 3:
         return None, "no samples between weighing and takeoff"
     i_peak = lo + int(np.argmax(seg))
-    i_min = lo + int(np.argmin(f[lo:i_peak + 1]))
-    if f[i_min] < sw - band:
-        anchor, outside = i_min, f < sw - band
+    s, e = runs(f[lo:i_peak + 1] < sw - max(band, 0.05 * sw))
+    long_enough = [(a, b) for a, b in zip(s, e) if t[lo + b - 1] - t[lo + a] >= min_dip_s]
+    if long_enough:
+        a, b = long_enough[0]
+        anchor = lo + a + int(np.argmin(f[lo + a:lo + b]))
+        outside, level = f < sw - band, sw - band
     else:
-        anchor, outside = i_peak, f > sw + band
+        anchor, outside, level = i_peak, f > sw + band, sw + band
     j = last_index(~outside, lo, anchor + 1)
     if j < 0:
         return None, "force never inside the standing band before the movement"
-    level = sw - band if anchor == i_min else sw + band
     tc = cross_time(t, f, j, level)
     return tc - back_s, None
 

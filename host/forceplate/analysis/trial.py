@@ -94,7 +94,8 @@ def analyze_trial(time_s, force_n, test="auto", mass_kg=None, layout=None, file=
             test = detect.detect_test(tr)
             result.test = test
         result.signals.update(time_s=ta, force_n=total)
-        TEST_MODULES[test].analyze(tr)
+        with np.errstate(all="ignore"):  # a degenerate phase gives nan, and the metric says not valid
+            TEST_MODULES[test].analyze(tr)
     except AnalysisError as exc:
         result.flag("unanalysable", str(exc))
     _saturation(tr)
@@ -119,7 +120,8 @@ def _saturation(tr):
         nz = dx[dx > 0]
         step = max(float(np.median(dx)), float(nz.min()) if len(nz) else 0.0, 1e-6)
         kink = a > 0 and (x[a] - x[a - 1]) > 5 * step  # a clip arrives steeply; a smooth peak arrives flat
-        if kink and np.ptp(x) > 50.0:
+        long_flat = lengths.max() * tr.acq.period_s >= 0.02
+        if (kink or long_flat) and np.ptp(x) > 50.0:
             tr.result.flag("saturation", f"channel {k} sits at its maximum ({float(top[k] if np.ndim(top) else top):.0f} N) "
                                          f"for {int(lengths.max())} samples: force beyond full scale is lost")
             for name, m in list(tr.result.metrics.items()):
