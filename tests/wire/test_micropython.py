@@ -4,7 +4,7 @@ encoding against CPython, and no heap allocation on the device's encode path."""
 import json
 import re
 
-from conftest import PROTOCOL
+from wire_env import PROTOCOL
 from encode_corpus import corpus
 
 

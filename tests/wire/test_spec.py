@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from conftest import PROTOCOL
+from wire_env import PROTOCOL
 
 sys.path.insert(0, str(PROTOCOL / "tools"))
 import examples  # noqa: E402

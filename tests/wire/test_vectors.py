@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from conftest import PROTOCOL
+from wire_env import PROTOCOL
 from vector_checks import checks
 
 CHECKS = checks(str(PROTOCOL))
