@@ -3,13 +3,13 @@
     python bench/fuzz_decoder.py -runs=1000000 -artifact_prefix=/tmp/   # the documented run
     python bench/fuzz_decoder.py -max_total_time=60     # any libFuzzer option works
 
-One input exercises, on the same bytes:
-- FrameDecoder (device -> host stream) fed whole and split at a point chosen by the input:
-  it must never raise, must give the same frames both ways, and every frame it returns must
-  pass its own CRC and length checks again;
-- LineDecoder (host -> device lines): must never raise;
-- the payload decoders (messages.decode for every type, samples.unpack_samples,
-  bulk.decode_samples): may refuse a payload only with ValueError (PayloadError is one).
+Every input goes to FrameDecoder (device -> host stream), fed whole and split at a point
+chosen by the input: it must never raise, must give the same frames both ways, and every
+frame it returns must survive re-encoding and decode its payload or refuse it with
+ValueError. By the input's last byte, the same bytes also go to one of: LineDecoder (host ->
+device lines, must never raise); the payload decoders (messages.decode for every type and
+every command layout); samples.unpack_samples and bulk.decode_samples. Payload decoders may
+refuse a payload only with ValueError (PayloadError is one).
 Any other exception, or a broken invariant, is a crash that libFuzzer reports with the input.
 Without a corpus folder argument the run starts from a corpus seeded with the vectors.
 """
@@ -53,15 +53,20 @@ def test_one_input(data):
         if again != [f]:
             raise AssertionError("a delivered frame does not survive re-encoding")
         parse_body(bytearray(wire[2:-1]), Stats())
-    LineDecoder().feed(data)
-    payload = data[1:]
-    for t in TYPES:
-        refuses_cleanly(M.decode, t, payload)
-    refuses_cleanly(unpack_samples, payload)
-    refuses_cleanly(decode_samples, [payload])
-    for fn in (M.unpack_tare_result, M.unpack_cal, M.unpack_selftest, M.unpack_arm,
-               M.unpack_config, M.unpack_tare, M.unpack_selftest_args):
-        refuses_cleanly(fn, payload)
+        refuses_cleanly(M.decode, f.mtype, f.payload)
+    mode = data[-1] & 3 if data else 0  # the other decoders take turns (keeps runs fast)
+    if mode == 1:
+        LineDecoder().feed(data)
+    elif mode == 2:
+        payload = data[1:]
+        for t in TYPES:
+            refuses_cleanly(M.decode, t, payload)
+        for fn in (M.unpack_tare_result, M.unpack_cal, M.unpack_selftest, M.unpack_arm,
+                   M.unpack_config, M.unpack_tare, M.unpack_selftest_args):
+            refuses_cleanly(fn, payload)
+    elif mode == 3:
+        refuses_cleanly(unpack_samples, data[1:])
+        refuses_cleanly(decode_samples, [data[1:]])
 
 
 def seed_corpus():
@@ -81,6 +86,8 @@ def main():
     argv = list(sys.argv)
     if not any(not a.startswith("-") for a in argv[1:]):  # no corpus folder given
         argv.append(seed_corpus())
+    if not any(a.startswith("-max_len=") for a in argv):  # the largest frame, with room
+        argv.append("-max_len=1200")
     atheris.Setup(argv, test_one_input)
     atheris.Fuzz()
 
