@@ -77,6 +77,7 @@ class JumpAnalyser:
         self._rcount = 0
         self._epn = array("i", [0, 0, 0])   # epoch lengths (samples): 50, 100, 200 ms
         self._epf = array("i", [0, 0, 0])   # force at each epoch (mN)
+        self._tail = array("i", [0] * 9)    # last samples before takeoff
         self.state = S_IDLE
         self.test = 0
         self.options = {}
@@ -94,10 +95,10 @@ class JumpAnalyser:
                      "to_t", "to_f0", "to_f1", "to_f2", "to_hi", "to_lo", "to_inc", "ld_i",
                      "ld_t", "ld_f0", "ld_f1", "ld_pk", "c_i", "c_f0", "c_f1", "stab_bn",
                      "stab_run", "stab_i", "stab_t", "stab_ld", "not_still", "first",
-                     "weighed", "mv_lo", "mv_hi", "pk_t", "pr_t", "to_f3", "to_fm", "slope_n",
+                     "weighed", "mv_lo", "mv_hi", "pk_t", "pr_t", "to_f3", "slope_n",
                      "still_n", "sj_hold_n", "rebound_n", "quiet_n", "settle_n",
                      "zeroed", "zero_mn", "tail_n", "to_zi", "lz_i", "ld_j", "tf0", "tf1",
-                     "wtarget", "confirm_n", "s2n"):
+                     "wtarget", "confirm_n", "s2n", "off_run"):
             setattr(self, "_" + name, 0)
 
     # --- control (not per sample) ---------------------------------------------------------
@@ -123,7 +124,7 @@ class JumpAnalyser:
         self._sj_hold_n = n(o.get("still_start_s", 0.3 if test == C.TEST_SJ else 0.0), 0)
         self._hold_n = min(n(o.get("onset_hold_s", 0.020)), cap // 3)
         self._rfd_w = min(n(o.get("peak_rfd_window_s", 0.020)), cap // 3)
-        self._slope_n = min(n(0.004), cap // 3)   # baseline of the takeoff slope
+        self._slope_n = min(n(0.004), 8)   # the takeoff slope is fitted over slope_n + 1
         self._land_n = n(o.get("landing_window_s", 0.100), 2)
         self._max_flight_n = n(o.get("max_flight_s", 1.2))
         self._min_flight_n = n(o.get("min_flight_s", 0.06))
@@ -141,7 +142,7 @@ class JumpAnalyser:
         e[2] = n(0.200)
         self._kq2 = int(2.0 * rate / R.G * 256 + 0.5)   # A units per (m/s) per mN, x 256
         self._to_mn = int(o.get("takeoff_n", 20.0) * 1000)
-        self._zero_mn = self._to_mn // 4
+        self._zero_mn = int(o.get("zero_n", self._to_mn / 4000.0) * 1000)
         self._tail_n = n(o.get("takeoff_tail_s", 0.03))
         self._floor_mn = int(o.get("onset_floor_n", 10.0) * 1000)
         self._band = int(min(o.get("still_band_n", 60.0), 100.0) * 1000)
@@ -247,6 +248,7 @@ class JumpAnalyser:
             self._stabilise(index, t_us, f)
         if self.test == C.TEST_DJ and f < self._to_mn:
             self.state = S_OFF   # drop jump from the box: weight known from before, or none
+            self._off_run = 0
             return
         r = self._acc(index, f)
         if self._quiet_n:
@@ -294,6 +296,7 @@ class JumpAnalyser:
         if test == C.TEST_DJ:
             if f < self._to_mn:
                 self.state = S_OFF
+                self._off_run = 0
             return
         d = f - self._sw
         s = 1 if d > self._thr else (-1 if d < -self._thr else 0)
@@ -323,7 +326,12 @@ class JumpAnalyser:
         # drop jump: waiting on the box for the contact
         if f < self._zero_mn:
             self._lz_i = index
-        elif f >= self._to_mn:
+        if f < self._to_mn:
+            if self._off_run < 0x3FFFFFFF:
+                self._off_run += 1
+        elif self._off_run < self._min_flight_n:
+            self._off_run = 0   # not off the plate long enough: still stepping onto the box
+        else:
             j = self._touch(p, index, f)
             self._begin(index, t_us, f)
             self._c_i = index - j
@@ -435,10 +443,11 @@ class JumpAnalyser:
         self._to_f2 = self._rf[q]
         q = q - 1 if q > 0 else rn - 1
         self._to_f3 = self._rf[q]
-        q = p - 1 - self._slope_n
-        if q < 0:
-            q += rn
-        self._to_fm = self._rf[q]
+        t = self._tail
+        q = p
+        for j in range(self._slope_n + 1):   # the fall before this sample, newest first
+            q = q - 1 if q > 0 else rn - 1
+            t[j] = self._rf[q]
         self._to_hi = self._ahi
         self._to_lo = self._alo
         self._to_inc = self._inc

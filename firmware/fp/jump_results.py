@@ -44,26 +44,29 @@ def _takeoff(ja, rate):
         v = (a_start / 2.0 + area - sw * frac) * G / (sw * rate) if sw > 0 else 0.0
         return ja._to_zi - back + frac, v
     else:
-        # force falling linearly to zero at the slope of the last slope_n periods
-        slope = (ja._to_fm - f1) / float(ja._slope_n)
-        if f0 > 0:
-            # still above zero at the first sample under the threshold: the fall ends after it
-            x = min(3.0, f0 / slope) if slope > f0 / 3.0 else 3.0
-            frac = 1.0 + x
-            area = (f1 + f0) / 2.0 + f0 * x / 2.0
-        else:
-            if slope > 0 and f1 > 0:
-                frac = f1 / slope
-            elif f1 > f0:
-                frac = f1 / float(f1 - f0)
-            else:
-                frac = 1.0
-            frac = min(1.0, max(0.0, frac))
-            area = f1 * frac / 2.0
+        # force falling linearly to zero: a line fitted to the last slope_n + 1 samples before
+        # the first zero reading (that reading itself is not used: noise can bring it early)
+        level, slope = _fit_fall(ja._tail, ja._slope_n + 1)
+        frac = min(3.0, level / slope) if slope > 0 and level > 0 else 1.0
+        area = level * frac / 2.0
     a_prev = ja._to_hi * _TWO24 + ja._to_lo - ja._to_inc
     scale = G / (sw * rate) if sw > 0 else 0.0   # (mN x samples) -> m/s
     v = a_prev / 2.0 * scale + (area - sw * frac) * scale
     return ja._to_zi - 1 + frac, v
+
+
+def _fit_fall(tail, m):
+    """Least-squares line through tail[0..m-1] (newest first): (level at tail[0], fall per
+    sample)."""
+    sx = sy = sxx = sxy = 0.0
+    for j in range(m):
+        sx += j
+        sy += tail[j]
+        sxx += j * j
+        sxy += j * tail[j]
+    den = m * sxx - sx * sx
+    rise = (m * sxy - sx * sy) / den      # force per sample going back in time
+    return (sy - rise * sx) / m, rise
 
 
 def _touchdown(i, f0, f1, integrating):
