@@ -45,7 +45,7 @@ def figure(result):
         ax.plot(t, y, color="#222222", lw=1.0)
         for a, b, name, colour in PHASES:
             if a in ev and b in ev and ev[b] > ev[a]:
-                ax.axvspan(ev[a], ev[b], color=colour, alpha=0.5, lw=0, label=name if row == 0 else None)
+                ax.axvspan(ev[a], ev[b], color=colour, alpha=0.5, lw=0, label=name if row == len(panels) - 1 else None)
         for name, x in ev.items():
             ax.axvline(x, color="#444444", lw=0.6, ls=":")
             if row == 0:

@@ -30,7 +30,7 @@ def _plate_size(ctx, param, value):
 @click.option("--acquisition", type=click.Choice(["auto", "lab", "hx711"]), default="auto", show_default=True,
               help="What produced the samples (auto: HX711 below 95 Hz).")
 @click.option("--weighing", type=click.Choice([m.rsplit(".", 1)[1] for m in CHOICES["weighing"]]), help="Weighing method.")
-@click.option("--onset", type=click.Choice([m.split(".", 1)[1] for m in CHOICES["onset"]]), help="Onset method.")
+@click.option("--onset", type=click.Choice([m.rsplit(".", 1)[1] for m in CHOICES["onset"]]), help="Onset method.")
 @click.option("--takeoff", type=click.Choice([m.rsplit(".", 1)[1] for m in CHOICES["takeoff"]]), help="Takeoff method.")
 @click.option("--plate-size", callback=_plate_size, help="Balance: plate width,length in metres.")
 def command(files, test, rate_hz, mass_kg, as_json, csv_out, plot_dir, acquisition, weighing, onset, takeoff, plate_size):

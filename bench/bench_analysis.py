@@ -1,0 +1,101 @@
+"""Host analysis speed: one 10 s, 1000 Hz CMJ with the full metric set, median time per trial,
+side by side with plateforce and jumpmetrics measured in the same run, and a batch of 1,000
+trials. Run: python bench/bench_analysis.py [--write-docs]"""
+
+import argparse
+import os
+import re
+import statistics
+import sys
+import time
+import warnings
+
+import numpy as np
+
+from forceplate.analysis import analyze_trial, synthetic
+
+DOCS = os.path.join(os.path.dirname(__file__), "..", "docs", "performance.md")
+SECTION = "## Host analysis (bench/bench_analysis.py)"
+
+
+def median_ms(fn, repeat):
+    fn()
+    times = []
+    for _ in range(repeat):
+        a = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - a)
+    return statistics.median(times) * 1000
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--repeat", type=int, default=50)
+    ap.add_argument("--batch", type=int, default=1000)
+    ap.add_argument("--write-docs", action="store_true")
+    args = ap.parse_args(argv)
+    # 10 s at 1000 Hz; the athlete steps off at the end (jumpmetrics needs it, plateforce reads it)
+    syn = synthetic.cmj(quiet_s=5.0, after_s=3.4, step_off_after=True)
+    t, f = synthetic.sample(syn, rate_hz=1000.0, noise_n=0.8)
+    rows = []
+    ours = median_ms(lambda: analyze_trial(t, f, test="cmj"), args.repeat)
+    r = analyze_trial(t, f, test="cmj")
+    rows.append(("forceplate (numpy)", f"{100 * r.value('jump_height_impulse'):.2f}",
+                 f"{100 * r.value('jump_height_flight_time'):.2f}", len(r.metrics), ours))
+    try:
+        import plateforce
+        preset = [p for p in plateforce.Registry.load().presets() if p.id == "sams"][0]
+        trial = plateforce.Trial(f, 1000.0)
+        call = lambda: plateforce.analyse_countermovement_jump(trial, preset=preset)  # noqa: E731
+        pf_ms = median_ms(call, max(args.repeat // 5, 5))
+        pf = call()
+        rows.append((f"plateforce {plateforce.__version__} (Rust core, preset sams)",
+                     f"{100 * float(pf.value('jump_height_from_takeoff_meters').value):.2f}",
+                     f"{100 * float(pf.value('jump_height_from_flight_time_meters').value):.2f}", 11, pf_ms))
+    except ImportError:
+        pass
+    try:
+        from jumpmetrics.core.jump_processing import process_jump_trial
+        import jumpmetrics  # noqa: F401
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            call = lambda: process_jump_trial(f, 1000, "countermovement", 0.4, "x",  # noqa: E731
+                                              compute_jump_height_from_flight_time=True)
+            jm_ms = median_ms(call, max(args.repeat // 10, 3))
+            df = call()["results_dataframe"]
+        rows.append(("jumpmetrics (50 Hz filter)", f"{100 * float(df['jump_height_net_vertical_impulse'].iloc[0]):.2f}",
+                     f"{100 * float(df['jump_height_flight_time'].iloc[0]):.2f}", df.shape[1] - 1, jm_ms))
+    except ImportError:
+        pass
+    a = time.perf_counter()
+    for _ in range(args.batch):
+        analyze_trial(t, f, test="cmj")
+    batch_s = time.perf_counter() - a
+    truth = 100 * syn.truth["jump_height_impulse"]
+    lines = [f"One synthetic CMJ, 10 s at 1000 Hz (true jump height {truth:.2f} cm), median of repeated runs "
+             f"on this machine ({os.cpu_count()} cores), {time.strftime('%Y-%m-%d')}.", "",
+             "| tool | JH impulse (cm) | JH flight (cm) | metrics | median ms per trial | ratio to forceplate |",
+             "|---|---|---|---|---|---|"]
+    for name, jh, jf, n, ms in rows:
+        lines.append(f"| {name} | {jh} | {jf} | {n} | {ms:.2f} | {ms / ours:.1f}x |")
+    lines += ["", f"Batch: {args.batch} trials in {batch_s:.2f} s ({1000 * batch_s / args.batch:.2f} ms per trial; "
+                  f"target under 2 s)."]
+    text = "\n".join(lines)
+    print(text)
+    if args.write_docs:
+        write_section(text)
+    return 0
+
+
+def write_section(text):
+    with open(DOCS) as fh:
+        doc = fh.read()
+    pattern = re.compile(re.escape(SECTION) + r"\n.*?(?=\n## |\Z)", re.S)
+    new = SECTION + "\n\n" + text + "\n"
+    doc = pattern.sub(lambda m: new, doc) if pattern.search(doc) else doc.rstrip() + "\n\n" + new
+    with open(DOCS, "w") as fh:
+        fh.write(doc)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
