@@ -1,15 +1,17 @@
 """protocol/SPEC.md stays in step with the code: its worked examples are what the code
 produces now, and every number in codes.py appears in it with its value."""
 
+import importlib.util
 import re
-import sys
 
 import pytest
 
 from wire_env import PROTOCOL
 
-sys.path.insert(0, str(PROTOCOL / "tools"))
-import examples  # noqa: E402
+_spec = importlib.util.spec_from_file_location("fpwire_spec_examples",
+                                               PROTOCOL / "tools" / "examples.py")
+examples = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(examples)
 from fpwire import codes as C  # noqa: E402
 from fpwire import messages as M  # noqa: E402
 
