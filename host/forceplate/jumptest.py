@@ -114,19 +114,38 @@ def run_trial(dev, trial, port=None, athlete=None, timeout_s=30.0, post_roll_s=1
     return trial
 
 
-def analyse_trial(trial, writer_path=None):
+def analyse_trial(trial):
     """Host analysis of the saved recording, in the `analyze --json` shape."""
     from forceplate.analysis import analyze_trial
 
     rec = read_recording(trial.path)
-    mass = trial.weight_n / 9.80665 if trial.weight_n else None
+    keep = rec.time_s >= weighing_start_s(rec.events)
     try:
-        res = analyze_trial(rec.time_s, rec.force_n, test=trial.test, mass_kg=mass,
+        # the host weighs the athlete itself (an independent check of the device), from the
+        # window the device weighed in: an earlier unweighed jump is not this trial
+        res = analyze_trial(rec.time_s[keep], rec.force_n[keep], test=trial.test, mass_kg=None,
                             layout=rec.layout)
         trial.analysis = res.to_dict()
+        if trial.analysis.get("file") is None:
+            trial.analysis["file"] = trial.path
     except AnalysisError as exc:
         trial.analysis = {"error": str(exc)}
     return trial.analysis
+
+
+WEIGHING_S = 1.0  # quiet standing before `weighed` (McMahon et al. 2018: at least 1 s)
+
+
+def weighing_start_s(events):
+    """Start (s, recording clock) of the weighing that led to this trial's result: the last
+    `weighing` or `not_still` (the device starts over) before the last `weighed`, and at most
+    WEIGHING_S before it (the still window); 0 when the device reported none."""
+    named = [(e.get("name"), e.get("time_s")) for e in events if e.get("time_s") is not None]
+    weighed = [k for k, (n, _) in enumerate(named) if n == "weighed"]
+    if not weighed:
+        return 0.0
+    before = [t for n, t in named[:weighed[-1]] if n in ("weighing", "not_still")]
+    return max(before[-1] if before else 0.0, named[weighed[-1]][1] - WEIGHING_S)
 
 
 def run_test(dev, test, athlete_name="anonymous", count=1, port=None, timeout_s=30.0,
