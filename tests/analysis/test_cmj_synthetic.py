@@ -136,3 +136,11 @@ def test_a_given_mass_replaces_weighing():
 def test_a_squat_jump_from_a_cmj_command_is_flagged_as_having_no_countermovement():
     r = analyze_trial(*synthetic.sample(synthetic.squat_jump(), **LAB), test="cmj")
     assert any(f["code"] == "no_countermovement" for f in r.flags)
+
+
+def test_docs_name_every_method_id_and_every_cmj_metric(repo_root):
+    from forceplate.analysis.methods import METHODS
+    doc = (repo_root / "docs" / "analysis.md").read_text()
+    assert all(f"`{mid}`" in doc for mid in METHODS)
+    r = analyze_trial(*synthetic.sample(synthetic.cmj(), **LAB))
+    assert all(f"`{name}`" in doc for name in r.metrics)
