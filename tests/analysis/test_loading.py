@@ -114,3 +114,21 @@ def test_a_forceplate_recording_goes_to_the_recording_reader(tmp_path, monkeypat
     monkeypatch.setattr(recording, "read_recording", lambda path: Rec())
     rec = load(p)
     assert rec.layout == "corners4" and rec.meta["converter"] == "hx711" and rec.force_n.shape == (100, 4)
+
+
+def test_a_real_forceplate_recording_of_an_hx711_cmj_loads_and_analyses(tmp_path):
+    recording = pytest.importorskip("forceplate.recording")
+    syn = synthetic.cmj()
+    t, f = synthetic.sample(syn, rate_hz=80, hx711=True, clock_error=0.01, jitter_s=0.0005, noise_n=1.0, seed=3)
+    corners = np.repeat(f[:, None] / 4, 4, axis=1)
+    p = tmp_path / "cmj.fprec"
+    header = {"channels": 4, "layout": "corners4", "device": {"adc": "HX711"},
+              "plate": {"width_m": 0.4, "depth_m": 0.6}}
+    with recording.RecordingWriter(p, header) as w:
+        w.samples(np.arange(len(t)), np.round(t * 1e6).astype(np.int64), np.round(corners * 1000).astype(np.int32),
+                  recording.FORMAT_MN32)
+    from forceplate.analysis.files import analyze_file
+    r = analyze_file(p)
+    assert r.test == "cmj"
+    assert any(fl["code"] == "converter_model" for fl in r.flags)  # the device said HX711
+    assert abs(r.value("jump_height_impulse") - syn.truth["jump_height_impulse"]) < 0.01

@@ -26,6 +26,16 @@ class Acquisition:
         return self.settling_s / 2.0
 
 
+def converter_named(meta):
+    """The ADC a recording names: meta converter/adc, or the device INFO or config it carries."""
+    for src in (meta, meta.get("device") or {}, meta.get("config") or {}):
+        if isinstance(src, dict):
+            for key in ("converter", "adc"):
+                if src.get(key):
+                    return str(src[key])
+    return None
+
+
 def describe(t, kind="auto", meta=None):
     if len(t) < 4:
         raise AnalysisError(f"recording too short to analyse: {len(t)} samples")
@@ -36,9 +46,9 @@ def describe(t, kind="auto", meta=None):
     rate = 1.0 / period
     jitter = float(np.median(np.abs(dt - period)) * 1.4826)
     if kind in (None, "auto"):
-        meta_kind = (meta or {}).get("converter") or (meta or {}).get("adc")
+        meta_kind = converter_named(meta or {})
         if meta_kind:
-            kind = "hx711" if "hx711" in str(meta_kind).lower() else "lab"
+            kind = "hx711" if str(meta_kind).lower().startswith("hx7") else "lab"
         else:
             kind = "hx711" if rate < HX711_AUTO_BELOW_HZ else "lab"
     if kind not in ("lab", "hx711"):

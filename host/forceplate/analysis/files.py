@@ -13,6 +13,11 @@ from .trial import analyze_trial
 
 def analyze_file(path, test="auto", rate_hz=None, mass_kg=None, **options):
     rec = load(path, rate_hz)
+    plate = (rec.meta or {}).get("plate") or {}
+    if "plate_size_m" not in options and plate.get("width_m") and plate.get("depth_m"):
+        options["plate_size_m"] = (float(plate["width_m"]), float(plate["depth_m"]))
+    if (rec.meta or {}).get("samples_lost"):
+        options.setdefault("samples_lost", rec.meta["samples_lost"])
     res = analyze_trial(rec.time_s, rec.force_n, test=test, mass_kg=mass_kg, layout=rec.layout,
                         file=os.fspath(path), meta=rec.meta, **options)
     return res

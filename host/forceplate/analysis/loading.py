@@ -13,6 +13,8 @@ from forceplate.errors import AnalysisError
 
 TIME_NAMES = {"time", "t", "time_s", "seconds", "timestamp", "time_sec", "sec", "s"}
 TIME_MS_NAMES = {"time_ms", "ms", "t_ms", "millis"}
+# forceplate.recording names -> analysis layouts
+RECORDING_LAYOUTS = {"single": "total", "channels1": "total", "channels2": "left_right", "channels8": "corners8"}
 SIDE_NAMES = {"left": ("left", "l", "fz_left", "left_n", "force_left"),
               "right": ("right", "r", "fz_right", "right_n", "force_right")}
 
@@ -58,10 +60,17 @@ def _own(path):
                             "in this installation") from None
     rec = read_recording(path)
     f = np.asarray(rec.force_n, dtype=float)
+    if f.ndim == 1:
+        f = f[:, None]
     meta = dict(getattr(rec, "meta", {}) or {})
     layout = getattr(rec, "layout", None) or meta.get("layout")
-    return Recording(np.asarray(rec.time_s, dtype=float), f[:, 0] if f.ndim == 2 and f.shape[1] == 1 else f,
-                     layout or _layout_by_count(f.shape[1] if f.ndim == 2 else 1, os.path.basename(path)), meta, path)
+    layout = RECORDING_LAYOUTS.get(layout, layout)
+    if layout not in ("total", "left_right", "corners4", "corners8"):
+        layout = _layout_by_count(f.shape[1], os.path.basename(path))
+    lost = getattr(rec, "samples_lost", 0)
+    if lost:
+        meta["samples_lost"] = int(lost)
+    return Recording(np.asarray(rec.time_s, dtype=float), f[:, 0] if f.shape[1] == 1 else f, layout, meta, path)
 
 
 def _split(line, delim):

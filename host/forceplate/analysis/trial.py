@@ -85,6 +85,8 @@ def analyze_trial(time_s, force_n, test="auto", mass_kg=None, layout=None, file=
         result.flag("converter_model", f"HX711-class converter at {acq.rate_hz:.1f} Hz: each sample taken as the "
                                        f"mean of the last {acq.settling_s * 1000:.0f} ms, times moved back "
                                        f"{acq.delay_s * 1000:.1f} ms")
+    if options.get("samples_lost"):
+        result.flag("samples_lost", f"{options['samples_lost']} samples were lost in transfer; integrals bridge the gaps")
     if t[-1] - t[0] < 0.5:
         result.test = test if test != "auto" else "unknown"
         result.flag("unanalysable", f"recording too short: {t[-1] - t[0]:.2f} s")
