@@ -4,8 +4,8 @@
 # One state machine clocks every chip at once. read_into() triggers it by exec (Y = wait
 # flag, X = pulses - 24); it waits until every DOUT is low, clocks 24 data bits capturing all
 # DOUT pins on each clock, then 1 to 3 gain pulses, and pushes an end-of-read word. Captured
-# bits autopush into the joined RX FIFO (8 words): a sample is at most 6 words + the end word,
-# so the CPU never has to drain mid-read. Allocation: none after __init__ (exec of prebuilt
+# bits autopush into the joined RX FIFO (8 words): a sample is 6 words + the end word, so the
+# CPU never has to drain mid-read. Allocation: none after __init__ (exec of prebuilt
 # opcodes, get() into a preallocated array, viper transpose).
 # Timing: SM clock 10 MHz (100 ns a cycle). SCK high 5 cycles (0.5 us), low >= 5 cycles; a
 # 25-pulse read ends 25.9 us after the trigger when every DOUT is already low (27 pulses:
@@ -22,20 +22,16 @@ FREQ_HZ = 10_000_000
 TIMEOUT_US = 2000  # a trigger not answered by then (a chip went away mid-wait) is abandoned
 
 
-def layout(n):
-    """(clocks per FIFO word, words per sample) for n chips: k*n <= 32 bits and k divides 24."""
-    k = 24
-    while k * n > 32 or 24 % k:
-        k -= 1
-    return k, 24 // k
+WORDS = 6  # FIFO words per sample: 24 clocks x 8 DOUT bits, 4 clocks to a word
 
 
 def program(n):
-    """The PIO program for n chips (the bit count of in_ is an immediate, so one per n)."""
-    k, _ = layout(n)
+    """The PIO program for n chips (the wait tests n DOUT pins; the bit count of out is an
+    immediate, so one program per n). Every clock captures 8 pins: a fixed layout for the
+    transpose; pins past the last chip are read and ignored."""
 
     @rp2.asm_pio(sideset_init=rp2.PIO.OUT_LOW, in_shiftdir=rp2.PIO.SHIFT_LEFT,
-                 out_shiftdir=rp2.PIO.SHIFT_RIGHT, autopush=True, push_thresh=k * n,
+                 out_shiftdir=rp2.PIO.SHIFT_RIGHT, autopush=True, push_thresh=32,
                  fifo_join=rp2.PIO.JOIN_RX)
     def hx711_parallel():
         # cycles   X: 0 = idle, else pulses - 24 (read_into); Y: wait flag, then bit counter
@@ -52,7 +48,7 @@ def program(n):
         set(y, 23)              .side(0)         # 1  24 data bits
         label("bit")
         nop()                   .side(1) [4]     # 5  SCK high 0.5 us: DOUT settles (T2 0.1 us)
-        in_(pins, n)            .side(0) [3]     # 4  SCK low, sample every DOUT, autopush
+        in_(pins, 8)            .side(0) [3]     # 4  SCK low, sample 8 DOUT pins, autopush
         jmp(y_dec, "bit")       .side(0)         # 1
         jmp(x_dec, "gain")      .side(0)         # 1  X = pulses - 25
         label("gain")
@@ -66,26 +62,41 @@ def program(n):
 
 
 @micropython.viper
-def transpose(words, nwords: int, k: int, n: int, out):
-    """FIFO words (k clocks of n bits each, first clock highest) -> out[c] signed 24-bit."""
+def transpose(words, n: int, out):
+    """6 FIFO words (4 clocks of 8 DOUT bits, first clock in the top byte, chip c at bit c)
+    -> out[c] signed 24-bit for c < n: three 8x8 bit-matrix transposes (Hacker's Delight
+    7-3), each turning 8 clocks x 8 chips into 8 chips x 8 clocks."""
     w = ptr32(words)
     o = ptr32(out)
     c = 0
     while c < n:
         o[c] = 0
         c += 1
-    i = 0
-    while i < nwords:
-        word = w[i]
-        j = k - 1
-        while j >= 0:
-            bits = word >> (j * n)
-            c = 0
-            while c < n:
-                o[c] = (o[c] << 1) | ((bits >> c) & 1)
-                c += 1
-            j -= 1
-        i += 1
+    m = uint(0x0F0F0F0F)  # (0xF0F0F0F0 is m << 4: no literal above 2**30 on 32-bit ports)
+    g = 0
+    while g < 6:
+        x = uint(w[g])  # clocks 0-3 of this group of 8, one byte each
+        y = uint(w[g + 1])  # clocks 4-7
+        t = (x ^ (x >> 7)) & 0x00AA00AA
+        x = x ^ t ^ (t << 7)
+        t = (y ^ (y >> 7)) & 0x00AA00AA
+        y = y ^ t ^ (t << 7)
+        t = (x ^ (x >> 14)) & 0x0000CCCC
+        x = x ^ t ^ (t << 14)
+        t = (y ^ (y >> 14)) & 0x0000CCCC
+        y = y ^ t ^ (t << 14)
+        t = (x & (m << 4)) | ((y >> 4) & m)
+        y = ((x << 4) & (m << 4)) | (y & m)
+        x = t  # byte r of x:y (from the top) is chip 7 - r, its first clock in bit 7
+        c = 0
+        while c < n:
+            if c >= 4:
+                b = (x >> ((c - 4) << 3)) & 0xFF
+            else:
+                b = (y >> (c << 3)) & 0xFF
+            o[c] = (o[c] << 8) | int(b)
+            c += 1
+        g += 2
     c = 0
     while c < n:
         v = o[c]
@@ -111,8 +122,7 @@ class HX711PIO(HX711):
         for c in range(self.n):
             if _gpio(self.douts[c]) != first + c:
                 raise ValueError("DOUT pins must be contiguous GPIOs")
-        self._k, self._words = layout(self.n)
-        self._raw = array.array("I", bytes(4 * (self._words + 1)))  # + end-of-read word
+        self._raw = array.array("I", bytes(4 * (WORDS + 1)))  # + the end-of-read word
         self._prog = program(self.n)
         enc = rp2.asm_pio_encode
         self._op_wait = (enc("set(y, 0)", 1), enc("set(y, 1)", 1))
@@ -134,7 +144,7 @@ class HX711PIO(HX711):
         sm = self._sm
         sm.exec(self._op_wait[self.enabled == self.all])
         sm.exec(self._op_go[self.pulses - 25])
-        need = self._words + 1
+        need = WORDS + 1
         t0 = time.ticks_us()
         while sm.rx_fifo() < need:
             if time.ticks_diff(time.ticks_us(), t0) > TIMEOUT_US:
@@ -142,7 +152,7 @@ class HX711PIO(HX711):
                 self._start()  # SCK low, FIFO cleared, idle
                 return False
         sm.get(self._raw)
-        transpose(self._raw, self._words, self._k, self.n, values)
+        transpose(self._raw, self.n, values)
         return True
 
     def power_down(self):

@@ -20,7 +20,8 @@ def _load(path, name, extra=None):
 def load_driver(filename, ptr32=lambda buf: buf):
     """A fresh copy of firmware/fp/<filename> (with the real fp.hx711 base class) bound to
     fresh stand-ins; ptr32 and ptr8 stand in for viper's pointer casts (by default the buffer
-    itself). The stand-ins are in sys.modules only while the driver is imported."""
+    itself), uint for viper's unsigned 32-bit cast. The stand-ins are in sys.modules only
+    while the driver is imported."""
     standins = {name: _load(STANDINS / (name + ".py"), "standin_" + name)
                 for name in ("micropython", "rp2", "machine", "time")}
     rp2 = standins["rp2"]
@@ -33,7 +34,8 @@ def load_driver(filename, ptr32=lambda buf: buf):
     sys.path.insert(0, str(FIRMWARE_FP.parent))
     try:
         driver = _load(FIRMWARE_FP / filename, "fw_" + filename[:-3],
-                       {"ptr32": ptr32, "ptr8": lambda buf: buf})
+                       {"ptr32": ptr32, "ptr8": lambda buf: buf,
+                        "uint": lambda v: v & 0xFFFF_FFFF})
     finally:
         sys.path.remove(str(FIRMWARE_FP.parent))
         for name, module in saved.items():

@@ -31,7 +31,7 @@ go:
     set y, 23           side 0
 bit:
     nop                 side 1 [4]
-    in pins, {n}        side 0 [3]
+    in pins, 8          side 0 [3]
     jmp y-- bit         side 0
     jmp x-- gain        side 0
 gain:
@@ -85,9 +85,10 @@ def test_the_firmware_program_assembles_to_the_words_pioasm_gives(pio, n):
 @pytest.mark.parametrize("n", range(1, 9))
 def test_a_whole_sample_fits_the_joined_fifo_for_every_chip_count(pio, n):
     driver, _ = pio
-    k, words = driver.layout(n)
-    assert k * n <= 32 and k * words == 24 and words + 1 <= 8  # + the end-of-read word
-    assert driver.program(n)[4] >> 30 == 2  # JOIN_RX: 8 words deep
+    shiftctrl = driver.program(n)[4]
+    assert shiftctrl >> 30 == 2  # JOIN_RX: 8 words deep
+    assert shiftctrl >> 16 & 1 and (shiftctrl >> 20 & 31) == 0  # autopush every 32 bits
+    assert driver.WORDS * 32 == 24 * 8 and driver.WORDS + 1 <= 8  # + the end-of-read word
 
 
 @pytest.mark.parametrize("n", [1, 4, 8])
