@@ -153,6 +153,7 @@ def analyze(tr, test="cmj"):
         relative_check=False)
 
     landing.landing_metrics(tr, J, book)
+    _more(tr, J, book, t_brake, t_prop, ip, countermovement, u_v, pw)
     res.signals.update(velocity_m_s=v, displacement_m=s, power_w=pw)
     if tr.sides:
         asymmetry.jump_sides(tr, J, book, t_brake, t_prop)
@@ -169,6 +170,49 @@ def takeoff_velocity(t, v, J, acq):
     half = acq.settling_s / 2
     a_flight = (J.flight_mean - J.sw) / J.mass
     return at(t, v, J.t_to + half) - a_flight * half
+
+
+def _more(tr, J, book, t_brake, t_prop, ip, countermovement, u_v, pw):
+    """The rest of the Hawkin-grade set: relative forces and powers, propulsion halves,
+    force at the lowest point, time to peak force, landing velocity and impulse."""
+    t, f, m, res = tr.t, tr.f, J.mass, tr.result
+    put, metrics = book.put, res.metrics
+    for name in ("peak_braking_force", "mean_braking_force", "peak_propulsive_force", "mean_propulsive_force"):
+        if name in metrics:
+            src = metrics[name]
+            kind, rest = name.split("_", 1)
+            put(f"{kind}_relative_{rest}", src.value / m, "N/kg",
+                src.method, src.uncertainty / m, valid=src.valid, reason=src.reason)
+    for name in ("mean_propulsive_power", "peak_braking_power"):
+        if name in metrics:
+            src = metrics[name]
+            kind, rest = name.split("_", 1)
+            put(f"{kind}_relative_{rest}", src.value / m, "W/kg", src.method, src.uncertainty / m,
+                valid=src.valid, reason=src.reason, relative_check=False)
+    put("time_to_peak_force", t[ip] - J.onset, "s", "time.event_difference", tr.acq.period_s / math.sqrt(6),
+        relative_check=False)
+    if math.isfinite(t_prop):
+        half = t_prop + (J.t_to - t_prop) / 2
+        u = J.noise_sd * math.sqrt(max(J.t_to - t_prop, 0) / 2 * max(tr.acq.period_s, tr.acq.settling_s))
+        put("p1_propulsive_impulse", integral_between(t, f - J.sw, t_prop, half), "N s", "impulse.net_in_phase", u,
+            relative_check=False)
+        put("p2_propulsive_impulse", integral_between(t, f - J.sw, half, J.t_to), "N s", "impulse.net_in_phase", u,
+            relative_check=False)
+    if countermovement and math.isfinite(t_prop):
+        put("force_at_min_displacement", at(t, f, t_prop), "N", "force.at_epoch", J.noise_sd)
+    if J.t_land is not None:
+        end = res.events.get("landing_end")
+        k = J.i_land
+        stop = int(np.searchsorted(t, end)) if end is not None and math.isfinite(end) else min(len(t), k + 1)
+        put("peak_landing_velocity", float(np.min(J.v[max(k - 2, 0):max(stop, k + 1)])), "m/s",
+            "velocity.extreme_in_phase", u_v, relative_check=False)
+        if end is not None and math.isfinite(end):
+            put("landing_impulse", integral_between(t, f - J.sw, J.t_land, end), "N s", "impulse.net_in_phase",
+                m * u_v, relative_check=False)
+        if "peak_landing_force" in metrics:
+            src = metrics["peak_landing_force"]
+            put("peak_relative_landing_force", src.value / m, "N/kg", src.method, src.uncertainty / m,
+                valid=src.valid, reason=src.reason, relative_check=False)
 
 
 def _div(a, b):
