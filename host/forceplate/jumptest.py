@@ -6,7 +6,7 @@ import time
 
 from forceplate.athletes import Athlete
 from forceplate.errors import AnalysisError, DeviceError, UsageError
-from forceplate.recording import RecordingWriter, read_recording
+from forceplate.recording import RecordingWriter, append_note, read_recording
 from forceplate.session import Stream, device_header
 from fpwire import codes as C
 
@@ -44,7 +44,8 @@ class Trial:
         self.path = path
         self.events = []
         self.result = None
-        self.analysis = None
+        self.analysis = None     # the host analysis, `analyze --json` shape
+        self.host_result = None  # the same as a TrialResult (for reports)
         self.state = "armed"
         self.prompt = PROMPTS["armed"]
         self.weight_n = None
@@ -124,12 +125,12 @@ def analyse_trial(trial):
         # the host weighs the athlete itself (an independent check of the device), from the
         # window the device weighed in: an earlier unweighed jump is not this trial
         res = analyze_trial(rec.time_s[keep], rec.force_n[keep], test=trial.test, mass_kg=None,
-                            layout=rec.layout)
+                            layout=rec.layout, file=trial.path, meta=rec.meta)
+        trial.host_result = res
         trial.analysis = res.to_dict()
-        if trial.analysis.get("file") is None:
-            trial.analysis["file"] = trial.path
     except AnalysisError as exc:
         trial.analysis = {"error": str(exc)}
+    append_note(trial.path, {"kind": "analysis", "analysis": trial.analysis})
     return trial.analysis
 
 

@@ -116,6 +116,18 @@ class RecordingWriter:
         self.close()
 
 
+def append_note(path, note):
+    """Append a NOTE chunk to a finished recording (e.g. the host analysis of a trial)."""
+    record = dict(note)
+    record.setdefault("host_time_s", time.time())
+    payload = json.dumps(record, default=_jsonable, allow_nan=True).encode()
+    head = _CHUNK.pack(b"NOTE", len(payload))
+    with open(path, "ab") as f:
+        f.write(head + payload + struct.pack("<I", zlib.crc32(payload, zlib.crc32(head))))
+        f.flush()
+        os.fsync(f.fileno())
+
+
 def _jsonable(o):
     if isinstance(o, np.generic):
         return o.item()

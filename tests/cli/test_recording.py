@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from forceplate.errors import UsageError
-from forceplate.recording import (FORMAT_MN32, FORMAT_RAW24, RecordingWriter, read_recording,
+from forceplate.recording import (FORMAT_MN32, append_note, FORMAT_RAW24, RecordingWriter, read_recording,
                                   unwrap_us)
 
 HEADER = {"channels": 4, "layout": "corners4", "ticks_bits": 32, "device": {"board": "test"},
@@ -118,3 +118,11 @@ def test_an_existing_file_is_never_overwritten(tmp_path):
     with pytest.raises(UsageError, match="already exists"):
         RecordingWriter(path, HEADER)
     assert path.read_bytes() == b"precious"
+
+
+def test_a_note_appended_to_a_finished_recording_reads_back(tmp_path):
+    path = tmp_path / "r.fprec"
+    _write(path)
+    append_note(path, {"kind": "analysis", "analysis": {"test": "cmj"}})
+    rec = read_recording(path)
+    assert rec.complete and rec.notes[-1]["analysis"] == {"test": "cmj"}
