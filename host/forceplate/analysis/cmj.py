@@ -7,7 +7,7 @@ import numpy as np
 
 from . import asymmetry, landing
 from .jumps import locate
-from .kinematics import G, at, cross_time, first_index, integral_between, last_index, mean_between
+from .kinematics import G, Cumulative, at, cross_time, first_index, last_index
 from .validity import MetricBook, rss
 
 EPOCHS_MS = (50, 100, 200)
@@ -61,6 +61,8 @@ def analyze(tr, test="cmj"):
                       landing=J.t_land if J.t_land is not None else float("nan"))
 
     put = book.put
+    F, V = Cumulative(t, f, i0), Cumulative(t, v, i0)
+    net = _Net(F, sw)
     put("system_weight", sw, "N", J.sw_method, sd_sw, relative_check=False)
     put("body_mass", m, "kg", "mass.weight_over_g", sd_sw / G, relative_check=False)
     put("takeoff_velocity", v_to, "m/s", "velocity.impulse_momentum", u_v)
@@ -101,21 +103,22 @@ def analyze(tr, test="cmj"):
         imin = i0 + int(np.argmin(f[i0:ip + 1]))
         put("minimum_force", f[imin], "N", "force.min_in_phase", J.noise_sd, tau=_width(t, -f, imin, -sw),
             relative_check=False)
-        put("unweighting_impulse", integral_between(t, f - sw, J.onset, t_brake), "N s", "impulse.net_in_phase",
+        put("unweighting_impulse", net.between(J.onset, t_brake), "N s", "impulse.net_in_phase",
             J.noise_sd * math.sqrt((t_brake - J.onset) * corr) + sd_sw * (t_brake - J.onset), relative_check=False)
         b = _phase(t, f, t_brake, t_prop)
-        braking_imp = integral_between(t, f - sw, t_brake, t_prop)
+        braking_imp = net.between(t_brake, t_prop)
         u_imp = J.noise_sd * math.sqrt((t_prop - t_brake) * corr) + sd_sw * (t_prop - t_brake)
         put("braking_impulse", braking_imp, "N s", "impulse.net_in_phase", u_imp)
         put("peak_braking_force", f[b].max() if len(b) else float("nan"), "N", "force.max_in_phase", J.noise_sd,
             tau=t_prop - t_brake)
-        put("mean_braking_force", mean_between(t, f, t_brake, t_prop), "N", "force.mean_in_phase", J.noise_sd)
+        put("mean_braking_force", F.mean(t_brake, t_prop), "N", "force.mean_in_phase", J.noise_sd)
         put("peak_braking_velocity", v[i_vmin], "m/s", "velocity.extreme_in_phase", u_v * 0.5)
-        put("mean_braking_velocity", mean_between(t, v, t_brake, t_prop), "m/s", "velocity.mean_in_phase", u_v * 0.5)
+        put("mean_braking_velocity", V.mean(t_brake, t_prop), "m/s", "velocity.mean_in_phase", u_v * 0.5)
         pw = f * v
+        P = Cumulative(t, pw, i0)
         put("peak_braking_power", pw[b].min() if len(b) else float("nan"), "W", "power.force_times_velocity",
             abs(pw[b].min()) * 0.05 if len(b) else float("nan"), tau=t_prop - t_brake, relative_check=False)
-        put("mean_braking_power", mean_between(t, pw, t_brake, t_prop), "W", "power.force_times_velocity",
+        put("mean_braking_power", P.mean(t_brake, t_prop), "W", "power.force_times_velocity",
             float("nan"), relative_check=False)
         u_brfd = _div(J.noise_sd * math.sqrt(2), t_prop - t_brake)
         put("braking_rfd", _div(at(t, f, t_prop) - at(t, f, t_brake), t_prop - t_brake), "N/s", "rfd.braking_average",
@@ -132,28 +135,30 @@ def analyze(tr, test="cmj"):
             val = (at(t, f, t_brake + e) - at(t, f, t_brake)) / e
             put(f"rfd_0_{ms}ms", val, "N/s", "rfd.epoch", math.sqrt(2) * J.noise_sd / e, tau=e, relative_check=False)
     p = _phase(t, f, t_prop, J.t_to)
-    prop_imp = integral_between(t, f - sw, t_prop, J.t_to)
+    prop_imp = net.between(t_prop, J.t_to)
     put("propulsive_impulse", prop_imp, "N s", "impulse.net_in_phase",
         J.noise_sd * math.sqrt((J.t_to - t_prop) * corr) + sd_sw * (J.t_to - t_prop))
     if countermovement and braking_imp:
         put("impulse_ratio", _div(prop_imp, braking_imp), "1", "impulse.ratio", float("nan"))
     put("peak_propulsive_force", f[p].max() if len(p) else float("nan"), "N", "force.max_in_phase", J.noise_sd,
         tau=_width(t, f, ip, sw))
-    put("mean_propulsive_force", mean_between(t, f, t_prop, J.t_to), "N", "force.mean_in_phase", J.noise_sd)
+    put("mean_propulsive_force", F.mean(t_prop, J.t_to), "N", "force.mean_in_phase", J.noise_sd)
     put("peak_propulsive_velocity", v[p].max() if len(p) else float("nan"), "m/s", "velocity.extreme_in_phase", u_v)
-    put("mean_propulsive_velocity", mean_between(t, v, t_prop, J.t_to), "m/s", "velocity.mean_in_phase", u_v * 0.5)
-    pw = f * v
+    put("mean_propulsive_velocity", V.mean(t_prop, J.t_to), "m/s", "velocity.mean_in_phase", u_v * 0.5)
+    if not countermovement:
+        pw = f * v
+        P = Cumulative(t, pw, i0)
     ipp = p[int(np.argmax(pw[p]))] if len(p) else ip
     u_pp = rss(v[ipp] * J.noise_sd, f[ipp] * u_v)
     put("peak_propulsive_power", pw[ipp], "W", "power.force_times_velocity", u_pp, tau=_width(t, pw, ipp, 0.0))
     put("peak_relative_propulsive_power", pw[ipp] / m, "W/kg", "power.force_times_velocity", u_pp / m,
         tau=_width(t, pw, ipp, 0.0))
-    put("mean_propulsive_power", mean_between(t, pw, t_prop, J.t_to), "W", "power.force_times_velocity", u_pp * 0.5)
+    put("mean_propulsive_power", P.mean(t_prop, J.t_to), "W", "power.force_times_velocity", u_pp * 0.5)
     put("peak_rfd", _peak_rfd(t, f, i0, ip), "N/s", "rfd.peak_20ms", math.sqrt(2) * J.noise_sd / 0.02, tau=0.02,
         relative_check=False)
 
     landing.landing_metrics(tr, J, book)
-    _more(tr, J, book, t_brake, t_prop, ip, countermovement, u_v, pw)
+    _more(tr, J, book, t_brake, t_prop, ip, countermovement, u_v, net)
     res.signals.update(velocity_m_s=v, displacement_m=s, power_w=pw)
     if tr.sides:
         asymmetry.jump_sides(tr, J, book, t_brake, t_prop)
@@ -172,7 +177,7 @@ def takeoff_velocity(t, v, J, acq):
     return at(t, v, J.t_to + half) - a_flight * half
 
 
-def _more(tr, J, book, t_brake, t_prop, ip, countermovement, u_v, pw):
+def _more(tr, J, book, t_brake, t_prop, ip, countermovement, u_v, net):
     """The rest of the Hawkin-grade set: relative forces and powers, propulsion halves,
     force at the lowest point, time to peak force, landing velocity and impulse."""
     t, f, m, res = tr.t, tr.f, J.mass, tr.result
@@ -194,9 +199,9 @@ def _more(tr, J, book, t_brake, t_prop, ip, countermovement, u_v, pw):
     if math.isfinite(t_prop):
         half = t_prop + (J.t_to - t_prop) / 2
         u = J.noise_sd * math.sqrt(max(J.t_to - t_prop, 0) / 2 * max(tr.acq.period_s, tr.acq.settling_s))
-        put("p1_propulsive_impulse", integral_between(t, f - J.sw, t_prop, half), "N s", "impulse.net_in_phase", u,
+        put("p1_propulsive_impulse", net.between(t_prop, half), "N s", "impulse.net_in_phase", u,
             relative_check=False)
-        put("p2_propulsive_impulse", integral_between(t, f - J.sw, half, J.t_to), "N s", "impulse.net_in_phase", u,
+        put("p2_propulsive_impulse", net.between(half, J.t_to), "N s", "impulse.net_in_phase", u,
             relative_check=False)
     if countermovement and math.isfinite(t_prop):
         put("force_at_min_displacement", at(t, f, t_prop), "N", "force.at_epoch", J.noise_sd)
@@ -207,12 +212,22 @@ def _more(tr, J, book, t_brake, t_prop, ip, countermovement, u_v, pw):
         put("peak_landing_velocity", float(np.min(J.v[max(k - 2, 0):max(stop, k + 1)])), "m/s",
             "velocity.extreme_in_phase", u_v, relative_check=False)
         if end is not None and math.isfinite(end):
-            put("landing_impulse", integral_between(t, f - J.sw, J.t_land, end), "N s", "impulse.net_in_phase",
+            put("landing_impulse", net.between(J.t_land, end), "N s", "impulse.net_in_phase",
                 m * u_v, relative_check=False)
         if "peak_landing_force" in metrics:
             src = metrics["peak_landing_force"]
             put("peak_relative_landing_force", src.value / m, "N/kg", src.method, src.uncertainty / m,
                 valid=src.valid, reason=src.reason, relative_check=False)
+
+
+class _Net:
+    """Net impulse (F - SW) over an interval from the running integral of F."""
+
+    def __init__(self, F, sw):
+        self.F, self.sw = F, sw
+
+    def between(self, a, b):
+        return self.F.between(a, b) - self.sw * (b - a)
 
 
 def _div(a, b):

@@ -24,7 +24,7 @@ def analyze(tr):
     ip = int(np.argmax(f))
     if f[ip] < 1.2 * level:
         raise AnalysisError("no pull found: force never rose 20 % above the standing force")
-    w = weigh(t, f, ip, choose("weighing", tr.options.get("weighing")))
+    w = weigh(t, f, ip, choose("weighing", tr.options.get("weighing")), period=acq.period_s)
     if w is None:
         raise AnalysisError("no quiet standing before the pull to weigh the athlete")
     if w.sd > 0.015 * w.system_weight:

@@ -40,7 +40,8 @@ class Jump:
 
 
 def loaded_level(f):
-    loaded = f[f > ev.COARSE_UNLOADED_N]
+    sub = f[::4] if len(f) > 400 else f
+    loaded = sub[sub > ev.COARSE_UNLOADED_N]
     if len(loaded) < 3:
         raise AnalysisError("the plate was never loaded: no force above 20 N")
     return float(np.median(loaded))
@@ -76,7 +77,7 @@ def locate(tr):
 
     # Weighing: the quietest window before the flight.
     wmethod = choose("weighing", tr.options.get("weighing"))
-    w = weigh(t, f, fl[0], wmethod)
+    w = weigh(t, f, fl[0], wmethod, period=tr.acq.period_s)
     if w is None:
         raise AnalysisError("no quiet standing before the jump to weigh the athlete (recording too short)")
     if tr.mass_kg:
