@@ -29,6 +29,7 @@ except ImportError:
 FW_VERSION = (0, 2, 0)
 RING_SECONDS = 2          # ring capacity at the nominal fast rate (at least 256 samples)
 REPLY_CACHE = 4
+CMD_POLL_US = 2000        # how often the loop looks for command bytes (a poll is a syscall)
 _ADC = {"HX711": C.ADC_HX711, "HX717": C.ADC_HX717}
 
 
@@ -117,6 +118,7 @@ class App:
         self.streamer = Streamer(self.link, self.ring, self.cal, self.outbox, self.mask)
         self.jump_class = JumpAnalyser
         self._link_rejected = 0
+        self._cmd_t = 0
         self._last_internal = None
         self.wdt = None
 
@@ -344,7 +346,11 @@ class App:
         s = self.sampler
         got = s.poll()
         now = s.now()
-        self.streamer.pump(now)
+        if self.ring.count or self.outbox.count or self.ring.dropping:
+            self.streamer.pump(now)
+        if ((now - self._cmd_t) & self.mask) < CMD_POLL_US:
+            return got
+        self._cmd_t = now  # commands, replies and results: at most every CMD_POLL_US
         frames = self.link.commands()
         if frames:
             for f in frames:
@@ -355,6 +361,8 @@ class App:
             self._finish_pending()
         if self.results and self.link.writable():
             self.link.send_bytes(C.RESULT, self.results.pop(0))
+        if self.ring.dropped != self.streamer.overflow_reported:
+            self.streamer.pump(now)
         if self.reboot_requested:
             time.sleep_ms(20)
             machine.soft_reset()

@@ -19,6 +19,7 @@ import rp2
 from fp.hx711 import HX711
 
 FREQ_HZ = 10_000_000
+SIO_GPIO_IN = 0xD0000004  # RP2040 and RP2350: every GPIO's input level, one word
 TIMEOUT_US = 2000  # a trigger not answered by then (a chip went away mid-wait) is abandoned
 
 
@@ -104,6 +105,13 @@ def transpose(words, n: int, out):
         c += 1
 
 
+@micropython.viper
+def low_mask(gpio_in, first: int, n: int) -> int:
+    """Bit c set when GPIO first + c reads low: one SIO register read."""
+    v = ptr32(gpio_in)[0]
+    return (-1 ^ (v >> first)) & ((1 << n) - 1)
+
+
 def _gpio(pin):
     s = str(pin)  # "Pin(3)" or "Pin(GPIO3, mode=IN)": the first digits are the GPIO number
     i = s.index("(") + 1
@@ -122,6 +130,7 @@ class HX711PIO(HX711):
         for c in range(self.n):
             if _gpio(self.douts[c]) != first + c:
                 raise ValueError("DOUT pins must be contiguous GPIOs")
+        self._first = first
         self._raw = array.array("I", bytes(4 * (WORDS + 1)))  # + the end-of-read word
         self._prog = program(self.n)
         enc = rp2.asm_pio_encode
@@ -136,6 +145,9 @@ class HX711PIO(HX711):
         sm.init(self._prog, freq=FREQ_HZ, sideset_base=self.sck, in_base=self.douts[0])
         sm.exec(self._op_idle)
         sm.active(1)
+
+    def ready_mask(self):
+        return low_mask(SIO_GPIO_IN, self._first, self.n)
 
     def read_into(self, values):
         """Clock every chip once (waiting until every DOUT is low when all chips are

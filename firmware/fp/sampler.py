@@ -31,6 +31,8 @@ class Sampler:
         self.cal = cal
         self.outbox = outbox
         self.mask = ticks_mask
+        self.half = ticks_mask >> 1
+        self._c = 0
         self.raw = array("i", bytes(4 * self.n))
         self.force = array("i", bytes(4 * self.n))
         self.saturated = 0              # bitmask of channels at full scale now
@@ -49,7 +51,7 @@ class Sampler:
         # measured sample-clock rate: completed window (samples, us)
         self.rate_n = 0
         self.rate_dt = 0
-        self._win_n = -1
+        self._win_n = -1  # index at the start of the rate window (-1: none yet)
         self._win_t = 0
         # capture for tare / self-test (allocated by begin_capture)
         self.cap = None
@@ -67,9 +69,13 @@ class Sampler:
     def set_nominal(self, rate_hz):
         self.nominal_hz = rate_hz
         period = int(1000000 / rate_hz)
-        # ERROR within 200 ms: 3 periods, at least 30 ms, at most 150 ms
         self.period_us = period
-        self.timeout_us = min(150000, max(30000, 3 * period))
+        self._timeouts_for(period)
+        self.rate_n = 0  # not measured at this rate yet
+
+    def _timeouts_for(self, period):
+        # ERROR within 200 ms of a chip's silence: 150 ms, longer only below 10 SPS
+        self.timeout_us = max(150000, period + (period >> 1))
         self.settle_us = 4 * period
 
     def restart(self, settle=False):
@@ -104,13 +110,27 @@ class Sampler:
         self._seen = 0
         en = drv.enabled
         idx = self.index
-        gap = (t - self.last_t) & self.mask
+        # Conversion lattice: c is where the chips' next result was due. A read a whole
+        # period (or more) after it means the chips overwrote results: number them as lost.
         p = self.period_us
-        if gap > p + (p >> 1) and not self._fresh:
-            # the loop was late: the chips overwrote conversions; number them as lost
-            lost = (gap + (p >> 1)) // p - 1
-            self.missed += lost
-            idx += lost
+        if self._fresh or not self.rate_n:
+            c = t
+        else:
+            c = self._c + p
+            d = (t - c) & self.mask
+            if d > self.half:
+                c = t  # read earlier than predicted: re-anchor on it
+            else:
+                if d >= p - (p >> 3):
+                    lost = (d + (p >> 3)) // p
+                    self.missed += lost
+                    idx += lost
+                    c += lost * p
+                    d -= lost * p
+                    if d < 0:
+                        d = 0
+                c += d >> 6  # follow a period estimate that is a little short
+        self._c = c & self.mask
         self._fresh = False
         self.index = idx + 1
         self.produced += 1
@@ -130,19 +150,21 @@ class Sampler:
             self.saturated = sat
             if new:
                 self._saturation(new, idx, t)
-        # measured rate of the sample clock
-        w = self._win_n + 1
-        if w == 0:
+        # measured rate of the sample clock: conversions (index steps, missed ones
+        # included) per time over windows of at least RATE_WINDOW_US
+        if self._win_n < 0:
+            self._win_n = idx
             self._win_t = t
         else:
             dt = (t - self._win_t) & self.mask
             if dt >= RATE_WINDOW_US:
+                w = idx - self._win_n
                 self.rate_n = w
                 self.rate_dt = dt
                 self.period_us = dt // w
-                w = 0
+                self._timeouts_for(self.period_us)
+                self._win_n = idx
                 self._win_t = t
-        self._win_n = w
         if self.streaming:
             self.ring.push(idx, t, raw)
         cap = self.cap

@@ -54,7 +54,7 @@ def decode(data):
 
 
 class Store:
-    def __init__(self, path="/forceplate.cfg"):
+    def __init__(self, path="forceplate.cfg"):  # relative: VfsPosix rename fails on "/x"
         self.path = path
         self.tmp = path + ".tmp"
 

@@ -73,8 +73,10 @@ class MemLink:
 
 
 class MemStore:
+    """In-memory store; the watchdog is off (tests drive step() themselves)."""
+
     def __init__(self):
-        self.obj = None
+        self.obj = {"schema": 1, "config": {"watchdog_s": 0}}
 
     def load(self):
         return (self.obj, "ok") if self.obj is not None else (None, "missing")
