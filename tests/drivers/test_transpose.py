@@ -77,3 +77,24 @@ def test_viper_transpose_under_micropython_is_exact_and_allocates_nothing(tmp_pa
     results, allocated = run.stdout.split("\n")[:2]
     assert eval(results) == expected
     assert int(allocated) == 0
+
+
+def test_viper_ready_mask_reads_the_dout_pins_from_one_word_under_micropython(tmp_path):
+    (tmp_path / "rp2.py").write_text("class PIO:\n    pass\n")
+    script = f"""
+import array, gc, sys
+sys.path[:0] = [{str(tmp_path)!r}, {str(FIRMWARE_FP.parent)!r}]
+from fp.hx711_pio import low_mask
+sio = array.array("I", [(1 << 4) | (1 << 7) | (1 << 10) | (1 << 2) | (1 << 29)])
+m = before = after = low_mask(sio, 3, 8)  # globals exist before the measured window
+gc.collect()
+before = gc.mem_alloc()
+m = low_mask(sio, 3, 8)
+after = gc.mem_alloc()
+print(m, low_mask(sio, 3, 4), after - before)
+"""
+    run = subprocess.run(["micropython", "-c", script], capture_output=True, text=True,
+                         timeout=60)
+    assert run.returncode == 0, run.stderr
+    # GPIO 4, 7 and 10 high: chips 1, 4 and 7 not ready; SCK (GPIO 2) and GPIO 29 ignored
+    assert run.stdout.split() == [str(0xFF & ~0b10010010), str(0b1101), "0"]
