@@ -111,3 +111,12 @@ def test_two_plates_give_left_right_values_and_asymmetry():
     corners8 = np.concatenate([np.repeat(0.55 * f[:, None] / 4, 4, 1), np.repeat(0.45 * f[:, None] / 4, 4, 1)], 1)
     r8 = analyze_trial(t, corners8, layout="corners8")
     assert r8.value("asymmetry_peak_force") == pytest.approx(r.value("asymmetry_peak_force"), abs=1e-6)
+
+
+def test_a_drop_jump_on_two_plates_gives_contact_asymmetry():
+    syn = synthetic.drop_jump()
+    t, f = synthetic.sample(syn, **LAB)
+    r = analyze_trial(t, np.stack([0.4 * f, 0.6 * f], axis=1), layout="left_right")
+    assert r.test == "dj"
+    assert r.value("asymmetry_contact_impulse") == pytest.approx((0.4 - 0.6) / 0.6 * 100, abs=0.5)
+    assert r.value("asymmetry_peak_force") == pytest.approx((0.4 - 0.6) / 0.6 * 100, abs=0.5)

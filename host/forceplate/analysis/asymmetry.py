@@ -61,3 +61,13 @@ def epoch_sides(tr, book, onset, epochs_ms, sw_window):
         e = onset + ms / 1000
         _pair(book, f"force_{ms}ms", float(np.interp(e, t, fl)), float(np.interp(e, t, fr)), "N", "force.at_epoch",
               sd, tau=ms / 1000)
+
+
+def contact_sides(tr, book, landing, takeoff, i_land, i_contact, tau):
+    """Drop jump and hops: per-side peak force and impulse over the ground contact."""
+    t = tr.t
+    fl, fr = tr.sides["left"], tr.sides["right"]
+    seg = slice(i_land, i_contact + 1)
+    _pair(book, "peak_force", float(fl[seg].max()), float(fr[seg].max()), "N", "force.max_in_phase", tau=tau)
+    _pair(book, "contact_impulse", integral_between(t, fl, landing, takeoff), integral_between(t, fr, landing, takeoff),
+          "N s", "impulse.gross_in_phase")

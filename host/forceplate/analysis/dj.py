@@ -19,4 +19,7 @@ def analyze(tr):
         res.flag("no_landing", "the recording ends before the landing: flight time and RSI are not available")
     book = MetricBook(res, tr.acq)
     hops.put_hop(book, "", h, hops.edge_u(tr, noise), tr.f, tr.t)
+    if tr.sides:
+        from .asymmetry import contact_sides
+        contact_sides(tr, book, h.landing, h.takeoff, h.i_land, h.i_contact, h.contact_time / 4)
     book.close()

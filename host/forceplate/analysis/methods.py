@@ -39,6 +39,7 @@ METHODS = {
     "force.mean_in_phase": ("time-weighted mean force over the phase", "McMahon et al. 2018"),
     "force.at_epoch": ("force interpolated at onset + epoch", "Comfort et al. 2019, Int J Sports Physiol Perform 14(8)"),
     "impulse.net_in_phase": ("trapezoidal integral of (F - SW) over the phase", "McMahon et al. 2018"),
+    "impulse.gross_in_phase": ("trapezoidal integral of F over the phase (no weight subtracted)", "Hawkin Dynamics metric dictionary"),
     "impulse.ratio": ("propulsive net impulse / braking net impulse", "Hawkin Dynamics metric dictionary"),
     "impulse.net_epoch": ("trapezoidal integral of (F - SW) from onset to onset + epoch", "Comfort et al. 2019"),
     "displacement.double_integral": ("trapezoidal integral of velocity from onset; minimum before takeoff",

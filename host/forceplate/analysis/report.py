@@ -29,8 +29,8 @@ def figure(result):
         if key in sig:
             panels.append((key, label))
     if "cop_x_m" in sig:
-        panels = [("force_n", "force (N)")]
-    fig = plt.figure(figsize=(12, 2.2 * len(panels) + 1.5), dpi=100)
+        panels = [("force_n", "force (N)"), ("cop", "centre of pressure")]
+    fig = plt.figure(figsize=(12, max(2.2 * len(panels) + 1.5, 6.0)), dpi=100)
     gs = fig.add_gridspec(len(panels), 2, width_ratios=[3, 1.25])
     t = sig.get("time_s")
     ev = {k: v for k, v in result.events.items() if v is not None and math.isfinite(v)}
@@ -39,6 +39,16 @@ def figure(result):
     for row, (key, label) in enumerate(panels):
         ax = fig.add_subplot(gs[row, 0], sharex=axes[0] if axes else None)
         axes.append(ax)
+        if key == "cop":
+            ax.remove()
+            ax = fig.add_subplot(gs[row, 0])
+            ax.plot(sig["cop_x_m"] * 1000, sig["cop_y_m"] * 1000, lw=0.6, color="#222222")
+            ax.set_xlabel("medio-lateral (mm)")
+            ax.set_ylabel("antero-posterior (mm)")
+            ax.set_aspect("equal", adjustable="datalim")
+            ax.grid(alpha=0.3)
+            axes[-1] = ax
+            continue
         if t is None or key not in sig:
             continue
         y = sig[key]
@@ -55,8 +65,10 @@ def figure(result):
         ax.set_ylabel(label)
         ax.grid(alpha=0.3)
         ax.set_xlim(lo, hi)
-    axes[-1].set_xlabel("time (s)")
-    if axes and any(a in ev for a, *_ in PHASES):
+    if "cop_x_m" not in sig:
+        axes[-1].set_xlabel("time (s)")
+    handles, labels = axes[-1].get_legend_handles_labels()
+    if labels:
         axes[-1].legend(loc="lower left", fontsize=7, ncol=5)
     title = f"{os.path.basename(result.file) if result.file else 'trial'}: {result.test} at {result.sample_rate_hz:.0f} Hz"
     axes[0].set_title(title, loc="left", fontsize=10)
