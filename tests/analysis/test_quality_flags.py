@@ -95,17 +95,20 @@ def test_bad_arguments_are_user_errors():
         analyze_trial(t, np.where(t > 0.5, np.nan, 1.0))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(cut=st.floats(0.0, 1.0), cut2=st.floats(0.0, 1.0), offset=st.floats(-50, 50), scale=st.floats(0.3, 3.0),
-       spike=st.floats(-3000, 3000), test=st.sampled_from(["auto", "cmj", "sj", "dj", "rebound", "imtp"]))
-def test_any_slice_of_a_trial_gives_a_result_or_a_reason_never_a_crash(cut, cut2, offset, scale, spike, test):
-    t, f = _trial_cache()
+       spike=st.floats(-3000, 3000), test=st.sampled_from(["auto", "cmj", "sj", "dj", "rebound", "imtp"]),
+       hx=st.booleans(), sides=st.booleans())
+def test_any_slice_of_a_trial_gives_a_result_or_a_reason_never_a_crash(cut, cut2, offset, scale, spike, test, hx, sides):
+    t, f = _trial_cache(hx)
     a, b = sorted((int(cut * len(t)), int(cut2 * len(t))))
     if b - a < 4:
         b = min(a + 4, len(t))
         a = b - 4
     ff = f[a:b] * scale + offset
     ff[len(ff) // 2] += spike
+    if sides:
+        ff = np.stack([0.3 * ff, 0.7 * ff], axis=1)
     r = analyze_trial(t[a:b], ff, test=test)
     d = r.to_dict()
     assert d["test"]
@@ -116,7 +119,8 @@ def test_any_slice_of_a_trial_gives_a_result_or_a_reason_never_a_crash(cut, cut2
 _CACHE = {}
 
 
-def _trial_cache():
-    if not _CACHE:
-        _CACHE["x"] = synthetic.sample(synthetic.cmj(), rate_hz=500.0, noise_n=0.8)
-    return _CACHE["x"]
+def _trial_cache(hx):
+    if hx not in _CACHE:
+        _CACHE[hx] = (synthetic.sample(synthetic.cmj(), rate_hz=80.0, hx711=True, clock_error=0.02, jitter_s=0.001)
+                      if hx else synthetic.sample(synthetic.hops(), rate_hz=500.0, noise_n=0.8))
+    return _CACHE[hx]
