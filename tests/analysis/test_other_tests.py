@@ -120,3 +120,18 @@ def test_a_drop_jump_on_two_plates_gives_contact_asymmetry():
     assert r.test == "dj"
     assert r.value("asymmetry_contact_impulse") == pytest.approx((0.4 - 0.6) / 0.6 * 100, abs=0.5)
     assert r.value("asymmetry_peak_force") == pytest.approx((0.4 - 0.6) / 0.6 * 100, abs=0.5)
+
+
+def test_a_squat_jump_from_an_hx711_keeps_jump_height_within_1_cm():
+    syn = synthetic.squat_jump()
+    r = analyze_trial(*synthetic.sample(syn, **hx711(5, -0.02)))
+    assert r.test == "sj"
+    assert abs(r.value("jump_height_impulse") - syn.truth["jump_height_impulse"]) < 0.01
+
+
+def test_hops_from_an_hx711_keep_rsi_within_5_percent():
+    syn = synthetic.hops()
+    r = analyze_trial(*synthetic.sample(syn, **hx711(6)))
+    assert r.test == "rebound"
+    for i, hop in enumerate(syn.truth["hops"], 1):
+        assert r.value(f"hop_{i}_rsi") == pytest.approx(hop["rsi"], rel=0.05)
