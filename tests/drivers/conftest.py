@@ -17,12 +17,24 @@ class SIOGPIOIn:
         return world.levels(world.now)
 
 
+def load_pio(also=()):
+    sio = SIOGPIOIn()
+    driver, standins = load_driver(
+        "hx711_pio.py", ptr32=lambda a: sio if a == 0xD0000004 else a, also=also)
+    sio.rp2 = standins["rp2"]
+    return driver, standins
+
+
 @pytest.fixture
 def pio():
     """(firmware hx711_pio module, its rp2 stand-in); viper's ptr32 of the SIO GPIO_IN
     address reads the simulated pins."""
-    sio = SIOGPIOIn()
-    driver, standins = load_driver(
-        "hx711_pio.py", ptr32=lambda a: sio if a == 0xD0000004 else a)
-    sio.rp2 = standins["rp2"]
+    driver, standins = load_pio()
     return driver, standins["rp2"]
+
+
+@pytest.fixture
+def pio_and_sampler():
+    """(hx711_pio, its rp2 stand-in, firmware fp/sampler.py on the same stand-ins)."""
+    driver, standins = load_pio(also=("sampler.py",))
+    return driver, standins["rp2"], standins["firmware"]["sampler.py"]

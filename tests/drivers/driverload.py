@@ -5,7 +5,8 @@ import pathlib
 import sys
 
 HERE = pathlib.Path(__file__).resolve().parent
-FIRMWARE_FP = HERE.parents[1] / "firmware" / "fp"
+REPO = HERE.parents[1]
+FIRMWARE_FP = REPO / "firmware" / "fp"
 STANDINS = HERE / "standins"
 
 
@@ -17,30 +18,36 @@ def _load(path, name, extra=None):
     return module
 
 
-def load_driver(filename, ptr32=lambda buf: buf):
+def load_driver(filename, ptr32=lambda buf: buf, also=()):
     """A fresh copy of firmware/fp/<filename> (with the real fp.hx711 base class) bound to
     fresh stand-ins; ptr32 and ptr8 stand in for viper's pointer casts (by default the buffer
     itself), uint for viper's unsigned 32-bit cast. The stand-ins are in sys.modules only
-    while the driver is imported."""
+    while the modules are imported. `also`: more firmware/fp modules to load the same way
+    (returned in a dict by file name)."""
     standins = {name: _load(STANDINS / (name + ".py"), "standin_" + name)
                 for name in ("micropython", "rp2", "machine", "time")}
     rp2 = standins["rp2"]
     standins["time"].clock_s = lambda: rp2.world.now
-    names = list(standins) + ["fp", "fp.hx711"]
-    saved = {name: sys.modules.get(name) for name in names}
+    fw_names = [n for n in sys.modules if n == "fp" or n.startswith("fp.")]
+    saved = {name: sys.modules.get(name) for name in list(standins) + fw_names}
     sys.modules.update(standins)
-    sys.modules.pop("fp", None)
-    sys.modules.pop("fp.hx711", None)
-    sys.path.insert(0, str(FIRMWARE_FP.parent))
+    for name in fw_names:
+        del sys.modules[name]
+    paths = [str(FIRMWARE_FP.parent), str(REPO / "protocol")]
+    sys.path[:0] = paths
+    viper = {"ptr32": ptr32, "ptr8": lambda buf: buf, "uint": lambda v: v & 0xFFFF_FFFF}
     try:
-        driver = _load(FIRMWARE_FP / filename, "fw_" + filename[:-3],
-                       {"ptr32": ptr32, "ptr8": lambda buf: buf,
-                        "uint": lambda v: v & 0xFFFF_FFFF})
+        driver = _load(FIRMWARE_FP / filename, "fw_" + filename[:-3], viper)
+        more = {name: _load(FIRMWARE_FP / name, "fw_" + name[:-3], viper) for name in also}
     finally:
-        sys.path.remove(str(FIRMWARE_FP.parent))
+        del sys.path[:len(paths)]
+        for name in [n for n in sys.modules if n == "fp" or n.startswith("fp.")]:
+            del sys.modules[name]
         for name, module in saved.items():
             if module is None:
                 sys.modules.pop(name, None)
             else:
                 sys.modules[name] = module
+    if also:
+        standins["firmware"] = more
     return driver, standins
