@@ -10,7 +10,6 @@ import sys
 import time
 import warnings
 
-import numpy as np
 
 from forceplate.analysis import analyze_trial, synthetic
 
@@ -58,7 +57,6 @@ def main(argv=None):
         pass
     try:
         from jumpmetrics.core.jump_processing import process_jump_trial
-        import jumpmetrics  # noqa: F401
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             call = lambda: process_jump_trial(f, 1000, "countermovement", 0.4, "x",  # noqa: E731

@@ -11,7 +11,7 @@ import numpy as np
 
 from forceplate.errors import AnalysisError
 
-from .validity import MetricBook, rss
+from .validity import MetricBook
 
 DEFAULT_PLATE_SIZE_M = (0.40, 0.60)
 CHI2_95_2DOF = 5.991

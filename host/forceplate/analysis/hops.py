@@ -4,7 +4,6 @@ Contact time = takeoff - landing, flight time = next landing - takeoff (edges as
 import math
 from dataclasses import dataclass
 
-import numpy as np
 
 from forceplate.errors import AnalysisError
 

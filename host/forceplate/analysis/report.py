@@ -7,7 +7,6 @@ import io
 import math
 import os
 
-import numpy as np
 
 PHASES = [("onset", "braking_start", "unweighting", "#9ecae1"), ("braking_start", "propulsion_start", "braking", "#fdae6b"),
           ("propulsion_start", "takeoff", "propulsion", "#a1d99b"), ("takeoff", "landing", "flight", "#e0e0e0"),

@@ -14,6 +14,7 @@ import numpy as np
 
 G = 9.80665
 _FINE_HZ = 20000.0
+_trapezoid = getattr(np, "trapezoid", None) or np.trapz  # numpy < 2 names it trapz
 
 
 def _bump(t, start, width):
@@ -178,7 +179,6 @@ def hops(mass_kg=75.0, velocities=(2.0, 1.9, 1.8, 1.7, 1.6), contact_s=(0.20, 0.
     the recording starts unloaded (athlete on a box) and the first landing comes from a drop
     of height v0^2 / 2g where v0 = velocities[0] * 1.05."""
     m, w = mass_kg, mass_kg * G
-    dt = 1.0 / _FINE_HZ
     pieces = []  # (start, end, func)
     truth_hops = []
     if drop:
@@ -248,7 +248,7 @@ def imtp(mass_kg=80.0, peak_net_n=2200.0, rise_tau_s=0.12, quiet_s=2.0, hold_s=3
         tt = np.arange(t0, e + 1e-9, 1.0 / _FINE_HZ)
         truth[f"force_{ms}ms"] = float(force(e))
         truth[f"rfd_0_{ms}ms"] = float(net(e)) / (ms / 1000.0)
-        truth[f"impulse_0_{ms}ms"] = float(np.trapezoid(net(tt), tt))
+        truth[f"impulse_0_{ms}ms"] = float(_trapezoid(net(tt), tt))
     syn.truth.update(truth)
     return syn
 
