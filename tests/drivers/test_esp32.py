@@ -180,3 +180,39 @@ def test_viper_reader_runs_in_micropython_without_allocating(tmp_path):
     assert int(w1ts) == int(w1tc) == 1 << ESP32_SCK
     assert int(masked) == 2 * 27  # two reads of 27 pulses (gain 64), one mask per pulse
     assert int(allocated) == 0
+
+
+class Outbox:
+    def __init__(self):
+        self.items = []
+
+    def put(self, *item):
+        self.items.append(item)
+
+
+def test_the_firmware_sampler_leaves_out_a_chip_that_stops_and_keeps_the_others():
+    driver, standins = load_driver("hx711_esp32.py", also=("sampler.py",))
+    sampler = standins["firmware"]["sampler.py"]
+    values = [[10000 * c + i for i in range(600)] for c in range(3)]
+    chips = [Chip(v, first_ready_s=10e-6, period_s=1e-3) for v in values]
+    chips[1].values = chips[1].values[:20]  # chip 1 falls silent after 20 conversions
+    bank = Bank(chips, [4, 13, 14], ESP32_SCK)
+    standins["rp2"].world = bank  # the time stand-in reads the bank's clock
+    gpio = GPIOBlock(bank, standins["machine"])
+    plate = driver.HX711ESP32(Pin(ESP32_SCK, bank), tuple(Pin(g, bank) for g in bank.gpios),
+                              None, regs=gpio)
+    outbox = Outbox()
+    s = sampler.Sampler(plate, None, None, outbox, (1 << 30) - 1)
+    s.set_nominal(1000)
+    cap = s.begin_capture(250)
+    while s.cap_n < 250:
+        gpio.wait(50e-6)
+        s.poll()
+        assert gpio.t < 0.6  # 20 conversions, ~150 ms timeout, 230 more
+    assert [item[1:3] for item in outbox.items] == [(sampler.C.F_SENSOR_TIMEOUT, 1)]
+    assert plate.enabled == 0b101
+    first = [list(cap[3 * i:3 * i + 3]) for i in range(20)]
+    assert first == [[i, 10000 + i, 20000 + i] for i in range(20)]
+    tail = [list(cap[3 * i:3 * i + 3]) for i in range(230, 250)]
+    assert all(row[1] == sampler.MISSING for row in tail)
+    assert [row[2] - row[0] for row in tail] == [20000] * 20  # chips 0 and 2 still in step
