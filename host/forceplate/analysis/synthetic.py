@@ -80,22 +80,13 @@ def cmj(mass_kg=75.0, takeoff_velocity=2.45, quiet_s=2.0, after_s=2.0, unweighti
     p = (takeoff_velocity - v0) / (v1 - v0) * w
     flight = 2.0 * takeoff_velocity / G
     t_land = t1 + flight
-    imp_w, abs_w = 0.06, 0.40
-    impact = 2.2 * w
-
-    def landing(t, a):
-        return w * _rise(t, t_land, 0.03) + impact * _bump(t, t_land, imp_w) + a * _bump(t, t_land + 0.02, abs_w)
-
-    tl = np.arange(t_land, t_land + 0.6, dt)
-    base = _cumtrapz(landing(tl, 0.0) - w, dt)[-1]
-    unit = _cumtrapz(landing(tl, 1.0) - landing(tl, 0.0), dt)[-1]
-    a = (m * takeoff_velocity - base) / unit
+    landing = _landing_solver(m, takeoff_velocity, t_land, impact=2.2)
     end = t_land + after_s
     step_t = t_land + 1.2 if step_off_after else None
 
     def force(t):
         t = np.asarray(t, dtype=float)
-        f = np.where(t < t1, shape(t, p), np.where(t < t_land, 0.0, landing(t, a)))
+        f = np.where(t < t1, shape(t, p), np.where(t < t_land, 0.0, landing(t)))
         if step_t is not None:
             f = np.where(t >= step_t, f * (1.0 - _rise(t, step_t, 0.25)), f)
         return f
