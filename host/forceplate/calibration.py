@@ -12,6 +12,8 @@ import numpy as np
 from forceplate.errors import DeviceError, UsageError
 
 STANDARD_GRAVITY = 9.80665  # m/s^2
+MIN_SIGNAL_TO_NOISE = 10.0  # a placed mass must move the summed counts this far above noise
+MIN_SEPARATION = 0.02  # smallest/largest singular value of the normalised placements
 POSITIONS = {"corners4": ("centre", "front_left", "front_right", "back_left", "back_right"),
              "single": ("centre",)}
 
@@ -63,9 +65,17 @@ def fit_gains(offsets, loads, gravity=STANDARD_GRAVITY):
     """Least-squares gains so that sum_j gain_j * (counts_j - offset_j) = mass * g."""
     offsets = np.asarray(offsets, float)
     a = np.array([np.asarray(x.counts, float) - offsets for x in loads])
+    for x, row in zip(loads, a):
+        noise = np.sqrt(np.sum(np.square(x.sd_counts))) if len(x.sd_counts) else 0.0
+        if abs(row.sum()) <= MIN_SIGNAL_TO_NOISE * max(noise, 1.0):
+            raise UsageError("The plate did not register the %g kg %s: was it empty for the tare "
+                             "and the mass on it?" % (x.mass_kg, x.position.replace("_", "-")))
     applied = np.array([x.mass_kg * gravity for x in loads])
+    norms = np.linalg.norm(a, axis=1, keepdims=True)
+    sv = np.linalg.svd(a / np.where(norms > 0, norms, 1), compute_uv=False)
     gains, _, rank, _ = np.linalg.lstsq(a, applied, rcond=None)
-    if rank < len(offsets):
+    # placements that differ only by noise leave the cells' gains undetermined
+    if rank < len(offsets) or sv[-1] < MIN_SEPARATION * sv[0]:
         raise UsageError("These placements cannot tell the %d load cells apart: place each "
                          "mass over every corner as well as at the centre." % len(offsets))
     if not np.all(np.isfinite(gains)) or np.any(np.abs(gains) == 0):

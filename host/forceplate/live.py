@@ -342,3 +342,38 @@ def history_table(athlete, entries):
     heads = ["when (UTC)", "test", "trial", "valid"] + [
         "jump height (cm)" if c == "jump_height_impulse" else c.replace("_", " ") for c in used]
     return table("History: %s" % athlete, heads, rows)
+
+
+# --- option values: a bad one is one line (forceplate UsageError), not click's usage block --
+import click  # noqa: E402
+
+
+class Number(click.ParamType):
+    """A float or int option within [lo, hi] (lo_open: strictly above lo)."""
+
+    def __init__(self, kind=float, lo=None, hi=None, lo_open=False, unit=""):
+        self.kind, self.lo, self.hi, self.lo_open, self.unit = kind, lo, hi, lo_open, unit
+        self.name = kind.__name__
+
+    def convert(self, value, param, ctx):
+        from forceplate.errors import UsageError
+
+        opt = "--" + param.name.replace("_", "-") if param is not None else "value"
+        if isinstance(value, self.kind) and not isinstance(value, bool):
+            v = value
+        else:
+            try:
+                v = self.kind(value)
+            except (TypeError, ValueError):
+                raise UsageError("%s must be a%s number, not %r." % (
+                    opt, "" if self.kind is float else " whole", value)) from None
+        low_bad = self.lo is not None and (v <= self.lo if self.lo_open else v < self.lo)
+        if v != v or low_bad or (self.hi is not None and v > self.hi):
+            if self.lo_open and self.hi is None:
+                what = "above %g" % self.lo
+            elif self.hi is None:
+                what = "at least %g" % self.lo
+            else:
+                what = "between %g and %g" % (self.lo, self.hi)
+            raise UsageError("%s must be %s%s, not %s." % (opt, what, self.unit, value))
+        return v

@@ -67,7 +67,7 @@ def test_jump_through_clirunner_saves_trials_in_the_athletes_history(
     trials = json.loads(r.stdout)["trials"]
     assert [t["trial"] for t in trials] == [1, 2] and all(t["valid"] for t in trials)
     for t in trials:
-        assert t["device_metrics"]["jump_height_impulse"] == pytest.approx(0.30, abs=0.03)
+        assert t["device_metrics"]["jump_height_impulse"] == pytest.approx(0.30, abs=0.05)
 
 
 def test_jump_on_an_uncalibrated_plate_says_to_calibrate_in_one_line(emulated_device, tmp_path,

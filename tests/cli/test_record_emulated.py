@@ -112,11 +112,13 @@ def test_a_busy_port_is_one_line_and_a_non_zero_exit(emulated_device, run_forcep
 
 
 def test_bad_option_values_are_one_line_errors(tmp_path, run_forceplate):
-    for args in (["record", "-d", "-1", "-o", "x.fprec"], ["jump", "--count", "0"],
-                 ["calibrate", "--masses", "-20"], ["export", str(tmp_path / "none.fprec")]):
+    for args in (["record", "-d", "-1", "-o", "x.fprec"], ["record", "-d", "abc", "-o", "x"],
+                 ["jump", "--count", "0"], ["calibrate", "--masses", "-20"],
+                 ["calibrate", "--seconds", "0"], ["monitor", "--duration", "0"],
+                 ["export", str(tmp_path / "none.fprec")]):
         p = run_forceplate("--port", "/dev/null", *args)
         assert p.returncode == 2, (args, p.stderr)
-        assert "Traceback" not in p.stderr
+        assert len(p.stderr.strip().splitlines()) == 1 and p.stderr.startswith("Error: "), args
 
 
 def test_monitor_json_prints_live_lines_with_corners_and_rate(emulated_device):
@@ -128,6 +130,32 @@ def test_monitor_json_prints_live_lines_with_corners_and_rate(emulated_device):
     last = lines[-1]
     assert set(last["channels_n"]) == {"front_left", "front_right", "back_left", "back_right"}
     assert last["samples"] > 0 and last["rate_hz"] > 0
+
+
+def test_monitor_and_ports_as_real_processes(emulate, run_forceplate):
+    emu = emulate("--scenario", "still", "--mass", "80")
+    p = run_forceplate("--port", emu.port, "monitor", "--duration", "1.5", "--json")
+    assert p.returncode == 0, p.stderr
+    last = json.loads(p.stdout.splitlines()[-1])
+    assert last["total_n"] == pytest.approx(0, abs=5)  # an uncalibrated plate reads 0 N
+    p = run_forceplate("--port", emu.port, "monitor", "--duration", "1")
+    assert p.returncode == 0 and "centre of pressure" in p.stderr
+    p = run_forceplate("ports")
+    assert p.returncode == 0 and "Traceback" not in p.stderr
+
+
+def test_calibrate_with_a_mass_left_on_the_plate_for_the_tare_refuses_in_one_line(
+        emulated_device):
+    """Through CliRunner: nobody takes the 20 kg off for the tare, so no mass registers."""
+    control = emulated_device.control
+    control.scenario("still", mass_kg=20, t0=time.monotonic() - 3.2)
+    control.wait_applied()
+    r = CliRunner().invoke(cli, ["--port", emulated_device.port, "calibrate", "--masses", "20",
+                                 "--seconds", "0.3", "--wait", "0", "--yes", "--dry-run"])
+    assert r.exit_code == 2
+    assert r.output.strip().splitlines()[-1] == (
+        "Error: The plate did not register the 20 kg centre: was it empty for the tare and "
+        "the mass on it?")
 
 
 def test_tare_zeroes_the_empty_plate(emulated_device):

@@ -12,13 +12,13 @@ from forceplate.recording import default_layout
 @click.command("calibrate")
 @click.option("--masses", default="20,40", show_default=True,
               help="Known masses in kg, separated by commas.")
-@click.option("--seconds", type=click.FloatRange(0.2, 30), default=1.0, show_default=True,
+@click.option("--seconds", type=live.Number(float, 0.2, 30, unit=" s"), default=1.0, show_default=True,
               help="Seconds to average per placement.")
-@click.option("--gravity", type=click.FloatRange(9.7, 9.9), default=calibration.STANDARD_GRAVITY,
+@click.option("--gravity", type=live.Number(float, 9.7, 9.9, unit=" m/s^2"), default=calibration.STANDARD_GRAVITY,
               show_default=True, help="Local gravity in m/s^2.")
 @click.option("--yes", "-y", is_flag=True,
               help="Non-interactive: announce each placement on stderr, wait --wait s, measure.")
-@click.option("--wait", "wait_s", type=click.FloatRange(0, 600), default=5.0, show_default=True,
+@click.option("--wait", "wait_s", type=live.Number(float, 0, 600, unit=" s"), default=5.0, show_default=True,
               help="With --yes: seconds to allow for each placement.")
 @click.option("--dry-run", is_flag=True, help="Fit and report, but do not store on the device.")
 @click.option("--json", "as_json", is_flag=True, help="Print the fit as JSON on stdout (implies --yes).")

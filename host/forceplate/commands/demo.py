@@ -6,10 +6,10 @@ from forceplate import live
 
 
 @click.command("demo")
-@click.option("--trials", type=click.IntRange(1, 10), default=3, show_default=True,
+@click.option("--trials", type=live.Number(int, 1, 10), default=3, show_default=True,
               help="Countermovement jumps to run.")
 @click.option("--athlete", default="Demo Athlete", show_default=True)
-@click.option("--jump-height", type=click.FloatRange(0.05, 0.8), default=0.35, show_default=True,
+@click.option("--jump-height", type=live.Number(float, 0.05, 0.8, unit=" m"), default=0.35, show_default=True,
               help="The simulated athlete's jump height (m).")
 @click.option("--out", "home", type=click.Path(file_okay=False), default=None,
               help="Folder for the demo's data and report (default: under the data folder).")

@@ -10,9 +10,9 @@ from forceplate.ports import open_device, resolve_port
 @click.option("--test", "test", type=click.Choice(sorted(jumptest.TESTS)), default="cmj",
               show_default=True, help="Countermovement, squat, drop jump or isometric pull.")
 @click.option("--athlete", default="anonymous", show_default=True, help="Whose trials these are.")
-@click.option("--count", type=click.IntRange(1, 50), default=3, show_default=True,
+@click.option("--count", type=live.Number(int, 1, 50), default=3, show_default=True,
               help="Number of trials.")
-@click.option("--timeout", "timeout_s", type=click.FloatRange(5, 600), default=30.0,
+@click.option("--timeout", "timeout_s", type=live.Number(float, 5, 600, unit=" s"), default=30.0,
               show_default=True, help="Seconds to wait for each trial.")
 @click.option("--json", "as_json", is_flag=True,
               help="Non-interactive: per trial the device RESULT and the host analysis as JSON.")

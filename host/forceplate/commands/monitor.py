@@ -10,7 +10,7 @@ from forceplate.session import Stream
 
 
 @click.command("monitor")
-@click.option("--duration", type=click.FloatRange(min=0, min_open=True), default=None,
+@click.option("--duration", type=live.Number(float, 0, lo_open=True, unit=" s"), default=None,
               metavar="S", help="Stop after S seconds (default: until Ctrl-C).")
 @click.option("--json", "as_json", is_flag=True,
               help="One JSON object per line (about 10 per second) on stdout.")

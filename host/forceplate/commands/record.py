@@ -10,7 +10,7 @@ from fpwire import codes as C
 
 
 @click.command("record")
-@click.option("--duration", "-d", type=click.FloatRange(min=0, min_open=True), required=True,
+@click.option("--duration", "-d", type=live.Number(float, 0, lo_open=True, unit=" s"), required=True,
               metavar="S", help="Seconds of device time to record.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), required=True,
               help="Recording file to create (.fprec; never overwritten).")

@@ -7,7 +7,7 @@ from forceplate.ports import open_device
 
 
 @click.command("tare")
-@click.option("--samples", type=click.IntRange(1, 65535), default=80, show_default=True,
+@click.option("--samples", type=live.Number(int, 2, 65535), default=80, show_default=True,
               help="Samples to average.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON on stdout.")
 @click.pass_context
