@@ -8,6 +8,7 @@
 # 0.3 to 1 us (docs/drivers.md: worst case), against the datasheet's 0.2 us min / 50 us max.
 # machine.disable_irq()/enable_irq() are called in the low phase, outside it.
 # Allocation: none after __init__ (viper, preallocated arrays, small ints only).
+# ruff: noqa: F821 (viper provides ptr32, ptr8)
 import array
 
 import machine

@@ -10,6 +10,7 @@
 # Timing: SM clock 10 MHz (100 ns a cycle). SCK high 5 cycles (0.5 us), low >= 5 cycles; a
 # 25-pulse read ends 25.9 us after the trigger when every DOUT is already low (27 pulses:
 # 27.9 us). No instruction can stall while SCK is high: the high phase is 0.5 us, always.
+# ruff: noqa: F821 (asm_pio injects the PIO instruction names; viper provides ptr32, uint)
 import array
 import time
 
@@ -21,8 +22,6 @@ from fp.hx711 import HX711
 FREQ_HZ = 10_000_000
 SIO_GPIO_IN = 0xD0000004  # RP2040 and RP2350: every GPIO's input level, one word
 TIMEOUT_US = 2000  # a trigger not answered by then (a chip went away mid-wait) is abandoned
-
-
 WORDS = 6  # FIFO words per sample: 24 clocks x 8 DOUT bits, 4 clocks to a word
 
 
