@@ -84,3 +84,16 @@ def test_analyze_plot_writes_reports_next_to_the_analysis(files, tmp_path):
     r = run("analyze", files["sj"], "--plot", tmp_path / "p")
     assert r.exit_code == 0, r.output
     assert (tmp_path / "p" / "sj-report.png").exists()
+
+
+@pytest.mark.parametrize("args,needle", [
+    (["--test", "marathon"], "unknown test 'marathon'"),
+    (["--rate", "-5"], "--rate must be a positive number of Hz"),
+    (["--mass", "abc"], "--mass must be a positive number of kg"),
+    (["--onset", "guess"], "unknown onset method 'guess'"),
+    (["--acquisition", "abacus"], "unknown acquisition 'abacus'"),
+])
+def test_bad_option_values_are_one_line_errors(files, args, needle):
+    r = run("analyze", files["cmj"], *args)
+    assert r.exit_code == 2
+    assert needle in r.output and len(r.output.strip().splitlines()) == 1

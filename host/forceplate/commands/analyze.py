@@ -4,8 +4,31 @@ import click
 
 from forceplate.analysis.methods import CHOICES
 from forceplate.analysis.trial import TESTS
+from forceplate.errors import UsageError
 
 TEST_CHOICES = ("auto",) + TESTS
+
+
+class Positive(click.ParamType):
+    """A positive number; a bad value is a one-line UsageError, not click's usage block."""
+
+    name = "number"
+
+    def __init__(self, unit):
+        self.unit = unit
+
+    def convert(self, value, param, ctx):
+        try:
+            x = float(value)
+        except (TypeError, ValueError):
+            x = float("nan")
+        if not x > 0 or x == float("inf"):
+            raise UsageError(f"--{param.name.split('_')[0]} must be a positive number of {self.unit}, got {value!r}")
+        return x
+
+
+def _names(step):
+    return ", ".join(m.rsplit(".", 1)[1] for m in CHOICES[step])
 
 
 def _plate_size(ctx, param, value):
@@ -14,24 +37,24 @@ def _plate_size(ctx, param, value):
     try:
         w, length = (float(x) for x in value.split(","))
     except ValueError:
-        raise click.BadParameter("give width,length in metres, e.g. 0.40,0.60") from None
+        raise UsageError(f"--plate-size takes width,length in metres (e.g. 0.40,0.60), got {value!r}") from None
     return (w, length)
 
 
 @click.command("analyze")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("--test", "test", type=click.Choice(TEST_CHOICES), default="auto", show_default=True,
-              help="Which test the recordings are.")
-@click.option("--rate", "rate_hz", type=click.FloatRange(min=0, min_open=True), help="Sample rate (Hz) of single-column files.")
-@click.option("--mass", "mass_kg", type=click.FloatRange(min=0, min_open=True), help="Body mass (kg) instead of weighing.")
+@click.option("--test", "test", default="auto", show_default=True,
+              help=f"Which test the recordings are: {', '.join(TEST_CHOICES)}.")
+@click.option("--rate", "rate_hz", type=Positive("Hz"), help="Sample rate (Hz) of single-column files.")
+@click.option("--mass", "mass_kg", type=Positive("kg"), help="Body mass (kg) instead of weighing.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per trial per line.")
 @click.option("--csv", "csv_out", type=click.Path(dir_okay=False, writable=True), help="Also write every metric to this CSV.")
 @click.option("--plot", "plot_dir", type=click.Path(file_okay=False), help="Write a PNG and HTML report per trial here.")
-@click.option("--acquisition", type=click.Choice(["auto", "lab", "hx711"]), default="auto", show_default=True,
-              help="What produced the samples (auto: HX711 below 95 Hz).")
-@click.option("--weighing", type=click.Choice([m.rsplit(".", 1)[1] for m in CHOICES["weighing"]]), help="Weighing method.")
-@click.option("--onset", type=click.Choice([m.rsplit(".", 1)[1] for m in CHOICES["onset"]]), help="Onset method.")
-@click.option("--takeoff", type=click.Choice([m.rsplit(".", 1)[1] for m in CHOICES["takeoff"]]), help="Takeoff method.")
+@click.option("--acquisition", default="auto", show_default=True,
+              help="What produced the samples: auto (HX711 below 95 Hz), lab or hx711.")
+@click.option("--weighing", help=f"Weighing method: {_names('weighing')}.")
+@click.option("--onset", help=f"Onset method: {_names('onset')}.")
+@click.option("--takeoff", help=f"Takeoff method: {_names('takeoff')}.")
 @click.option("--plate-size", callback=_plate_size, help="Balance: plate width,length in metres.")
 def command(files, test, rate_hz, mass_kg, as_json, csv_out, plot_dir, acquisition, weighing, onset, takeoff, plate_size):
     """Analyse force recordings (CSV/TSV with time in s and force in N, single-column force
