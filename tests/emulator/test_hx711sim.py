@@ -46,21 +46,27 @@ print(vals[0], vals[1])
 def test_a_chip_converts_at_its_own_rate_including_its_clock_error(sim):
     sim.control.configure(channels=1, seed=2, clock_error=0.05, clock_spread=0.01)
     out = sim.run(reader(1) + """
+import hx711sim
+c = hx711sim.bank.chips[0]
 rate.value(1)
 read()
 t0 = read()
+n0, c0 = c.reads + c.overruns, c.next_t
 for k in range(39):
     t = read()
-print(39 / ((t - t0) / 1e6))
+print(39 / ((t - t0) / 1e6), (c.reads + c.overruns - n0) / ((c.next_t - c0) / 1e6))
 """)
     expected = 80 * (1 + sim.control.chips[0]["err_ppm"] / 1e6)
-    assert float(out) == pytest.approx(expected, rel=0.01)
-    assert float(out) != pytest.approx(80.0, rel=0.02)
+    seen_by_reader, converted = (float(x) for x in out.split())
+    assert converted == pytest.approx(expected, rel=0.002)  # the chip's own clock
+    assert converted != pytest.approx(80.0, rel=0.02)
+    assert seen_by_reader == pytest.approx(expected, rel=0.1)  # a loaded host may miss some
 
 
 def test_the_rate_pin_low_gives_ten_samples_per_second_and_hx717_gives_320(sim):
     sim.control.configure(adc="hx717", channels=1, clock_error=0.0, clock_spread=0.0)
     out = sim.run(reader(1) + """
+import hx711sim
 rate.value(0)
 read()
 t0 = read()
@@ -72,11 +78,12 @@ read()
 t0 = read()
 for k in range(31):
     t = read()
-print(slow, 31 / ((t - t0) / 1e6))
+print(slow, 31 / ((t - t0) / 1e6), 1e9 / hx711sim.bank.chips[0].period_ns)
 """)
-    slow, fast = (float(x) for x in out.split())
-    assert slow == pytest.approx(10, rel=0.01)
-    assert fast == pytest.approx(320, rel=0.01)
+    slow, fast, converting = (float(x) for x in out.split())
+    assert slow == pytest.approx(10, rel=0.03)
+    assert converting == pytest.approx(320, rel=1e-6)
+    assert fast <= 320 * 1.02  # a loaded host's reader may miss conversions, never add any
 
 
 def test_27_pulses_select_gain_64_for_the_next_conversion_and_25_go_back_to_128(sim):
@@ -152,31 +159,37 @@ def test_a_pin_without_a_chip_reads_high_like_a_pull_up(sim):
 
 def test_the_plate_force_is_read_at_the_conversion_time_in_the_host_clock(sim):
     # 1 kHz, one chip carrying the whole plate, through a countermovement jump: every
-    # sample decodes to the athlete's force at the sample's device timestamp.
+    # sample decodes to the athlete's force at its conversion time, a device ticks_us that
+    # is the host's monotonic clock; the reader sees it ready at or after that time.
     sim.control.configure(channels=1, rate_hz=1000, noise_counts=0, clock_error=0.0,
                           clock_spread=0.0)
     start = time.monotonic()
     sim.control.scenario("cmj", t0=start - 3.5 + 0.2)  # the jump starts ~0.2 s into the run
     out = sim.run(reader(1) + """
+import hx711sim
+c = hx711sim.bank.chips[0]
 rate.value(1)
 read()
 res = []
 for k in range(1500):
     t = read()
-    res.append((t, vals[0]))
+    res.append((t, c.next_t, vals[0]))  # the read ends at the next DOUT query
 import json
 print(json.dumps(res))
 """)
     chip = sim.control.chips[0]
-    worst = 0.0
-    for t_us, counts in json.loads(out):
+    rows = json.loads(out)
+    for seen_us, converted_us, counts in rows:
         force = (counts - chip["offset"]) / chip["cpn"]
-        # the sample was converted at most one period (1 ms) before the reader saw DOUT low
-        truth = [sim.control.force_n((t_us - d) / 1e6) for d in (0, 500, 1000)]
-        worst = max(worst, min(abs(force - x) for x in truth))
-    assert worst < 15.0  # N; the force moves up to ~30 N per ms in the jump
-    takeoffs = [tr["events_us"]["takeoff"] for tr in sim.control.truth()]
-    assert takeoffs
+        t = converted_us / 1e6
+        truth = sim.control.force_n(t)
+        # the device interpolates a 0.5 ms table: exact but at kinks (touchdown, takeoff)
+        kink = max(abs(sim.control.force_n(t + d) - truth) for d in (-5e-4, 5e-4)) / 2
+        assert force == pytest.approx(truth, abs=0.5 + kink)
+        assert seen_us >= converted_us
+    forces = [(c - chip["offset"]) / chip["cpn"] for _, _, c in rows]
+    assert max(forces) > 1.8 * 80 * 9.81 and min(forces) < 5  # the jump was in the window
+    assert sim.control.truth()[0]["events_us"]["takeoff"] < rows[-1][0]
 
 
 def test_the_read_path_allocates_nothing(sim):
