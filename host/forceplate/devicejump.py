@@ -57,7 +57,8 @@ class Replay:
         return [e.name for e in self.events]
 
 
-def test_code(test):
+def code_of_test(test):
+    """TEST_* code from a name ('cmj', 'sj', 'dj', 'imtp') or a number."""
     if isinstance(test, str):
         codes = {name: code for code, name in C.TEST_NAMES.items()}
         if test not in codes:
@@ -84,7 +85,7 @@ def replay(force_newtons, sample_rate_hz, test="cmj", options=None, start_index=
             lambda code, index, t_us, value: out.events.append(Event(code, index, t_us, value)),
             lambda test_, entries: out.results.append(Result(test_, list(entries))),
             max_rate_hz=max(max_rate_hz, sample_rate_hz))
-    analyser.arm(test_code(test), int(round(sample_rate_hz * 1000)), options or {})
+    analyser.arm(code_of_test(test), int(round(sample_rate_hz * 1000)), options or {})
     period_us = 1e6 / sample_rate_hz
     for k, f in enumerate(to_millinewtons(force_newtons)):
         index = start_index + k

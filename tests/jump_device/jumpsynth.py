@@ -53,7 +53,8 @@ def _grid(seconds):
 
 
 def cmj(mass=80.0, jump_height=0.35, quiet_s=2.5, unweight_s=0.45, unweight_acc=5.0,
-        push_s=0.42, push_exp=3, after_s=2.5, countermovement=True, landing="plate"):
+        push_s=0.42, push_exp=3, after_s=2.5, countermovement=True, landing="plate",
+        absorb_s=0.22):
     """Countermovement jump (or squat jump with countermovement=False).
 
     landing: "plate" (normal), "off" (never comes back), "partial" (one foot: 30 % SW).
@@ -86,7 +87,7 @@ def cmj(mass=80.0, jump_height=0.35, quiet_s=2.5, unweight_s=0.45, unweight_acc=
     if landing == "off":
         tail = np.full(int(round(after_s * FINE_HZ)), -G)
     else:
-        tail = _landing(v_to, after_s)
+        tail = _landing(v_to, after_s, absorb_s=absorb_s)
     acc = np.concatenate([acc, tail])
     force = mass * (G + acc)
     if landing == "partial":
