@@ -97,3 +97,13 @@ def test_bad_option_values_are_one_line_errors(files, args, needle):
     r = run("analyze", files["cmj"], *args)
     assert r.exit_code == 2
     assert needle in r.output and len(r.output.strip().splitlines()) == 1
+
+
+def test_an_unreadable_file_among_good_ones_still_prints_the_good_results(files, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("time,force\n0,1\n")
+    r = run("analyze", files["cmj"], bad, files["sj"], "--json")
+    assert r.exit_code != 0
+    lines = r.output.strip().splitlines()
+    assert [json.loads(x)["test"] for x in lines[:-1]] == ["cmj", "sj", "eur"]
+    assert "bad.csv" in lines[-1]

@@ -23,10 +23,19 @@ def analyze_file(path, test="auto", rate_hz=None, mass_kg=None, **options):
     return res
 
 
-def analyze_files(paths, test="auto", rate_hz=None, mass_kg=None, **options):
+def analyze_files(paths, test="auto", rate_hz=None, mass_kg=None, errors=None, **options):
     """One TrialResult per file, then (when both a CMJ and an SJ were analysed) a record of
-    test "eur" carrying the eccentric utilisation ratio of the best CMJ over the best SJ."""
-    results = [analyze_file(p, test, rate_hz, mass_kg, **options) for p in paths]
+    test "eur" carrying the eccentric utilisation ratio of the best CMJ over the best SJ.
+    With an `errors` list, a file that cannot be read adds its message there and the others
+    go on; without one, the first such file raises."""
+    results = []
+    for p in paths:
+        try:
+            results.append(analyze_file(p, test, rate_hz, mass_kg, **options))
+        except AnalysisError as exc:
+            if errors is None:
+                raise
+            errors.append(str(exc))
     pair = eur_record(results)
     return results + ([pair] if pair else [])
 
@@ -44,7 +53,3 @@ def eur_record(results):
     rec.flag("pair", f"best CMJ {os.path.basename(c.file or '?')} over best SJ {os.path.basename(s.file or '?')}")
     return rec
 
-
-def check_paths(paths):
-    if not paths:
-        raise AnalysisError("no file given")

@@ -4,7 +4,7 @@ import click
 
 from forceplate.analysis.methods import CHOICES
 from forceplate.analysis.trial import TESTS
-from forceplate.errors import UsageError
+from forceplate.errors import AnalysisError, UsageError
 
 TEST_CHOICES = ("auto",) + TESTS
 
@@ -64,7 +64,8 @@ def command(files, test, rate_hz, mass_kg, as_json, csv_out, plot_dir, acquisiti
 
     opts = {k: v for k, v in dict(acquisition=acquisition, weighing=weighing, onset=onset, takeoff=takeoff,
                                   plate_size_m=plate_size).items() if v is not None}
-    results = fa.analyze_files(files, test, rate_hz, mass_kg, **opts)
+    failed = []  # one unreadable file must not hide the others' results
+    results = fa.analyze_files(files, test, rate_hz, mass_kg, errors=failed, **opts)
     for r in results:
         click.echo(formatting.to_json_line(r) if as_json else formatting.text(r))
     if csv_out:
@@ -74,3 +75,6 @@ def command(files, test, rate_hz, mass_kg, as_json, csv_out, plot_dir, acquisiti
         for r in results:
             if r.file:
                 report.write(r, plot_dir)
+    if failed:
+        more = f" (and {len(failed) - 1} more)" if len(failed) > 1 else ""
+        raise AnalysisError(failed[0] + more)
