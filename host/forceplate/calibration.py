@@ -138,9 +138,13 @@ def measure_counts(dev, seconds=1.0):
 def calibrate(dev, masses_kg, place, layout="corners4", seconds=1.0, gravity=STANDARD_GRAVITY,
               progress=None):
     """The guided procedure. place(position, mass_kg) asks for (or performs) a placement:
-    position None with mass 0 means "empty the plate". Returns the Fit (not yet stored)."""
+    position None with mass 0 means "empty the plate". progress(done, total, what) is called
+    before each measurement and after the last. Returns the Fit (not yet stored)."""
     positions = POSITIONS.get(layout, ("centre",))
+    total = 1 + len(masses_kg) * len(positions)
     place(None, 0.0)
+    if progress:
+        progress(0, total, "taring the empty plate")
     try:
         tare = dev.tare()
     except DeviceError as exc:
@@ -150,10 +154,12 @@ def calibrate(dev, masses_kg, place, layout="corners4", seconds=1.0, gravity=STA
     for mass in masses_kg:
         for pos in positions:
             place(pos, mass)
+            if progress:
+                progress(1 + len(loads), total, "measuring %g kg %s" % (mass, pos.replace("_", "-")))
             mean, sd = measure_counts(dev, seconds)
             loads.append(Load(pos, mass, mean.tolist(), sd.tolist()))
-            if progress:
-                progress(len(loads), len(masses_kg) * len(positions))
+    if progress:
+        progress(total, total, "done")
     place(None, 0.0)
     return fit_gains(offsets, loads, gravity)
 

@@ -95,7 +95,7 @@ def run_trial(dev, trial, port=None, athlete=None, timeout_s=30.0, post_roll_s=1
         stream.run(until=lambda s: (end_at[0] is not None and time.monotonic() >= end_at[0])
                    or time.monotonic() > deadline,
                    on_tick=(lambda s: on_update(trial, s)) if on_update else None)
-        if stream.reason == "complete":
+        if stream.reason != "disconnected":
             try:
                 dev.disarm()
             except DeviceError:

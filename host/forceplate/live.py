@@ -283,7 +283,8 @@ class MonitorView:
         if not self.quiet:
             from rich.live import Live
 
-            self._live = Live(console=err_console(), refresh_per_second=15, transient=False)
+            self._live = Live(console=err_console(), refresh_per_second=30, transient=False,
+                              auto_refresh=False)
             self._live.__enter__()
         return self
 
@@ -321,7 +322,8 @@ class MonitorView:
                      "x %+.3f m, y %+.3f m" % tuple(snap["cop_m"])))
         rows.append(("rate", "%.1f Hz" % snap["rate_hz"]))
         rows.append(("samples / lost", "%d / %d" % (snap["samples"], snap["samples_lost"])))
-        self._live.update(table("Force plate (Ctrl-C to stop)", ["", "value"], rows))
+        self._live.update(table("Force plate (Ctrl-C to stop)", ["", "value"], rows),
+                          refresh=True)
 
 
 def emit_json_line(obj):

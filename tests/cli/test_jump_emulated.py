@@ -119,3 +119,25 @@ def test_calibrate_yes_follows_the_cues_fits_gains_and_stores_them(emulate, tmp_
     assert fit["stored_on_device"] and json.load(open(fit["host_copy"]))["gains_n_per_count"]
     with Device.open(emu.port) as dev:
         assert dev.get_cal()["gains_n_per_count"] == pytest.approx(truth, rel=0.002)
+
+
+def test_ctrl_c_during_a_jump_test_stops_cleanly_and_keeps_the_trial_so_far(emulate, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    emu = emulate("--scenario", "cmj")
+    factory_calibrate(emu.port)
+    proc = subprocess.Popen([sys.executable, "-m", "forceplate", "--port", emu.port, "jump",
+                             "--count", "3", "--athlete", "Bo"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True,
+                            env=dict(os.environ, FORCEPLATE_HOME=str(tmp_path)))
+    time.sleep(3.0)
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=20)
+    assert proc.returncode == 130, stderr
+    assert "Traceback" not in stderr and "Stopped with Ctrl-C after 0 of 3 trials" in stderr
+    (path,) = (tmp_path / "athletes" / "bo" / "cmj").glob("*.fprec")
+    rec = read_recording(path)
+    assert rec.summary["reason"] == "interrupted" and len(rec.time_s) > 100

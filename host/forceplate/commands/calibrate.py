@@ -40,10 +40,14 @@ def command(ctx, masses, seconds, gravity, yes, wait_s, dry_run, as_json):
             err.print(what + " (measuring in %g s)" % wait_s)
             time.sleep(wait_s)
 
+    def progress(done, total, what):
+        if not as_json:
+            err.print("  [%d/%d] %s" % (done, total, what))
+
     with open_device(ctx.obj["port"]) as dev:
         layout = default_layout(int(dev.info.get("channels", 4)))
         fit = calibration.calibrate(dev, masses, place, layout=layout, seconds=seconds,
-                                    gravity=gravity)
+                                    gravity=gravity, progress=progress)
         saved = None if dry_run else calibration.store(dev, fit)
     report = fit.to_dict()
     report["host_copy"] = saved

@@ -21,9 +21,21 @@ def command(ctx, test, athlete, count, timeout_s, as_json):
     """Guided test: checks calibration, weighs, prompts, shows the live phases and the device's
     result at landing, then the host analysis; saves each trial under the athlete."""
     port = resolve_port(ctx.obj["port"])
-    with open_device(port) as dev, live.JumpView(test, athlete, count, quiet=as_json) as view:
-        trials = jumptest.run_test(dev, test, athlete, count, port=port, timeout_s=timeout_s,
-                                   on_update=view.update, on_trial=view.trial_done)
+    done = []
+
+    def on_trial(trial):
+        done.append(trial)
+        view.trial_done(trial)
+
+    try:
+        with open_device(port) as dev, live.JumpView(test, athlete, count, quiet=as_json) as view:
+            trials = jumptest.run_test(dev, test, athlete, count, port=port, timeout_s=timeout_s,
+                                       on_update=view.update, on_trial=on_trial)
+    except KeyboardInterrupt:
+        live.err_console().print("Stopped with Ctrl-C after %d of %d trials; each trial's data is "
+                                 "saved under %s." % (len(done), count,
+                                                      jumptest.Athlete(athlete).folder))
+        ctx.exit(130)
     if as_json:
         live.emit_json({"test": test, "athlete": athlete, "trials": [t.to_dict() for t in trials]})
     else:

@@ -34,9 +34,13 @@ def command(ctx, duration, as_json):
             else:
                 view.show(snap)
 
+        # refresh with every sample up to 30 times a second (the terminal's limit); JSON lines
+        # about 10 times a second
+        rate = dev.rate_hz() if callable(getattr(dev, "rate_hz", None)) else 10.0
+        tick_s = 0.1 if as_json else max(1.0 / max(rate, 1.0), 1.0 / 30)
         with view:
             stream = Stream(dev).start()
-            stream.run(duration_s=duration, on_tick=tick, tick_s=0.1)
+            stream.run(duration_s=duration, on_tick=tick, tick_s=tick_s)
             stream.stop()
     if stream.reason == "disconnected":
         from forceplate.errors import DeviceError
