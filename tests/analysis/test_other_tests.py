@@ -135,3 +135,15 @@ def test_hops_from_an_hx711_keep_rsi_within_5_percent():
     assert r.test == "rebound"
     for i, hop in enumerate(syn.truth["hops"], 1):
         assert r.value(f"hop_{i}_rsi") == pytest.approx(hop["rsi"], rel=0.05)
+
+
+def test_an_isometric_pull_at_80_sps_keeps_the_valid_epochs_within_2_percent():
+    syn = synthetic.imtp()
+    r = analyze_trial(*synthetic.sample(syn, **hx711(2)))
+    assert r.events["onset"] == pytest.approx(syn.truth["onset"], abs=0.004)
+    for ms in (150, 200, 250):
+        for kind in ("force", "rfd_0", "impulse_0"):
+            name = f"{kind}_{ms}ms"
+            if r.metrics[name].valid:
+                assert r.value(name) == pytest.approx(syn.truth[name], rel=0.02), name
+    assert not r.metrics["time_to_peak_force"].valid  # a flat plateau has no sharp time of peak

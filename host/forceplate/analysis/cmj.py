@@ -7,7 +7,7 @@ import numpy as np
 
 from . import asymmetry, landing
 from .jumps import locate
-from .kinematics import G, Cumulative, at, cross_time, first_index, last_index
+from .kinematics import G, Cumulative, at, cross_time, first_index, last_index, plateau_u
 from .validity import MetricBook, rss
 
 EPOCHS_MS = (50, 100, 200)
@@ -194,8 +194,8 @@ def _more(tr, J, book, t_brake, t_prop, ip, countermovement, u_v, net):
             kind, rest = name.split("_", 1)
             put(f"{kind}_relative_{rest}", src.value / m, "W/kg", src.method, src.uncertainty / m,
                 valid=src.valid, reason=src.reason, relative_check=False)
-    put("time_to_peak_force", t[ip] - J.onset, "s", "time.event_difference", tr.acq.period_s / math.sqrt(6),
-        relative_check=False)
+    put("time_to_peak_force", t[ip] - J.onset, "s", "time.event_difference",
+        rss(tr.acq.period_s / math.sqrt(12), plateau_u(t, f, ip, J.noise_sd, J.sw)))
     if math.isfinite(t_prop):
         half = t_prop + (J.t_to - t_prop) / 2
         u = J.noise_sd * math.sqrt(max(J.t_to - t_prop, 0) / 2 * max(tr.acq.period_s, tr.acq.settling_s))
@@ -210,7 +210,7 @@ def _more(tr, J, book, t_brake, t_prop, ip, countermovement, u_v, net):
         k = J.i_land
         stop = int(np.searchsorted(t, end)) if end is not None and math.isfinite(end) else min(len(t), k + 1)
         put("peak_landing_velocity", float(np.min(J.v[max(k - 2, 0):max(stop, k + 1)])), "m/s",
-            "velocity.extreme_in_phase", u_v, relative_check=False)
+            "velocity.extreme_in_phase", u_v, tau=landing.LANDING_PEAK_TAU_S, relative_check=False)
         if end is not None and math.isfinite(end):
             put("landing_impulse", net.between(J.t_land, end), "N s", "impulse.net_in_phase",
                 m * u_v, relative_check=False)

@@ -70,6 +70,18 @@ def landing_edge(t, f, run, thr, acq, base=0.0, hold_s=HOLD_S):
     return _edge_hx711(t, f, k, tc, thr, acq, falling=False), k
 
 
+def rise_from_level(t, f, tc, thr, base, acq):
+    """Where a rise from a steady level (SW) begins, given its threshold crossing tc: the
+    crossing itself for ideal samples; behind an averaging converter, where the window first
+    touches the rise (the sqrt-edge fit of landing_edge, measured from `base`)."""
+    if acq.kind != "hx711":
+        return tc
+    k = int(np.searchsorted(t, tc))
+    if k >= len(t):
+        return tc
+    return _edge_hx711(t, f, k, tc, thr, acq, falling=False, base=base)
+
+
 def _extrapolate(t, f, i, tc, thr, base, acq, direction):
     """From the threshold crossing, follow the local slope (the two samples around it) down to
     the unloaded level: the contact edge itself, at most one sample period away."""
@@ -81,13 +93,12 @@ def _extrapolate(t, f, i, tc, thr, base, acq, direction):
     return tc + direction * min(shift, acq.period_s)
 
 
-def _edge_hx711(t, f, i, tc, thr, acq, falling):
+def _edge_hx711(t, f, i, tc, thr, acq, falling, base=0.0):
     """The converter output near a contact edge is the window mean of a force that ramps from
     zero; for a linear ramp that mean grows with the square of the overlap, so sqrt(output) is
     linear in time and its zero is where the window just touches the contact. Fit on the
     samples within one window of the crossing, then move by half a window to the true edge."""
     win = acq.settling_s
-    base = 0.0
     if falling:
         sel = np.arange(max(i - EDGE_FIT_SAMPLES + 1, 0), i + 1)
         sel = sel[(t[sel] > tc - win) & (f[sel] > thr)]

@@ -8,9 +8,9 @@ import numpy as np
 from forceplate.errors import AnalysisError
 
 from . import asymmetry
-from .events import onset_forward
+from .events import onset_forward, rise_from_level
 from .jumps import loaded_level
-from .kinematics import at, first_index, integral_between
+from .kinematics import at, first_index, integral_between, plateau_u
 from .methods import choose
 from .validity import MetricBook, rss
 from .weighing import weigh
@@ -20,11 +20,14 @@ EPOCHS_MS = (50, 100, 150, 200, 250)
 
 def analyze(tr):
     t, f, res, acq = tr.t, tr.f, tr.result, tr.acq
-    level = loaded_level(f)
+    loaded_level(f)  # raises when the plate was never loaded
     ip = int(np.argmax(f))
-    if f[ip] < 1.2 * level:
+    n_head = max(int(0.5 / acq.period_s), 3)
+    standing = float(np.median(f[:n_head]))  # the recording starts with the athlete standing
+    if f[ip] < 1.2 * standing:
         raise AnalysisError("no pull found: force never rose 20 % above the standing force")
-    w = weigh(t, f, ip, choose("weighing", tr.options.get("weighing")), period=acq.period_s)
+    pull = first_index(f > 1.2 * standing, 0)
+    w = weigh(t, f, pull, choose("weighing", tr.options.get("weighing")), period=acq.period_s, level=standing)
     if w is None:
         raise AnalysisError("no quiet standing before the pull to weigh the athlete")
     if w.sd > 0.015 * w.system_weight:
@@ -33,11 +36,13 @@ def analyze(tr):
     onset, why = onset_forward(t, f, sw, w.sd, w.stop, ip + 1, back_s=0.0)
     if onset is None:
         raise AnalysisError(f"no pull onset found: {why}")
+    onset = rise_from_level(t, f, onset, sw + 5 * w.sd, sw, acq)
     if (f[w.stop:int(np.searchsorted(t, onset))] < sw - 5 * w.sd).any():
         res.flag("countermovement_before_pull", "force dipped below the standing band before the pull (unloading)")
     T = acq.period_s
     corr = max(T, acq.settling_s)
-    u_on = rss(T / math.sqrt(12), acq.settling_s / 4)
+    from .cmj import HX711_EDGE_U_PERIODS
+    u_on = HX711_EDGE_U_PERIODS * T if acq.kind == "hx711" else T / math.sqrt(12)
     sd = w.sd
     sd_sw = sd / math.sqrt(max(w.n * T / corr, 1))
     res.events.update(onset=onset, peak_force=float(t[ip]))
@@ -46,8 +51,8 @@ def analyze(tr):
     book.put("system_weight", sw, "N", w.method, sd_sw, relative_check=False)
     book.put("peak_force", f[ip], "N", "force.max_in_phase", sd, tau=width)
     book.put("net_peak_force", f[ip] - sw, "N", "force.max_in_phase", rss(sd, sd_sw), tau=width)
-    book.put("time_to_peak_force", t[ip] - onset, "s", "time.event_difference", u_on, relative_check=False)
-    f0 = at(t, f, onset)
+    book.put("time_to_peak_force", t[ip] - onset, "s", "time.event_difference", rss(u_on, plateau_u(t, f, ip, sd, sw)))
+    f0 = sw if acq.kind == "hx711" else at(t, f, onset)  # behind a window, F(onset) is already smeared
     for ms in EPOCHS_MS:
         e = ms / 1000.0
         fe = at(t, f, onset + e)

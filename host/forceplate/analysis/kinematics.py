@@ -94,3 +94,15 @@ def integral_between(t, y, a, b):
     tt = np.concatenate(([a], t[i0:i1], [b]))
     yy = np.concatenate(([at(t, y, a)], y[i0:i1], [at(t, y, b)]))
     return float(np.sum((yy[1:] + yy[:-1]) * 0.5 * np.diff(tt)))
+
+
+def plateau_u(t, f, i, sd, base):
+    """Standard uncertainty of the time of a maximum: the span around sample i where the force
+    stays within max(4 SD, 2 % of the net peak) of it (uniform), so a flat top gives an honest,
+    large uncertainty."""
+    near = f >= f[i] - max(4.0 * sd, 0.02 * (f[i] - base))
+    a = last_index(~near, 0, i + 1)
+    b = first_index(~near, i)
+    a = a + 1 if a >= 0 else 0
+    b = b if b > 0 else len(f) - 1
+    return float(t[b] - t[a]) / 12 ** 0.5

@@ -24,7 +24,8 @@ class Weighing:
         return self.system_weight / G
 
 
-def weigh(t, f, stop, method="weighing.lowest_variance_1s", window_s=1.0, min_window_s=0.25, period=None):
+def weigh(t, f, stop, method="weighing.lowest_variance_1s", window_s=1.0, min_window_s=0.25, period=None,
+          level=None):
     """Weigh in f[:stop]. Returns a Weighing, or None if no standing window exists.
     Standing windows are those whose mean is within 30 % of the median loaded force."""
     n_stop = max(int(stop), 0)
@@ -32,11 +33,12 @@ def weigh(t, f, stop, method="weighing.lowest_variance_1s", window_s=1.0, min_wi
         return None
     if period is None:
         period = float(np.median(np.diff(t[: max(n_stop, 3)])))
-    head = f[:n_stop:4] if n_stop > 400 else f[:n_stop]  # a median of every 4th sample is plenty
-    loaded = head[head > 20.0]
-    if len(loaded) < 3:
-        return None
-    level = float(np.median(loaded))
+    if level is None:
+        head = f[:n_stop:4] if n_stop > 400 else f[:n_stop]  # a median of every 4th sample is plenty
+        loaded = head[head > 20.0]
+        if len(loaded) < 3:
+            return None
+        level = float(np.median(loaded))
     n = min(int(round(window_s / period)), n_stop)
     if n * period < min_window_s * 0.999:
         return None
