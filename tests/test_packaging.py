@@ -28,6 +28,6 @@ def test_the_top_level_is_the_fixed_architecture():
     allowed = {"firmware", "host", "protocol", "tests", "hardware", "README.md",
                "pyproject.toml", ".ci", "docs", "bench", ".git", ".gitignore"}
     present = {p.name for p in REPO.iterdir()}
-    present -= {".venv", ".pytest_cache", ".hypothesis", "build", "dist"}
+    present -= {".venv", ".pytest_cache", ".hypothesis", ".benchmarks", "build", "dist"}
     present = {p for p in present if not p.endswith(".egg-info")}
     assert present <= allowed, f"unexpected top-level entries: {sorted(present - allowed)}"
