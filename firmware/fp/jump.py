@@ -12,8 +12,14 @@
 from array import array
 
 try:
+    import micropython
     from micropython import const
-except ImportError:  # CPython
+except ImportError:  # CPython: const is the value, @micropython.native does nothing
+    class micropython:
+        @staticmethod
+        def native(f):
+            return f
+
     def const(x):
         return x
 
@@ -32,6 +38,12 @@ S_MOVE = const(3)
 S_FLIGHT = const(4)
 S_LANDED = const(5)
 S_OFF = const(6)     # drop jump: athlete on the box, plate unloaded
+
+# tests (fpwire.codes TEST_*), inlined
+_CMJ = const(1)
+_SJ = const(2)
+_DJ = const(3)
+_IMTP = const(4)
 
 # movement phases
 P_UNWEIGHT = const(0)
@@ -98,7 +110,7 @@ class JumpAnalyser:
                      "weighed", "mv_lo", "mv_hi", "pk_t", "pr_t", "to_f3", "slope_n",
                      "still_n", "sj_hold_n", "rebound_n", "quiet_n", "settle_n",
                      "zeroed", "zero_mn", "tail_n", "to_zi", "lz_i", "ld_j", "tf0", "tf1",
-                     "wtarget", "confirm_n", "s2n", "off_run"):
+                     "wtarget", "confirm_n", "s2n", "off_run", "q"):
             setattr(self, "_" + name, 0)
 
     # --- control (not per sample) ---------------------------------------------------------
@@ -172,6 +184,7 @@ class JumpAnalyser:
         self._first = 2
 
     # --- per sample -----------------------------------------------------------------------
+    @micropython.native
     def feed(self, index, t_us, force_mn):
         st = self.state
         if st == S_IDLE:
@@ -188,25 +201,26 @@ class JumpAnalyser:
         self._ri[p] = index
         self._rt[p] = t_us
         self._rp = p + 1 if p + 1 < self._rn else 0
-        if self._first:
-            self._first = 0
-            self._ev(C.EV_ARMED, index, t_us, self.test)
         if self._pend:
+            if self._first:
+                self._first = 0
+                self._ev(C.EV_ARMED, index, t_us, self.test)
             self._pend = 0
             self._ev(C.EV_WEIGHING, index, t_us, 0)
-        if st == S_MOVE:
-            self._move(p, index, t_us, force_mn)
-        elif st == S_READY:
+        if st == S_READY:
             self._ready(p, index, t_us, force_mn)
+        elif st == S_WEIGH:
+            self._weigh(index, t_us, force_mn)
+        elif st == S_MOVE:
+            self._drain(p)
         elif st == S_FLIGHT:
             self._flight(p, index, t_us, force_mn)
         elif st == S_LANDED:
             self._landed(index, t_us, force_mn)
-        elif st == S_WEIGH:
-            self._weigh(index, t_us, force_mn)
         else:
             self._off(p, index, t_us, force_mn)
 
+    @micropython.native
     def _acc(self, index, f):
         # Stillness window: +-band around its first sample and SD <= still_sd. 1 = complete.
         n = self._wn
@@ -243,10 +257,11 @@ class JumpAnalyser:
         self._mv_hi = isqrt(var << 12)
         return 1
 
+    @micropython.native
     def _weigh(self, index, t_us, f):
         if self._stab_bn:
             self._stabilise(index, t_us, f)
-        if self.test == C.TEST_DJ and f < self._to_mn:
+        if self.test == _DJ and f < self._to_mn:
             self.state = S_OFF   # drop jump from the box: weight known from before, or none
             self._off_run = 0
             return
@@ -275,6 +290,7 @@ class JumpAnalyser:
             self.state = S_READY
             self._ev(C.EV_WEIGHED, index, t_us, self._sw)
 
+    @micropython.native
     def _set_weight(self, sw, sd):
         self._sw = sw
         self._sd = sd
@@ -286,6 +302,7 @@ class JumpAnalyser:
         self._ac_pl = acps // 10           # 0.1 m/s: a real movement reaches this
         self._ac_db = acps // 10           # 0.1 m/s back down after propulsion: 2nd dip
 
+    @micropython.native
     def _ready(self, p, index, t_us, f):
         if self._stab_bn:
             self._stabilise(index, t_us, f)
@@ -293,7 +310,7 @@ class JumpAnalyser:
         if r > 0 and self._wtarget == self._wlen and self._cand_n == 0 and self._mv_lo >= self._min_sw:
             self._set_weight(self._mv_lo, self._mv_hi)   # latest still second wins
         test = self.test
-        if test == C.TEST_DJ:
+        if test == _DJ:
             if f < self._to_mn:
                 self.state = S_OFF
                 self._off_run = 0
@@ -305,7 +322,7 @@ class JumpAnalyser:
                 self._still_n += 1
             self._cand_n = 0
             return
-        if test == C.TEST_SJ or test == C.TEST_IMTP:
+        if test == _SJ or test == _IMTP:
             # a pull or a squat jump starts upwards from stillness (after the descent)
             if s < 0 or (self._cand_n == 0 and self._still_n < self._sj_hold_n):
                 self._still_n = 0
@@ -322,6 +339,7 @@ class JumpAnalyser:
         if self._cand_n >= self._hold_n:
             self._onset(p, index)
 
+    @micropython.native
     def _off(self, p, index, t_us, f):
         # drop jump: waiting on the box for the contact
         if f < self._zero_mn:
@@ -334,6 +352,7 @@ class JumpAnalyser:
         else:
             j = self._touch(p, index, f)
             self._begin(index, t_us, f)
+            self._q = p
             self._c_i = index - j
             self._c_f0 = self._tf0
             self._c_f1 = self._tf1
@@ -342,6 +361,7 @@ class JumpAnalyser:
             self._rise_f = f
             self._ev(C.EV_CONTACT, index, t_us, 0)
 
+    @micropython.native
     def _begin(self, index, t_us, f):
         self.state = S_MOVE
         self._on_i = index
@@ -373,6 +393,7 @@ class JumpAnalyser:
         self._cand_n = 0
         self._stab_bn = 0
 
+    @micropython.native
     def _onset(self, p, index):
         # confirmed: onset = first sample past the threshold, minus the back-off
         rn = self._rn
@@ -384,16 +405,16 @@ class JumpAnalyser:
         self._begin(oi, self._rt[q], self._rf[q])
         self._c_f1 = 0
         test = self.test
-        self._ph = P_PROP if (test == C.TEST_SJ and self._cand_s > 0) else P_UNWEIGHT
-        if test == C.TEST_SJ and self._cand_s < 0:
+        self._ph = P_PROP if (test == _SJ and self._cand_s > 0) else P_UNWEIGHT
+        if test == _SJ and self._cand_s < 0:
             self._flags |= R.FL_CM_IN_SJ
-        if test == C.TEST_IMTP or (test == C.TEST_SJ and self._cand_s > 0):
+        if test == _IMTP or (test == _SJ and self._cand_s > 0):
             self._rise_i = oi
             self._rise_f = self._rf[q]
         else:
             self._rise_i = -1
         self._ev(C.EV_ONSET, oi, self._on_t, self._thr)
-        if self._cand_s < 0 and test == C.TEST_CMJ:
+        if self._cand_s < 0 and test == _CMJ:
             self._ev(C.EV_UNWEIGHTING, oi, self._on_t, 0)
         if self._ph == P_PROP:
             self._pr_i = oi
@@ -404,12 +425,23 @@ class JumpAnalyser:
             self._dep_hi = 0
             self._dep_lo = 0
             self._ev(C.EV_PROPULSION, oi, self._on_t, 0)
-        while q != p and self.state == S_MOVE:
-            q += 1
-            if q == rn:
-                q = 0
-            self._move(q, self._ri[q], self._rt[q], self._rf[q])
+        self._q = q
+        self._drain(p)
 
+    @micropython.native
+    def _drain(self, p):
+        # integrate the ring up to the newest sample p, at most 3 samples per call: the
+        # back-off window left behind by a confirmed onset is caught up over a few samples
+        q = self._q
+        rn = self._rn
+        k = 0
+        while q != p and k < 3 and self.state == S_MOVE:
+            q = q + 1 if q + 1 < rn else 0
+            self._move(q, self._ri[q], self._rt[q], self._rf[q])
+            k += 1
+        self._q = q
+
+    @micropython.native
     def _int(self, index, f):
         # impulse A += trapezoid (point ADC) or rectangle (integrating ADC); displacement += A
         d = f - self._sw
@@ -433,6 +465,7 @@ class JumpAnalyser:
         else:
             self._ac = 0x3FFFFFFF if hi > 0 else -0x3FFFFFFF
 
+    @micropython.native
     def _snap(self, p, index, f):
         # the last samples on the plate, for the takeoff estimate (jump_results._takeoff)
         rn = self._rn
@@ -453,6 +486,7 @@ class JumpAnalyser:
         self._to_inc = self._inc
         self._to_zi = index
 
+    @micropython.native
     def _move(self, p, index, t_us, f):
         if index == self._last_i:
             return
@@ -493,11 +527,11 @@ class JumpAnalyser:
                 self._plaus = 1
             elif index - self._on_i > self._plaus_n:
                 return self._invalid(index, t_us, REASON_FALSE_ONSET)
-        if test == C.TEST_IMTP:
+        if test == _IMTP:
             return self._pull(index, t_us, f, d)
         ph = self._ph
         thr = self._thr
-        if test == C.TEST_DJ:
+        if test == _DJ:
             pass
         elif ph == P_UNWEIGHT:
             if ac < -self._ac_pl and d >= 0:
@@ -541,7 +575,7 @@ class JumpAnalyser:
                     self._pw_hi = hi
                     self._pw_lo = lo
         if f < self._to_mn:
-            ok = ac >= self._ac_to if test != C.TEST_DJ else ac >= self._ac_to + self._ac_to
+            ok = ac >= self._ac_to if test != _DJ else ac >= self._ac_to + self._ac_to
             if not ok:
                 self._ev(C.EV_STEP_OFF, index, t_us, 0)
                 return self._invalid(index, t_us, REASON_STEP_OFF)
@@ -554,6 +588,7 @@ class JumpAnalyser:
         elif index - self._on_i > self._max_move_n:
             self._invalid(index, t_us, REASON_NO_TAKEOFF)
 
+    @micropython.native
     def _pull(self, index, t_us, f, d):
         # isometric pull: ends when force falls back near system weight, or at the time limit
         if f < self._to_mn:
@@ -570,6 +605,7 @@ class JumpAnalyser:
             self._flags |= R.FL_DOUBLE
             self._ev(C.EV_DOUBLE_BOUNCE, index, t_us, 0)
 
+    @micropython.native
     def _flight(self, p, index, t_us, f):
         if not self._zeroed:
             # the force's tail under the takeoff threshold: integrate it until the plate reads
@@ -600,6 +636,7 @@ class JumpAnalyser:
             self._ev(C.EV_NO_LANDING, index, t_us, 0)
             self._end(index, t_us)
 
+    @micropython.native
     def _touch(self, p, index, f):
         # touchdown: the first sample off zero after the last zero reading (at most 3 back);
         # returns how far back, leaves that sample and the next in _tf0, _tf1
@@ -613,6 +650,7 @@ class JumpAnalyser:
         self._tf1 = self._rf[q] if j else _NONE
         return j
 
+    @micropython.native
     def _landed(self, index, t_us, f):
         k = index - self._ld_i
         if self._ld_f1 == _NONE:
@@ -650,6 +688,7 @@ class JumpAnalyser:
         self._not_still = 0
         self._pend = 1
 
+    @micropython.native
     def _stabilise(self, index, t_us, f):
         # time to stabilisation: force within +-5 % of system weight for stable_s
         d = f - self._sw
