@@ -194,7 +194,6 @@ class App:
     def apply_rate(self, sel):
         self.drv.set_rate(sel)
         self.sampler.set_nominal(self.nominal_hz())
-        self.sampler.rate_dt = 0
         self.sampler.restart(settle=True)
 
     def apply_gain(self, g):
@@ -348,6 +347,8 @@ class App:
         now = s.now()
         if self.ring.count or self.outbox.count or self.ring.dropping:
             self.streamer.pump(now)
+        elif self.link.busy():
+            self.link.flush()
         if ((now - self._cmd_t) & self.mask) < CMD_POLL_US:
             return got
         self._cmd_t = now  # commands, replies and results: at most every CMD_POLL_US
@@ -364,7 +365,8 @@ class App:
         if self.ring.dropped != self.streamer.overflow_reported:
             self.streamer.pump(now)
         if self.reboot_requested:
-            time.sleep_ms(20)
+            self.link.drain()
+            self.link.restore()
             machine.soft_reset()
         return got
 
@@ -376,14 +378,18 @@ class App:
                             "malformed command frame discarded")
 
     def run(self):
+        try:
+            self._run()
+        finally:  # Ctrl-C (mpremote) or a reset: the REPL needs a blocking port again
+            self.link.restore()
+
+    def _run(self):
         self.boot()
         wdt = self.wdt
         s = self.sampler
         while True:
             try:
                 got = self.step()
-            except KeyboardInterrupt:
-                raise
             except Exception as e:  # noqa: BLE001  report and keep sampling
                 self._internal(e)
                 got = False

@@ -1,10 +1,24 @@
 # The USB-serial link: command lines in from stdin, binary frames out on stdout.buffer.
-# Never blocks: reads only what poll() says is there; write() reports False instead of
-# waiting when the host is not reading (the caller keeps the data and counts the loss).
+# Never waits for the host: reads only what poll() says is there; a frame is written in
+# pieces as the port takes them (flush() each loop turn), and send() says False while one
+# is still going out, so the caller keeps its samples in the ring and counts any loss.
+#
+# Emulation (unix port on a pty): the pty is switched to non-blocking so a host that stops
+# reading cannot block a write (a board's USB CDC write gives up after its TX timeout
+# instead); restore() switches it back before the REPL needs it.
 import select
 import sys
 
 from fpwire.frame import FrameWriter, LineDecoder
+
+_NONBLOCK = ("import fcntl,os;f=fcntl.fcntl(1,fcntl.F_GETFL);"
+             "fcntl.fcntl(1,fcntl.F_SETFL,%s)")
+
+
+def _set_nonblocking(on):
+    import os
+    flags = "f|os.O_NONBLOCK" if on else "f&~os.O_NONBLOCK"
+    return os.system("python3 -c '%s' 2>/dev/null" % (_NONBLOCK % flags)) == 0
 
 
 class Link:
@@ -19,6 +33,14 @@ class Link:
         self._pout = select.poll()
         self._pout.register(sys.stdout, select.POLLOUT)
         self.write_stalls = 0
+        self._off = 0
+        self._len = 0
+        self.nonblocking = sys.platform == "linux" and _set_nonblocking(True)
+
+    def restore(self):
+        if self.nonblocking:
+            self.nonblocking = False
+            _set_nonblocking(False)
 
     def commands(self):
         """None when no byte came in, else the frames received (maybe none: a rejected
@@ -35,20 +57,50 @@ class Link:
                 frames += got
         return frames
 
+    def flush(self):
+        """Write what the port takes of the frame in flight; True when none is left."""
+        off = self._off
+        n = self._len
+        while off < n:
+            if not self._pout.poll(0):
+                break
+            try:
+                k = self._out.write(self.writer.out, off, n - off)
+            except OSError:  # EAGAIN
+                k = 0
+            if not k:
+                break
+            off += k
+        self._off = off
+        return off >= n
+
+    def busy(self):
+        return self._off < self._len
+
     def writable(self):
-        return bool(self._pout.poll(0))
+        return self.flush() and bool(self._pout.poll(0))
 
     def send(self, mtype, n):
-        """Frame the first n payload bytes and write them. False if the host is not reading."""
-        if not self._pout.poll(0):
+        """Frame the first n payload bytes and start writing them. False (nothing framed)
+        while the previous frame is still going out or the host is not reading."""
+        if not self.writable():
             self.write_stalls += 1
             return False
-        length = self.writer.frame(mtype, n)
-        self._out.write(self.writer.out, length)
+        self._len = self.writer.frame(mtype, n)
+        self._off = 0
+        self.flush()
         return True
 
     def send_bytes(self, mtype, payload):
         """Send a ready-made payload (allocating paths: replies, events, logs)."""
+        if not self.writable():
+            self.write_stalls += 1
+            return False
         n = len(payload)
         self.payload[0:n] = payload
         return self.send(mtype, n)
+
+    def drain(self):
+        """Block until the frame in flight is out (before a reset)."""
+        while not self.flush():
+            pass

@@ -20,7 +20,6 @@ from fp.hx711 import FULL_SCALE_HIGH, FULL_SCALE_LOW
 from fp.outbox import KIND_ERROR
 
 MISSING = FULL_SCALE_LOW
-RATE_WINDOW_US = 1000000
 
 
 class Sampler:
@@ -48,11 +47,11 @@ class Sampler:
         self._strike = 0
         self.nominal_hz = 80
         self.set_nominal(80)
-        # measured sample-clock rate: completed window (samples, us)
+        # measured sample-clock period (1/16 us) and how many intervals it rests on
+        self.p16 = self.period_us << 4
         self.rate_n = 0
-        self.rate_dt = 0
-        self._win_n = -1  # index at the start of the rate window (-1: none yet)
-        self._win_t = 0
+        self._rejects = 0
+        self._read_t = 0
         # capture for tare / self-test (allocated by begin_capture)
         self.cap = None
         self.cap_len = 0
@@ -70,6 +69,7 @@ class Sampler:
         self.nominal_hz = rate_hz
         period = int(1000000 / rate_hz)
         self.period_us = period
+        self.p16 = period << 4
         self._timeouts_for(period)
         self.rate_n = 0  # not measured at this rate yet
 
@@ -85,7 +85,6 @@ class Sampler:
         self._grace = self.settle_us if settle else 0
         self._strike = 0
         self._fresh = True
-        self._win_n = -1  # the next sample starts a rate window
 
     # --- the per-sample path --------------------------------------------------------------
     def poll(self):
@@ -110,10 +109,30 @@ class Sampler:
         self._seen = 0
         en = drv.enabled
         idx = self.index
+        # The chips' period: an average of the intervals between reads that look like one
+        # conversion (0.75 to 1.25 periods), so late reads hardly bias it. The first 8
+        # intervals after a (re)start set it.
+        p16 = self.p16
+        if not self._fresh:
+            dt16 = ((t - self._read_t) & self.mask) << 4
+            k = self.rate_n
+            if k < 8:
+                p16 = dt16 if k == 0 else p16 + ((dt16 - p16) >> 2)
+                self.rate_n = k + 1
+                self._rejects = 0
+            elif p16 - (p16 >> 2) < dt16 < p16 + (p16 >> 2):
+                p16 += (dt16 - p16) >> 5
+                self.rate_n = k + 1
+                self._rejects = 0
+            else:
+                self._rejects += 1
+                if self._rejects > 16:
+                    self.rate_n = 0  # the rate changed: measure it again
+            self.p16 = p16
         # Conversion lattice: c is where the chips' next result was due. A read a whole
         # period (or more) after it means the chips overwrote results: number them as lost.
-        p = self.period_us
-        if self._fresh or not self.rate_n:
+        p = p16 >> 4
+        if self._fresh or self.rate_n < 8:
             c = t
         else:
             c = self._c + p
@@ -121,17 +140,21 @@ class Sampler:
             if d > self.half:
                 c = t  # read earlier than predicted: re-anchor on it
             else:
-                if d >= p - (p >> 3):
-                    lost = (d + (p >> 3)) // p
+                if d >= p - (p >> 4):
+                    lost = (d + (p >> 4)) // p
                     self.missed += lost
                     idx += lost
                     c += lost * p
                     d -= lost * p
                     if d < 0:
                         d = 0
-                c += d >> 6  # follow a period estimate that is a little short
+                c += d >> 6  # follow a period estimate that is a little off
         self._c = c & self.mask
+        self._read_t = t
         self._fresh = False
+        if (idx & 63) == 0 and self.rate_n >= 8:
+            self.period_us = p
+            self._timeouts_for(p)
         self.index = idx + 1
         self.produced += 1
         self.last_t = t
@@ -150,21 +173,6 @@ class Sampler:
             self.saturated = sat
             if new:
                 self._saturation(new, idx, t)
-        # measured rate of the sample clock: conversions (index steps, missed ones
-        # included) per time over windows of at least RATE_WINDOW_US
-        if self._win_n < 0:
-            self._win_n = idx
-            self._win_t = t
-        else:
-            dt = (t - self._win_t) & self.mask
-            if dt >= RATE_WINDOW_US:
-                w = idx - self._win_n
-                self.rate_n = w
-                self.rate_dt = dt
-                self.period_us = dt // w
-                self._timeouts_for(self.period_us)
-                self._win_n = idx
-                self._win_t = t
         if self.streaming:
             self.ring.push(idx, t, raw)
         cap = self.cap
@@ -246,7 +254,7 @@ class Sampler:
         return cap, n
 
     def rate_mhz(self):
-        """Measured sample-clock rate over the last completed 1 s window (0 = not yet)."""
-        if not self.rate_dt or not self.rate_n:
+        """Measured sample-clock rate in mHz (0 = not measured yet)."""
+        if self.rate_n < 8 or not self.p16:
             return 0
-        return int(self.rate_n * 1e9 / self.rate_dt + 0.5)
+        return int(16e9 / self.p16 + 0.5)

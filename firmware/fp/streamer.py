@@ -30,6 +30,7 @@ class Streamer:
         self.mask = ticks_mask
         self.n = ring.channels
         self.mode = 0
+        self._mn_due = 0
         self.spf = 1
         self.latency_us = 20000
         self.sent = 0            # samples sent (each sample counted once per mode)
@@ -51,9 +52,11 @@ class Streamer:
             self.spf = max(1, min(cap, rate_hz * latency_us // 1000000))
         self.latency_us = latency_us
         self.mode = mode
+        self._mn_due = 0
 
     def stop(self):
         self.mode = 0
+        self._mn_due = 0
 
     def pump(self, now):
         """Send one pending message or one block; True if something was sent."""
@@ -72,18 +75,19 @@ class Streamer:
         if not self.link.writable():
             return False
         mode = self.mode
-        if mode & C.STREAM_RAW:
+        if self._mn_due:  # both formats: the force frame of the block just sent as raw
+            k = self._pack(self._mn, True, self._mn_due)
+            self._mn_due = 0
+            self.link.send(C.SAMPLES, self._mn.finish())
+        elif mode & C.STREAM_RAW:
             k = self._pack(self._raw, False, c)
+            self.link.send(C.SAMPLES, self._raw.finish())
             if mode & C.STREAM_FORCE:
-                self.link.send(C.SAMPLES, self._raw.finish())
-                self._pack(self._mn, True, k)
-                n = self._mn.finish()
-            else:
-                n = self._raw.finish()
+                self._mn_due = k
+                return True
         else:
             k = self._pack(self._mn, True, c)
-            n = self._mn.finish()
-        self.link.send(C.SAMPLES, n)
+            self.link.send(C.SAMPLES, self._mn.finish())
         for _ in range(k):
             ring.pop()
         self.sent += k

@@ -50,6 +50,18 @@ class MemLink:
     def writable(self):
         return not self.blocked
 
+    def busy(self):
+        return False
+
+    def flush(self):
+        return True
+
+    def drain(self):
+        pass
+
+    def restore(self):
+        pass
+
     def send(self, mtype, n):
         if self.blocked:
             self.write_stalls += 1

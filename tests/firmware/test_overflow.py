@@ -1,0 +1,60 @@
+"""A host that stops reading: the ring fills, the overflow is counted (STATUS) and reported
+(one ERROR with the count and the first dropped index once the link takes frames again),
+and sampling never stops. Run in MicroPython with a link held shut."""
+
+SCRIPT = """
+import time
+import simboard
+from fpwire import codes as C
+from fpwire import messages as M
+from fp.app import App
+from fp.boards import load
+
+simboard.setup(4, 320)
+link = simboard.MemLink()
+app = App(load("emulator"), store=simboard.MemStore(), link=link)
+app.boot()
+app.start_stream(C.STREAM_RAW, 0)
+
+def run_ms(ms):
+    t0 = time.ticks_ms()
+    while time.ticks_diff(time.ticks_ms(), t0) < ms:
+        app.step()
+
+run_ms(300)
+link.blocked = True
+produced = app.sampler.produced
+run_ms(1500)
+print("produced_while_blocked", app.sampler.produced - produced)
+print("ring_dropped", app.ring.dropped)
+print("drop_index", app.ring.drop_index)
+st = M.unpack_status(app.status())
+print("status_dropped", st["samples_dropped"] - app.sampler.missed)
+link.blocked = False
+link.n = 0
+run_ms(400)
+print("frames_after", link.frames)
+# decode what was sent after the link opened again
+from fpwire.frame import FrameDecoder
+dec = FrameDecoder()
+for f in dec.feed(bytes(link.sink[:link.n])):
+    if f.mtype == C.ERROR:
+        e = M.unpack_error(f.payload)
+        print("error", e["code"], e["count"], e["index"])
+"""
+
+
+def test_a_full_ring_counts_and_reports_the_dropped_samples_and_sampling_goes_on(mpy):
+    out = {}
+    errors = []
+    for line in mpy(SCRIPT):
+        key, *vals = line.split()
+        if key == "error":
+            errors.append(tuple(int(v) for v in vals))
+        else:
+            out[key] = int(vals[0])
+    assert out["produced_while_blocked"] > 300  # 1.5 s at 320 SPS, minus missed conversions
+    assert out["ring_dropped"] > 100            # a 256-sample ring holds 0.8 s
+    assert out["status_dropped"] == out["ring_dropped"]
+    overflow = [e for e in errors if e[0] == 3]  # F_BUFFER_OVERFLOW
+    assert overflow == [(3, out["ring_dropped"], out["drop_index"])]
