@@ -141,3 +141,43 @@ def test_ctrl_c_during_a_jump_test_stops_cleanly_and_keeps_the_trial_so_far(emul
     (path,) = (tmp_path / "athletes" / "bo" / "cmj").glob("*.fprec")
     rec = read_recording(path)
     assert rec.summary["reason"] == "interrupted" and len(rec.time_s) > 100
+
+
+def test_calibrate_interactively_prompts_for_each_placement_and_waits_for_enter(emulate, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    emu = emulate("--scenario", "empty")
+    proc = subprocess.Popen([sys.executable, "-m", "forceplate", "--port", emu.port, "calibrate",
+                             "--masses", "25", "--seconds", "0.4", "--dry-run"],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env=dict(os.environ, FORCEPLATE_HOME=str(tmp_path)))
+    prompts, buf = [], b""
+    while True:
+        ch = proc.stderr.read(1)
+        if not ch:
+            break
+        buf += ch
+        if buf.endswith(b"press Enter "):
+            line = buf.decode().splitlines()[-1]
+            prompts.append(line)
+            if line.startswith("Place "):
+                where = "centre" if "centre" in line else line.split("over the ")[1].split()[0]
+                emu.control.configure(cop=PLACES[where])
+                emu.control.scenario("still", mass_kg=25, t0=time.monotonic() - 3.2)
+            else:
+                emu.control.configure(cop=(0.0, 0.0))
+                emu.control.scenario("empty")
+            emu.control.wait_applied()
+            time.sleep(0.1)
+            proc.stdin.write(b"\n")
+            proc.stdin.flush()
+    proc.wait(30)
+    assert proc.returncode == 0
+    assert prompts[0] == "Empty the plate, then press Enter "
+    assert prompts[1] == "Place 25 kg at the centre, then press Enter "
+    assert prompts[2] == "Place 25 kg over the front-left corner, then press Enter "
+    assert len(prompts) == 7
+    out = proc.stdout.read().decode()
+    assert "Calibration: residuals" in out and "back_right" in out
