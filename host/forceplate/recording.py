@@ -5,6 +5,7 @@ CRC-32 u32 LE of type+length+payload. Each chunk is flushed when written, so a f
 byte (crash, unplug, Ctrl-C, full disk) reads back every chunk before the cut.
 """
 
+import functools
 import json
 import os
 import struct
@@ -89,9 +90,11 @@ class RecordingWriter:
         if n == 0:
             return
         values = np.asarray(values, "<i4").reshape(n, -1)
-        payload = (_SAMP.pack(n, values.shape[1], fmt, 0) + index.tobytes()
-                   + np.asarray(t_us, "<i8").tobytes() + values.tobytes())
-        self._chunk(b"SAMP", payload)
+        rows = np.empty(n, _row_dtype(values.shape[1]))
+        rows["index"] = index
+        rows["t_us"] = t_us
+        rows["values"] = values
+        self._chunk(b"SAMP", _SAMP.pack(n, values.shape[1], fmt, 0) + rows.tobytes())
         self.samples_written += n
 
     def message(self, kind, data, host_time_s=None):
@@ -126,6 +129,11 @@ def append_note(path, note):
         f.write(head + payload + struct.pack("<I", zlib.crc32(payload, zlib.crc32(head))))
         f.flush()
         os.fsync(f.fileno())
+
+
+@functools.lru_cache(maxsize=None)
+def _row_dtype(channels):
+    return np.dtype([("index", "<i8"), ("t_us", "<i8"), ("values", "<i4", (channels,))])
 
 
 def _jsonable(o):
@@ -182,18 +190,21 @@ class Recording:
 def iter_chunks(data):
     """(type, payload) for each whole, CRC-valid chunk; stops at the first cut or damaged one.
     Returns via StopIteration value the offset where reading stopped."""
+    view = memoryview(data)
     o = len(SIGNATURE)
     n = len(data)
-    while o + _CHUNK.size <= n:
-        ctype, length = _CHUNK.unpack_from(data, o)
-        end = o + _CHUNK.size + length + 4
+    head_size = _CHUNK.size
+    unpack_head = _CHUNK.unpack_from
+    unpack_crc = struct.Struct("<I").unpack_from
+    crc32 = zlib.crc32
+    while o + head_size <= n:
+        ctype, length = unpack_head(data, o)
+        end = o + head_size + length + 4
         if length > MAX_CHUNK or end > n:
             break
-        payload = data[o + _CHUNK.size:end - 4]
-        (crc,) = struct.unpack_from("<I", data, end - 4)
-        if zlib.crc32(payload, zlib.crc32(data[o:o + _CHUNK.size])) != crc:
+        if crc32(view[o:end - 4]) != unpack_crc(data, end - 4)[0]:
             break
-        yield bytes(ctype), payload
+        yield ctype, view[o + head_size:end - 4]
         o = end
     return o
 
@@ -211,7 +222,7 @@ def read_recording(path):
         raise UsageError("%s is recording format version %s; this forceplate reads version %d."
                          % (path, data[len(MAGIC)] if len(data) > len(MAGIC) else "?", VERSION))
     header = None
-    blocks = []
+    samp = []  # SAMP payloads, decoded together at the end
     lists = {name: [] for name in JSON_CHUNKS.values()}
     summary = None
     chunks = iter_chunks(data)
@@ -223,53 +234,59 @@ def read_recording(path):
             end = stop.value
             break
         if ctype == b"HEAD":
-            header = json.loads(payload)
+            header = json.loads(bytes(payload))
         elif ctype == b"SAMP":
-            blocks.append(_unpack_samp(payload))
+            samp.append(payload)
         elif ctype in JSON_CHUNKS:
-            lists[JSON_CHUNKS[ctype]].append(json.loads(payload))
+            lists[JSON_CHUNKS[ctype]].append(json.loads(bytes(payload)))
         elif ctype == b"ENDS":
-            summary = json.loads(payload)
+            summary = json.loads(bytes(payload))
         # unknown chunk types: skipped (newer writers may add some)
     if header is None:
         raise UsageError("%s holds no complete header: nothing was recorded." % path)
-    rec = _assemble(header, blocks, lists)
+    rec = _assemble(header, _unpack_samp(samp), lists)
     rec.summary = summary
     rec.truncated_bytes = len(data) - end
     return rec
 
 
-def _unpack_samp(payload):
-    n, ch, fmt, _ = _SAMP.unpack_from(payload, 0)
-    o = _SAMP.size
-    index = np.frombuffer(payload, "<i8", n, o)
-    t_us = np.frombuffer(payload, "<i8", n, o + 8 * n)
-    values = np.frombuffer(payload, "<i4", n * ch, o + 16 * n).reshape(n, ch)
-    return index, t_us, values, fmt
+def _unpack_samp(payloads):
+    """All SAMP payloads -> list of (index, t_us, values, fmt), one per run of blocks with
+    the same channel count and format (decoded in one numpy call per run)."""
+    out = []
+    run, key = [], None
+    head = _SAMP.size
+    for p in payloads + [None]:
+        k = None if p is None else (p[4], p[5])
+        if run and k != key:
+            rows = np.frombuffer(b"".join(run), _row_dtype(key[0]))
+            out.append((rows["index"], rows["t_us"], rows["values"], key[1]))
+            run = []
+        if p is not None:
+            n = p[0] | p[1] << 8 | p[2] << 16 | p[3] << 24
+            run.append(p[head:head + n * (16 + 4 * k[0])])
+            key = k
+    return out
 
 
 def _assemble(header, blocks, lists):
     channels = int(header.get("channels", 0)) or (blocks[0][2].shape[1] if blocks else 0)
     layout = header.get("layout") or default_layout(channels)
+    cal = header.get("calibration") or {}
+    offsets = np.asarray(cal.get("offsets") or [0] * channels, float)
+    gains = np.asarray(cal.get("gains_n_per_count") or [np.nan] * channels, float)
+    forces = []
+    for _, _, v, fmt in blocks:
+        forces.append(v * 1e-3 if fmt == FORMAT_MN32 else (v - offsets) * gains)
     if blocks:
         index = np.concatenate([b[0] for b in blocks]).astype(np.int64)
         t_raw = np.concatenate([b[1] for b in blocks]).astype(np.int64)
-        values = np.concatenate([b[2] for b in blocks]).astype(np.float64)
-        fmts = np.repeat([b[3] for b in blocks], [len(b[0]) for b in blocks])
+        force = np.concatenate(forces)
     else:
         index = np.zeros(0, np.int64)
         t_raw = np.zeros(0, np.int64)
-        values = np.zeros((0, channels))
-        fmts = np.zeros(0, int)
+        force = np.zeros((0, channels))
     t_us = unwrap_us(t_raw, int(header.get("ticks_bits", 32)))
-    force = np.empty_like(values)
-    mn = fmts == FORMAT_MN32
-    force[mn] = values[mn] * 1e-3
-    if (~mn).any():
-        cal = header.get("calibration") or {}
-        offsets = np.asarray(cal.get("offsets", [0] * channels), float)
-        gains = np.asarray(cal.get("gains_n_per_count", [np.nan] * channels), float)
-        force[~mn] = (values[~mn] - offsets) * gains
     t0 = t_us[0] if len(t_us) else 0
     time_s = (t_us - t0) * 1e-6
     meta = dict(header)
