@@ -5,6 +5,16 @@
 # 2**15 <= |q| < 2**16 (relative error < 2**-16). The difference d = raw - offset (at most
 # 25 bits) is split into d >> 12 and d & 0xFFF so that no product exceeds 2**29:
 #     mN = (hi * q + ((lo * q) >> 12) + half) >> (s - 12)
+import sys as _sys
+
+if _sys.implementation.name == "micropython":
+    import micropython
+else:  # CPython (host tests import the firmware): the decorator does nothing
+    class micropython:  # noqa: N801
+        @staticmethod
+        def native(f):
+            return f
+
 from array import array
 
 MAX_GAIN_N = 0.015   # N per count; above it s would be < 12 (no use: 15 N per 1000 counts)
@@ -70,6 +80,7 @@ class Calibration:
             self.offsets[i] = offsets[i]
             self._set_gain(i, gains[i])
 
+    @micropython.native
     def force_into(self, raw, out):
         """out[i] = force in mN of channel i; returns the sum. Allocation-free."""
         total = 0

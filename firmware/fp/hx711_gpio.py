@@ -4,6 +4,16 @@
 # interrupt-safe: call from the main loop only.
 # Cost: 25 clocks x (2 SCK writes + n DOUT reads) Pin calls; on an RP2040 at 125 MHz that is
 # about 1.1 ms for 4 chips (use hx711_pio there).
+import sys as _sys
+
+if _sys.implementation.name == "micropython":
+    import micropython
+else:  # CPython (host tests import the firmware): the decorator does nothing
+    class micropython:  # noqa: N801
+        @staticmethod
+        def native(f):
+            return f
+
 from fp.hx711 import HX711
 
 try:
@@ -23,6 +33,7 @@ class HX711GPIO(HX711):
         self._lo = sck.off
         self._reads = tuple(p.value for p in self.douts)
 
+    @micropython.native
     def ready_mask(self):
         m = 0
         reads = self._reads
@@ -31,6 +42,7 @@ class HX711GPIO(HX711):
                 m |= 1 << i
         return m
 
+    @micropython.native
     def read_into(self, values):
         n = self.n
         hi = self._hi

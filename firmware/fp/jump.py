@@ -95,6 +95,7 @@ class JumpAnalyser:
         self.options = {}
         self.rate_mhz = 0
         self.integrating = 0
+        self.adc_periods = 1
         for name in ("wlen", "backoff_n", "hold_n", "rfd_w", "land_n", "max_flight_n",
                      "min_flight_n", "max_move_n", "plaus_n", "stab_n", "kq2", "to_mn",
                      "floor_mn", "band", "sdlim_q", "s2max", "min_sw", "sw", "sd", "thr",
@@ -110,7 +111,7 @@ class JumpAnalyser:
                      "weighed", "mv_lo", "mv_hi", "pk_t", "pr_t", "to_f3", "slope_n",
                      "still_n", "sj_hold_n", "rebound_n", "quiet_n", "settle_n",
                      "zeroed", "zero_mn", "tail_n", "to_zi", "lz_i", "ld_j", "tf0", "tf1",
-                     "wtarget", "confirm_n", "s2n", "off_run", "q"):
+                     "wtarget", "confirm_n", "s2n", "off_run", "q", "zrun"):
             setattr(self, "_" + name, 0)
 
     # --- control (not per sample) ---------------------------------------------------------
@@ -125,6 +126,7 @@ class JumpAnalyser:
         self.rate_mhz = int(rate_mhz)
         self.options = o
         self.integrating = 1 if o.get("adc", "point") == "integrating" else 0
+        self.adc_periods = max(1, min(int(o.get("adc_periods", 1)), 4)) if self.integrating else 1
 
         def n(seconds, least=1):
             return max(least, int(seconds * rate + 0.5))
@@ -156,6 +158,8 @@ class JumpAnalyser:
         self._to_mn = int(o.get("takeoff_n", 20.0) * 1000)
         self._zero_mn = int(o.get("zero_n", self._to_mn / 4000.0) * 1000)
         self._tail_n = n(o.get("takeoff_tail_s", 0.03))
+        if self.integrating:
+            self._tail_n = max(self._tail_n, self.adc_periods + 3)
         self._floor_mn = int(o.get("onset_floor_n", 10.0) * 1000)
         self._band = int(min(o.get("still_band_n", 60.0), 100.0) * 1000)
         sdq = min(int(o.get("still_sd_n", 12.0) * 1000) >> 6, _SD_LIM_Q)
@@ -478,7 +482,7 @@ class JumpAnalyser:
         self._to_f3 = self._rf[q]
         t = self._tail
         q = p
-        for j in range(self._slope_n + 1):   # the fall before this sample, newest first
+        for j in range(9):   # the fall before this sample, newest first
             q = q - 1 if q > 0 else rn - 1
             t[j] = self._rf[q]
         self._to_hi = self._ahi
@@ -582,7 +586,8 @@ class JumpAnalyser:
             self._to_i = index
             self._to_t = t_us
             self._snap(p, index, f)
-            self._zeroed = 1 if f < self._zero_mn else 0
+            self._zrun = 1 if f < self._zero_mn else 0
+            self._zeroed = 1 if self._zrun > self.integrating else 0
             self.state = S_FLIGHT
             self._ev(C.EV_TAKEOFF, index, t_us, 0)
         elif index - self._on_i > self._max_move_n:
@@ -609,14 +614,19 @@ class JumpAnalyser:
     def _flight(self, p, index, t_us, f):
         if not self._zeroed:
             # the force's tail under the takeoff threshold: integrate it until the plate reads
-            # zero (under a quarter of the threshold), within tail_s
+            # zero (under a quarter of the threshold; twice running for an averaging ADC, so
+            # that one noisy reading cannot end it early), within tail_s
             if index - self._to_i > self._tail_n or f >= self._to_mn:
                 self._zeroed = 1
             else:
                 self._int(index, f)
                 if f < self._zero_mn:
-                    self._zeroed = 1
-                    self._snap(p, index, f)
+                    self._zrun += 1
+                    if self._zrun > self.integrating:
+                        self._zeroed = 1
+                        self._snap(p, index, f)
+                else:
+                    self._zrun = 0
         if f < self._zero_mn:
             self._lz_i = index
         if f >= self._to_mn:

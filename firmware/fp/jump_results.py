@@ -32,17 +32,30 @@ def _takeoff(ja, rate):
     if f0 < ja._zero_mn:
         f0 = 0   # under a quarter of the takeoff threshold: noise on an empty plate
     if ja.integrating:
-        # the last conversion with force holds the remaining area (force falling linearly to
-        # zero from the level extrapolated at its start); A is exact at conversion ends
-        back = 1 if f0 > 0 else 2
-        area, f_a, f_b = (f0, f1, f2) if back == 1 else (f1, f2, ja._to_f3)
-        f_end = f_a + (f_a - f_b) / 2.0
+        # Each sample is the mean force over the last L conversion periods. Once the plate
+        # reads zero, the period means before it follow back from the samples (x[j-L+1] =
+        # L y[j] - x[j] - ... - x[j-L+2]); the last period with force holds the remaining
+        # area, the force falling linearly to zero from the level extrapolated at its start.
+        n_per = ja.adc_periods
+        y = ja._tail                       # y[k-1], y[k-2], ... (k: the zero reading)
+        x = [0.0] * 6                      # x[k-L], x[k-L-1], ... (period means)
+        window = [0.0] * (n_per - 1)       # x[j], ..., x[j-L+2] for the current j
+        for back in range(6):
+            value = n_per * y[back] - sum(window)
+            x[back] = value
+            window = ([value] + window)[:n_per - 1] if n_per > 1 else window
+        # the newest period with force in it (a noisy early zero leaves a zero period first)
+        b = 0 if x[0] > 2 * ja._zero_mn or x[1] <= 0 else 1
+        area = max(x[b], 0.0)
+        f_end = x[b + 1] + (x[b + 1] - x[b + 2]) / 2.0
         frac = min(1.0, 2.0 * area / f_end) if f_end > 0 else 1.0
-        a_start = ja._to_hi * _TWO24 + ja._to_lo - 2 * (f0 - sw)
-        if back == 2:
-            a_start -= 2 * (f1 - sw)
-        v = (a_start / 2.0 + area - sw * frac) * G / (sw * rate) if sw > 0 else 0.0
-        return ja._to_zi - back + frac, v
+        t_to = ja._to_zi - n_per - 1 - b + frac
+        # The sum of the samples to the zero reading is the sum of the period means, except
+        # that the zero periods still inside its window count (L-1)/2 periods of -SW short;
+        # since takeoff everything is free fall.
+        a_zero = (ja._to_hi * _TWO24 + ja._to_lo) / 2.0 - sw * (n_per - 1) / 2.0
+        v = a_zero * G / (sw * rate) + G * (ja._to_zi - t_to) / rate if sw > 0 else 0.0
+        return t_to, v
     else:
         # force falling linearly to zero: a line fitted to the last slope_n + 1 samples before
         # the first zero reading (that reading itself is not used: noise can bring it early)
@@ -69,9 +82,11 @@ def _fit_fall(tail, m):
     return (sy - rise * sx) / m, rise
 
 
-def _touchdown(i, f0, f1, integrating):
+def _touchdown(i, f0, f1, integrating, n_per=1):
     """Fractional index of a touchdown first seen at sample i (force f0, then f1)."""
     if integrating:
+        # period means from samples averaging n_per periods, nothing before the first
+        f0, f1 = n_per * f0, n_per * f1 - (n_per * f0 if n_per > 1 else 0)
         if f1 <= 0 or f0 <= 0:
             return i - 0.5
         back = (f0 + (f0 * f0 + f1 * f0) ** 0.5) / f1   # area f0 of a linear rise
@@ -111,10 +126,11 @@ def build(ja):
         out = [e for e in out if e[0] != M["system_weight"]]
     t_to, v_to = _takeoff(ja, rate)
     landed = ja._ld_i >= 0 and not flags & (FL_NO_LANDING | FL_CUT)
-    t_ld = _touchdown(ja._ld_i - ja._ld_j, ja._ld_f0, ja._ld_f1, ja.integrating) if landed else 0.0
+    t_ld = (_touchdown(ja._ld_i - ja._ld_j, ja._ld_f0, ja._ld_f1, ja.integrating,
+                      ja.adc_periods) if landed else 0.0)
     flight = (t_ld - t_to) * period
     if test == C.TEST_DJ:
-        t_c = _touchdown(ja._c_i, ja._c_f0, ja._c_f1, ja.integrating)
+        t_c = _touchdown(ja._c_i, ja._c_f0, ja._c_f1, ja.integrating, ja.adc_periods)
         contact = (t_to - t_c) * period
         add("contact_time", contact, periods(ja._to_i - ja._c_i), suspect_all)
         if landed:
@@ -174,7 +190,7 @@ def build(ja):
         add("braking_rfd", (ja._pr_f - ja._br_f) / 1000.0 / (n * period), periods(n),
             suspect_phase)
         dep = (ja._dep_hi * _TWO24 + ja._dep_lo) * G / (2.0 * sw * rate * rate)
-        add("countermovement_depth", -dep, True, suspect_phase)
+        add("countermovement_depth", dep, True, suspect_phase)   # signed: negative = down
     return out
 
 

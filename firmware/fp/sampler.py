@@ -12,6 +12,15 @@
 # MISSING (-8388608). A disabled chip whose DOUT goes low again is re-enabled
 # (F_SENSOR_RECOVERED).
 import time
+import sys as _sys
+
+if _sys.implementation.name == "micropython":
+    import micropython
+else:  # CPython (host tests import the firmware): the decorator does nothing
+    class micropython:  # noqa: N801
+        @staticmethod
+        def native(f):
+            return f
 from array import array
 
 from fpwire import codes as C
@@ -87,6 +96,7 @@ class Sampler:
         self._fresh = True
 
     # --- the per-sample path --------------------------------------------------------------
+    @micropython.native
     def poll(self):
         drv = self.drv
         m = drv.ready_mask()

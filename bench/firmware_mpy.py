@@ -1,0 +1,170 @@
+# Runs under the MicroPython unix port (bench/bench_firmware.py starts it): the firmware's
+# per-sample cost, part by part, against a reference loop in the same process.
+#   argv: FIRMWARE_DIR PROTOCOL_DIR CHANNELS N REPEAT
+import sys
+
+sys.path[:0] = [sys.argv[1], sys.argv[2]]
+
+import json
+import time
+from array import array
+
+from fpwire import codes as C
+from fpwire.frame import FrameWriter, LineDecoder
+
+from fp.calib import Calibration
+from fp.hx711 import HX711
+from fp.hx711_gpio import HX711GPIO
+from fp.outbox import Outbox
+from fp.ring import Ring
+from fp.sampler import Sampler
+from fp.streamer import Streamer
+
+CH = int(sys.argv[3])
+N = int(sys.argv[4])
+REPEAT = int(sys.argv[5])
+MASK = 0xFFFFFFFF
+
+
+class NullPin:
+    """A pin that costs one call: what any Pin.value() costs at the least."""
+
+    def __init__(self, v=0):
+        self.v = v
+
+    def value(self, v=None):
+        return self.v
+
+    def on(self):
+        pass
+
+    def off(self):
+        pass
+
+
+class NullDriver(HX711):
+    """Always ready, fills constant codes: the sampler's own bookkeeping, no bit-banging
+    (on an RP2040 the PIO does the clocking; its FIFO drain is the PIO helper's figure)."""
+
+    def ready_mask(self):
+        return self.all
+
+    def read_into(self, values):
+        for i in range(self.n):
+            values[i] = 100000 + i
+
+
+class NullLink:
+    def __init__(self):
+        self.writer = FrameWriter(1024)
+        self.payload = self.writer.payload
+        self.decoder = LineDecoder()
+        self.bytes = 0
+
+    def writable(self):
+        return True
+
+    def busy(self):
+        return False
+
+    def flush(self):
+        return True
+
+    def send(self, mtype, n):
+        self.bytes += self.writer.frame(mtype, n)
+        return True
+
+
+def best(fn):
+    b = 1 << 30
+    for _ in range(REPEAT):
+        t0 = time.ticks_us()
+        fn()
+        us = time.ticks_diff(time.ticks_us(), t0)
+        b = us if us < b else b
+    return b / N
+
+
+ring256 = array("i", [0] * 256)
+
+
+def reference():
+    """The least a per-sample loop does: keep one value in a preallocated ring."""
+    r = ring256
+    p = 0
+    for i in range(N):
+        r[p] = i
+        p = (p + 1) & 255
+
+
+douts = tuple(NullPin(0) for _ in range(CH))
+gpio = HX711GPIO(NullPin(), douts, None)
+vals = array("i", [0] * CH)
+
+
+def acquire_gpio():
+    d = gpio
+    v = vals
+    for i in range(N):
+        d.read_into(v)
+
+
+cal = Calibration(CH)
+cal.set([1000 * i for i in range(CH)], [0.00045] * CH)
+raw = array("i", [123456 + 1000 * i for i in range(CH)])
+force = array("i", [0] * CH)
+
+
+def calibrate():
+    c = cal
+    for i in range(N):
+        c.force_into(raw, force)
+
+
+def sampler_parts(mode):
+    ring = Ring(max(256, N + 8), CH)
+    ob = Outbox()
+    drv = NullDriver(NullPin(), douts, None)
+    s = Sampler(drv, ring, cal, ob, MASK)
+    s.streaming = True
+    link = NullLink()
+    st = Streamer(link, ring, cal, ob, MASK)
+    st.start(mode, 0, 1000, 20000)
+    return s, ring, st, link
+
+
+def buffer():
+    s, ring, st, link = sampler_parts(C.STREAM_RAW)
+    for i in range(N):
+        s.poll()
+
+
+def frame(mode):
+    s, ring, st, link = sampler_parts(mode)
+    for i in range(N):
+        s.poll()
+    t0 = time.ticks_us()
+    while ring.count:
+        st.pump(0)
+    return time.ticks_diff(time.ticks_us(), t0), link.bytes
+
+
+def frame_best(mode):
+    b = 1 << 30
+    nbytes = 0
+    for _ in range(REPEAT):
+        us, nbytes = frame(mode)
+        b = us if us < b else b
+    return b / N, nbytes
+
+
+ref = best(reference)
+out = {
+    "reference_us": ref,
+    "acquire_gpio_null_pins_us": best(acquire_gpio),
+    "sample_bookkeeping_and_ring_us": best(buffer),
+    "calibrate_us": best(calibrate),
+}
+out["frame_raw_us"], out["frame_raw_bytes"] = frame_best(C.STREAM_RAW)
+out["frame_force_us"], out["frame_force_bytes"] = frame_best(C.STREAM_FORCE)
+print(json.dumps(out))
