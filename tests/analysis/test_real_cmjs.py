@@ -2,6 +2,8 @@
 
 import csv
 
+import numpy as np
+
 import pytest
 
 from forceplate.analysis import analyze_trial, load
@@ -76,3 +78,22 @@ def test_a_step_off_after_the_jump_does_not_drag_the_onset_past_the_takeoff(cmj_
     assert r.value("jump_height_impulse") == pytest.approx(0.2697, abs=0.01)
     assert r.value("jump_height_flight_time") == pytest.approx(0.2697, abs=0.01)
     assert any(f["code"] == "step_off" and "after" in f["message"] for f in r.flags)
+
+
+def _hx711(t, f, rate_hz=80.0, periods=4, start_s=0.0, seed=0):
+    """The real trace as an HX711 would report it: window means over 4 periods, 1 N noise."""
+    c = np.concatenate([[0.0], np.cumsum((f[1:] + f[:-1]) / 2 * np.diff(t))])
+    win = periods / rate_hz
+    ts = np.arange(t[0] + win + start_s, t[-1], 1 / rate_hz)
+    out = (np.interp(ts, t, c) - np.interp(ts - win, t, c)) / win
+    return ts, out + np.random.default_rng(seed).normal(0.0, 1.0, len(ts))
+
+
+@pytest.mark.parametrize("n", range(1, 7))
+def test_each_real_cmj_seen_through_an_hx711_keeps_its_jump_height_within_1_cm(cmj_data_dir, n):
+    lab = _trial(cmj_data_dir, n)
+    rec = load(cmj_data_dir / f"subject01_trial{n}.force.txt", rate_hz=1200)
+    for start in (0.0, 0.006):
+        r = analyze_trial(*_hx711(rec.time_s, rec.force_n, start_s=start, seed=n))
+        assert r.test == "cmj"
+        assert abs(r.value("jump_height_impulse") - lab.value("jump_height_impulse")) < 0.01

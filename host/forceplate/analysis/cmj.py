@@ -30,7 +30,10 @@ def analyze(tr, test="cmj"):
     if acq.kind == "hx711":
         u_edge = HX711_EDGE_U_PERIODS * T  # fitted edge, not a quantised one: see docs/analysis.md
     else:
-        u_edge = rss(q, J.noise_sd / slope_to if slope_to > 0 else q)
+        # quantisation, noise over the edge slope, and the threshold itself: the force is cut at
+        # the threshold a little before it reaches zero (one-sided, so delta / sqrt(3))
+        delta = (J.threshold - J.flight_mean) / slope_to if slope_to > 0 else T
+        u_edge = rss(q, J.noise_sd / slope_to if slope_to > 0 else q, min(delta, 2 * T) / math.sqrt(3))
     u_onset = rss(q, acq.settling_s / 4.0)
 
     # Phase boundaries from velocity.
