@@ -54,8 +54,12 @@ class Trial:
     def on_event(self, ev):
         self.events.append(ev)
         name = ev.get("name")
+        if self.result is not None or self.state in ABANDON:
+            return  # the trial is over; the device already weighs for the next one
         self.state = name
-        if name == "weighed":
+        if name in ABANDON:
+            self.prompt = "Trial not valid (%s): it is saved, the next one follows" % name.replace("_", " ")
+        elif name == "weighed":
             self.weight_n = ev.get("value", 0) / 1000.0
             self.prompt = PROMPTS["weighed"].get(self.test, "Go!")
         elif name in PROMPTS and isinstance(PROMPTS[name], str):
@@ -84,6 +88,7 @@ def run_trial(dev, trial, port=None, athlete=None, timeout_s=30.0, post_roll_s=1
         elif m.kind == "result":
             trial.result = m.data
             trial.state = "result"
+            trial.prompt = "Landed: the device's result is below"
             if end_at[0] is None:
                 end_at[0] = time.monotonic() + post_roll_s
 
