@@ -92,9 +92,9 @@ def analyze(tr, test="cmj"):
 
     u_phase = math.sqrt(2) * q
     if countermovement:
-        put("unweighting_time", t_brake - J.onset, "s", "time.event_difference", rss(u_onset, q))
-        put("braking_time", t_prop - t_brake, "s", "time.event_difference", u_phase)
-    put("propulsion_time", J.t_to - t_prop, "s", "time.event_difference", rss(q, u_edge))
+        put("unweighting_duration", t_brake - J.onset, "s", "time.event_difference", rss(u_onset, q))
+        put("braking_duration", t_prop - t_brake, "s", "time.event_difference", u_phase)
+    put("propulsion_duration", J.t_to - t_prop, "s", "time.event_difference", rss(q, u_edge))
 
     # Forces.
     seg = f[i0:j + 1]

@@ -14,7 +14,7 @@ def landing_metrics(tr, J, book):
     t, f, res = tr.t, tr.f, tr.result
     if J.t_land is None:
         for name, unit, meth in (("peak_landing_force", "N", "force.max_in_phase"),
-                                 ("landing_time", "s", "time.event_difference"),
+                                 ("landing_duration", "s", "time.event_difference"),
                                  ("time_to_stabilisation", "s", "landing.stabilisation_5pct_1s")):
             book.put(name, float("nan"), unit, meth, valid=False, reason="no landing in the recording")
         return
@@ -26,7 +26,7 @@ def landing_metrics(tr, J, book):
     seg = f[k:max(stop, k + 1)]
     ipk = k + int(np.argmax(seg))
     book.put("peak_landing_force", f[ipk], "N", "force.max_in_phase", J.noise_sd, tau=LANDING_PEAK_TAU_S)
-    book.put("landing_time", t_end - J.t_land, "s", "time.event_difference", math.sqrt(2) * q,
+    book.put("landing_duration", t_end - J.t_land, "s", "time.event_difference", math.sqrt(2) * q,
              valid=math.isfinite(t_end), reason="" if math.isfinite(t_end) else "velocity never returned to zero")
     res.events["landing_end"] = t_end
     # Stabilisation: first time after landing from which force stays within 5 % of SW for 1 s.
