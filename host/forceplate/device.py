@@ -78,6 +78,7 @@ class Device:
         self.samples_lost = 0
         self.gaps = []
         self.unknown = 0
+        self.rx_bytes = 0
         self.stray_replies = 0
         self.closed = False
 
@@ -107,7 +108,7 @@ class Device:
                 raise ProtocolError(self._version_sentence(foreign)) from None
             if "disconnected" in str(exc):
                 raise
-            junk = self.decoder.stats.junk_bytes
+            junk = self.rx_bytes
             if junk:
                 raise DeviceError(f"The device at {self.port} sends data that is not forceplate "
                                   f"frames ({junk} bytes): is the forceplate firmware flashed? "
@@ -129,6 +130,7 @@ class Device:
         data = self.link.read(timeout)
         if not data:
             return False
+        self.rx_bytes += len(data)
         for f in self.decoder.feed(data):
             self._on_frame(f)
         return True
