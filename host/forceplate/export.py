@@ -64,12 +64,14 @@ def uniform(rec):
 
 
 def to_c3d(rec, path):
-    import ezc3d
+    from forceplate import c3d
 
     rate, force, filled = uniform(rec)
     names = rec.meta.get("channel_names") or ["ch%d" % i for i in range(force.shape[1])]
     labels = ["Fz_%s" % n for n in names] + ["Fz_total"]
     units = ["N"] * len(labels)
+    descriptions = ["vertical force under the %s load cell" % n.replace("_", " ")
+                    for n in names] + ["total vertical force"]
     data = np.column_stack([force, force.sum(axis=1)])
     pos = plate_positions_m(rec)
     if pos is not None:
@@ -77,27 +79,17 @@ def to_c3d(rec, path):
         data = np.column_stack([data, np.nan_to_num(cop, nan=0.0)])
         labels += ["COP_x", "COP_y"]
         units += ["m", "m"]
-    c = ezc3d.c3d()
-    c["parameters"]["POINT"]["RATE"]["value"] = [rate]
-    c["parameters"]["ANALOG"]["RATE"]["value"] = [rate]
-    c["parameters"]["ANALOG"]["LABELS"]["value"] = labels
-    c["parameters"]["ANALOG"]["DESCRIPTIONS"]["value"] = [
-        "vertical force under the %s load cell" % n.replace("_", " ") for n in names
-    ] + ["total vertical force"] + (["centre of pressure x", "centre of pressure y"]
-                                    if pos is not None else [])
-    c["parameters"]["ANALOG"]["UNITS"]["value"] = units
-    c["data"]["points"] = np.zeros((4, 0, len(data)))
-    c["data"]["analogs"] = data.T[np.newaxis, :, :]
+        descriptions += ["centre of pressure x", "centre of pressure y"]
     device = rec.meta.get("device") or {}
-    c.add_parameter("FORCEPLATE", "BOARD", str(device.get("board", "")))
-    c.add_parameter("FORCEPLATE", "FIRMWARE", str(device.get("firmware_version", "")))
-    c.add_parameter("FORCEPLATE", "LAYOUT", rec.layout)
-    c.add_parameter("FORCEPLATE", "FIRST_INDEX", [int(rec.index[0])])
-    c.add_parameter("FORCEPLATE", "INTERPOLATED", [filled])
+    extra = {"BOARD": str(device.get("board", "")) or " ",
+             "FIRMWARE": str(device.get("firmware_version", "")) or " ",
+             "LAYOUT": rec.layout, "FIRST_INDEX": str(int(rec.index[0])),
+             "INTERPOLATED": [float(filled)]}
     for key in ("athlete", "test"):
         if rec.meta.get(key):
-            c.add_parameter("FORCEPLATE", key.upper(), str(rec.meta[key]))
-    c.write(os.fspath(path))
+            extra[key.upper()] = str(rec.meta[key])
+    c3d.write(os.fspath(path), data, rate, labels, units, descriptions,
+              extra={"FORCEPLATE": extra})
 
 
 def export(rec, path, fmt=None):

@@ -84,3 +84,25 @@ def test_export_never_overwrites_an_existing_file(recording, tmp_path):
     r = CliRunner().invoke(cli, ["export", str(path), "-o", str(out)])
     assert r.exit_code == 2 and "already exists" in r.output
     assert out.read_text() == "keep me"
+
+
+def test_a_long_recording_puts_several_samples_in_each_c3d_frame(tmp_path):
+    """C3D counts frames in 16 bits: 100,000 samples become 50,000 frames of 2 samples."""
+    path = tmp_path / "long.fprec"
+    n = 100_000
+    index = np.arange(n)
+    force_mn = np.column_stack([index % 1000 * 1000] * 4).astype(np.int32)
+    with RecordingWriter(path, {"channels": 4, "layout": "corners4", "ticks_bits": 32}) as w:
+        for a in range(0, n, 1000):
+            w.samples(index[a:a + 1000], index[a:a + 1000] * 1000, force_mn[a:a + 1000],
+                      FORMAT_MN32)
+    out = tmp_path / "long.c3d"
+    r = CliRunner().invoke(cli, ["export", str(path), "--format", "c3d", "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    c = ezc3d.c3d(str(out))
+    assert c["header"]["analogs"]["frame_rate"] == pytest.approx(1000.0)
+    assert c["header"]["points"]["frame_rate"] == pytest.approx(500.0)
+    data = c["data"]["analogs"][0]
+    assert data.shape == (5, n)
+    np.testing.assert_allclose(data[0], force_mn[:, 0] * 1e-3, atol=1e-3)
+    assert c["parameters"]["FORCEPLATE"]["FIRST_INDEX"]["value"] == ["0"]
