@@ -106,3 +106,16 @@ def test_a_long_recording_puts_several_samples_in_each_c3d_frame(tmp_path):
     assert data.shape == (5, n)
     np.testing.assert_allclose(data[0], force_mn[:, 0] * 1e-3, atol=1e-3)
     assert c["parameters"]["FORCEPLATE"]["FIRST_INDEX"]["value"] == ["0"]
+
+
+def test_c3d_frames_of_three_samples_read_back_whole_with_the_padding_counted(tmp_path):
+    from forceplate import c3d
+
+    n = 131071  # 3 samples per frame, 2 repeated at the end
+    data = np.random.default_rng(2).normal(0, 100, (n, 3))
+    c3d.write(str(tmp_path / "odd.c3d"), data, 2000.0, ["A", "BB", "C"], ["N", "N", "N"])
+    c = ezc3d.c3d(str(tmp_path / "odd.c3d"))
+    back = c["data"]["analogs"][0]
+    assert back.shape == (3, n + 2)
+    np.testing.assert_allclose(back[:, :n], data.T, rtol=1e-6, atol=1e-4)
+    assert c["parameters"]["ANALOG"]["PADDED"]["value"][0] == 2
