@@ -78,10 +78,10 @@ def write(path, analog, rate_hz, labels, units, descriptions=None, extra=None):
     padded = frames * per_frame - n
     if padded:  # whole frames only: repeat the last sample (counted in ANALOG:PADDED)
         analog = np.vstack([analog, np.repeat(analog[-1:], padded, axis=0)])
-    # readers derive samples per frame from ANALOG:RATE / POINT:RATE in float32 and round
-    # down: make that ratio come out at per_frame or just above
+    # readers derive samples per frame from ANALOG:RATE / POINT:RATE (stored as float32) and
+    # truncate: make that ratio come out at per_frame or just above
     point_rate = np.float32(rate_hz / per_frame)
-    while np.float32(rate_hz) / point_rate < per_frame:
+    while float(np.float32(rate_hz)) / float(point_rate) < per_frame:
         point_rate = np.nextafter(point_rate, np.float32(0))
     point_rate = float(point_rate)
     descriptions = descriptions or [""] * channels
