@@ -32,30 +32,18 @@ def _takeoff(ja, rate):
     if f0 < ja._zero_mn:
         f0 = 0   # under a quarter of the takeoff threshold: noise on an empty plate
     if ja.integrating:
-        # Each sample is the mean force over the last L conversion periods. Once the plate
-        # reads zero, the period means before it follow back from the samples (x[j-L+1] =
-        # L y[j] - x[j] - ... - x[j-L+2]); the last period with force holds the remaining
-        # area, the force falling linearly to zero from the level extrapolated at its start.
+        # Each sample is the mean force over the last L conversion periods, stamped at its
+        # end. Model the end of the push as a force falling linearly to zero at t_to, fit
+        # t_to (grid, then finer) and the slope (least squares) to the last samples.
         n_per = ja.adc_periods
-        y = ja._tail                       # y[k-1], y[k-2], ... (k: the zero reading)
-        x = [0.0] * 6                      # x[k-L], x[k-L-1], ... (period means)
-        window = [0.0] * (n_per - 1)       # x[j], ..., x[j-L+2] for the current j
-        for back in range(6):
-            value = n_per * y[back] - sum(window)
-            x[back] = value
-            window = ([value] + window)[:n_per - 1] if n_per > 1 else window
-        # the newest period with force in it (a noisy early zero leaves a zero period first)
-        b = 0 if x[0] > 2 * ja._zero_mn or x[1] <= 0 else 1
-        area = max(x[b], 0.0)
-        f_end = x[b + 1] + (x[b + 1] - x[b + 2]) / 2.0
-        frac = min(1.0, 2.0 * area / f_end) if f_end > 0 else 1.0
-        t_to = ja._to_zi - n_per - 1 - b + frac
+        y = [max(ja._to_f0, 0)] + [ja._tail[j] for j in range(n_per + 3)]   # y[k], y[k-1], ...
+        t_to = _fit_release(y, n_per)
         # The sum of the samples to the zero reading is the sum of the period means, except
         # that the zero periods still inside its window count (L-1)/2 periods of -SW short;
         # since takeoff everything is free fall.
         a_zero = (ja._to_hi * _TWO24 + ja._to_lo) / 2.0 - sw * (n_per - 1) / 2.0
-        v = a_zero * G / (sw * rate) + G * (ja._to_zi - t_to) / rate if sw > 0 else 0.0
-        return t_to, v
+        v = a_zero * G / (sw * rate) - G * t_to / rate if sw > 0 else 0.0
+        return ja._to_zi + t_to, v
     else:
         # force falling linearly to zero: a line fitted to the last slope_n + 1 samples before
         # the first zero reading (that reading itself is not used: noise can bring it early)
@@ -66,6 +54,31 @@ def _takeoff(ja, rate):
     scale = G / (sw * rate) if sw > 0 else 0.0   # (mN x samples) -> m/s
     v = a_prev / 2.0 * scale + (area - sw * frac) * scale
     return ja._to_zi - 1 + frac, v
+
+
+def _fit_release(y, n_per):
+    """Takeoff time (periods, <= 0, relative to the newest sample y[0]) of a force falling
+    linearly to zero, seen through an ADC that averages n_per periods: y[j] ends at -j."""
+    def residual(tt):
+        num = den = 0.0
+        phis = []
+        for j in range(len(y)):
+            a, b = -j - n_per, -j                    # the window of sample j
+            ga = (tt - a) ** 2 / 2 if a < tt else 0.0
+            gb = (tt - b) ** 2 / 2 if b < tt else 0.0
+            phi = (ga - gb) / n_per                  # sample j for a unit slope
+            phis.append(phi)
+            num += y[j] * phi
+            den += phi * phi
+        slope = num / den if den > 0 else 0.0
+        return sum((y[j] - slope * phis[j]) ** 2 for j in range(len(y)))
+
+    # grid of 1/8 period, then 1/64 around the best: about 65 evaluations for L = 4
+    lo = -(n_per + 2.0)
+    best = min((residual(lo + i / 8.0), lo + i / 8.0) for i in range(int(n_per + 2) * 8 + 1))
+    centre = best[1]
+    best = min((residual(centre + i / 64.0), centre + i / 64.0) for i in range(-8, 9))
+    return best[1]
 
 
 def _fit_fall(tail, m):

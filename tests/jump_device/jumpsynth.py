@@ -25,8 +25,9 @@ class Trial:
     def duration(self):
         return len(self.force) / FINE_HZ
 
-    def sample(self, rate_hz, adc="point", noise_n=0.0, seed=0, phase=0.37):
-        """Device samples: force in N at t_k = (k + phase) / rate_hz."""
+    def sample(self, rate_hz, adc="point", noise_n=0.0, seed=0, phase=0.37, periods=1):
+        """Device samples: force in N at t_k = (k + phase) / rate_hz; an integrating ADC
+        averages the force over the last `periods` conversion periods."""
         rng = np.random.default_rng(seed)
         n = int((self.duration - 2.0 / rate_hz) * rate_hz)
         t = (np.arange(n) + phase) / rate_hz
@@ -37,8 +38,8 @@ class Trial:
             cum = np.concatenate([[0.0], np.cumsum((self.force[1:] + self.force[:-1]) / 2)])
             cum /= FINE_HZ
             ends = np.interp(t, grid, cum)
-            starts = np.interp(t - 1.0 / rate_hz, grid, cum)
-            y = (ends - starts) * rate_hz
+            starts = np.interp(t - periods / rate_hz, grid, cum)
+            y = (ends - starts) * rate_hz / periods
         if noise_n:
             y = y + rng.normal(0.0, noise_n, n)
         return t, y
@@ -100,7 +101,7 @@ def cmj(mass=80.0, jump_height=0.35, quiet_s=2.5, unweight_s=0.45, unweight_acc=
         j = i + int(np.argmax(vel[i:] >= 0))
         truth["propulsion"] = j / FINE_HZ
         disp = np.cumsum(vel) / FINE_HZ
-        truth["countermovement_depth"] = -disp[j]
+        truth["countermovement_depth"] = disp[j]   # signed displacement, negative
     else:
         truth["propulsion"] = quiet_s
     return Trial(force, mass, truth)

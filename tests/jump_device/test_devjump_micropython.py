@@ -28,7 +28,7 @@ def run_micropython(binary, repo_root, tmp_path, force_n, rate, test, options=No
     t_us = [int(i * period_us) % TICKS_US_WRAP for i in range(len(mn))]
     (tmp_path / "trial.bin").write_bytes(np.array(t_us + mn, dtype="<i4").tobytes())
     runner = repo_root / "tests" / "jump_device" / "mpy_jump_runner.py"
-    heap = f"{(20 * len(mn)) // 1024 + 320}K"   # small heap: mem_alloc() scans it all
+    heap = f"{(20 * len(mn)) // 1024 + 1024}K"   # small heap: mem_alloc() scans it all
     proc = subprocess.run(
         [binary, "-X", f"heapsize={heap}", str(runner), str(repo_root / "firmware"),
          str(repo_root / "protocol"), str(path)],
@@ -72,19 +72,24 @@ CASES = [
     ("sj-80sps", lambda: jumpsynth.cmj(mass=70.0, countermovement=False), 80, "sj"),
     ("no-landing-80sps", lambda: jumpsynth.cmj(landing="off"), 80, "cmj"),
     ("moving-1000sps", lambda: jumpsynth.moving_while_weighing(then_still_s=2.0), 1000, "cmj"),
+    ("cmj-averaging-adc-80sps", lambda: jumpsynth.cmj(mass=90.0), 80, "cmj"),
 ]
+AVERAGING = {"adc": "integrating", "adc_periods": 4}
 
 
 @pytest.mark.parametrize("name,make,rate,test", CASES, ids=[c[0] for c in CASES])
 def test_micropython_allocates_nothing_per_sample_and_matches_the_host_exactly(
         micropython_binary, repo_root, tmp_path, name, make, rate, test):
-    force = sampled(make(), rate)
+    options = AVERAGING if "averaging" in name else {}
+    trial = make()
+    force = (trial.sample(rate, "integrating", 1.0, seed=3, periods=4)[1][5:] if options
+             else sampled(trial, rate))
     # every feed() checked on its own up to 12,000 samples; longer runs in blocks of 8
     stride = 1 if len(force) <= 12000 else 8
     device = run_micropython(micropython_binary, repo_root, tmp_path, force, rate, test,
-                             stride=stride)
+                             options, stride=stride)
     assert device["allocating_samples"] == []
-    host_events, host_results = host_view(replay(force, rate, test, finish=False))
+    host_events, host_results = host_view(replay(force, rate, test, options, finish=False))
     assert device["events"] == host_events
     assert device["results"] == host_results
     # a RESULT (floats, a list) is the only place allowed to allocate: once per trial
