@@ -11,13 +11,15 @@ from fpwire import codes as C
 from fp.app import App
 from fp.boards import load
 
-chips, rate, mode = int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6])
+chips, rate, mode, armed = int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6]), int(sys.argv[7])
 simboard.setup(chips, rate)
 link = simboard.MemLink()
 app = App(load("emulator"), store=simboard.MemStore(), link=link)
 app.boot()
 app.cal.set([1000 * (i + 1) for i in range(app.channels)], [0.00045] * app.channels)
 app.start_stream(mode, 0)
+if armed:
+    app.arm(C.TEST_CMJ, {})
 
 def run(n):
     k = 0
@@ -48,9 +50,11 @@ print("frames", link.frames - frames)
 """
 
 
-@pytest.mark.parametrize("chips,rate_hz,mode", [(1, 320, 1), (4, 320, 2), (8, 320, 3), (4, 1000, 2)])
-def test_a_sample_acquired_calibrated_buffered_and_framed_allocates_no_heap(mpy, chips, rate_hz, mode):
-    out = dict(line.split(" ", 1) for line in mpy(SCRIPT, chips, rate_hz, mode))
+@pytest.mark.parametrize("chips,rate_hz,mode,armed", [
+    (1, 320, 1, 0), (4, 320, 2, 0), (8, 320, 3, 0), (4, 1000, 2, 0), (4, 320, 2, 1)],
+    ids=["1ch-raw", "4ch-newtons", "8ch-both", "4ch-1khz", "4ch-armed-jump-analysis"])
+def test_a_sample_acquired_calibrated_buffered_and_framed_allocates_no_heap(mpy, chips, rate_hz, mode, armed):
+    out = dict(line.split(" ", 1) for line in mpy(SCRIPT, chips, rate_hz, mode, armed))
     assert int(out["channels"]) == chips
     assert int(out["frames"]) > 0
     assert int(out["delta"]) == 0
