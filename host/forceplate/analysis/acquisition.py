@@ -26,6 +26,16 @@ class Acquisition:
         return self.settling_s / 2.0
 
 
+# Sources whose converters sample the force at the conversion instant, with no settling
+# filter: the emulated board's chips (host/forceplate/emulator/device/hx711sim.py).
+IDEAL_SAMPLING_BOARDS = ("emulator",)
+
+
+def board_named(meta):
+    device = meta.get("device") or {}
+    return str(device.get("board") or meta.get("board") or "")
+
+
 def converter_named(meta):
     """The ADC a recording names: meta converter/adc, or the device INFO or config it carries."""
     for src in (meta, meta.get("device") or {}, meta.get("config") or {}):
@@ -48,7 +58,9 @@ def describe(t, kind="auto", meta=None):
     jitter = float(np.median(np.abs(sub - period)) * 1.4826)
     if kind in (None, "auto"):
         meta_kind = converter_named(meta or {})
-        if meta_kind:
+        if board_named(meta or {}) in IDEAL_SAMPLING_BOARDS:
+            kind = "lab"  # an HX711 by protocol, but its simulated chips have no filter
+        elif meta_kind:
             kind = "hx711" if str(meta_kind).lower().startswith("hx7") else "lab"
         else:
             kind = "hx711" if rate < HX711_AUTO_BELOW_HZ else "lab"
