@@ -169,6 +169,7 @@ class JumpAnalyser:
         self._min_sw = int(o.get("min_weight_n", 100.0) * 1000)
         self._weighed = 0
         self._first = 1
+        self._sw = 0   # a drop jump before any weighing reports times only
         sw = int(o.get("system_weight_n", 0) * 1000)
         if sw > 0:
             self._set_weight(sw, 0)
@@ -184,17 +185,20 @@ class JumpAnalyser:
             self._end(index, t_us)
 
     def disarm(self):
+        """Stop: a trial already in the air is closed first (finish), then EV_DISARMED."""
+        q = self._rp - 1 if self._rp > 0 else self._rn - 1
+        index, t_us = self._ri[q], self._rt[q]
+        if self.state != S_IDLE:
+            self.finish(index, t_us)
         self.state = S_IDLE
-        self._first = 2
+        self._first = 0
+        self._ev(C.EV_DISARMED, index, t_us, 0)
 
     # --- per sample -----------------------------------------------------------------------
     @micropython.native
     def feed(self, index, t_us, force_mn):
         st = self.state
         if st == S_IDLE:
-            if self._first == 2:
-                self._first = 0
-                self._ev(C.EV_DISARMED, index, t_us, 0)
             return
         if force_mn > _FMAX:
             force_mn = _FMAX

@@ -127,3 +127,24 @@ def test_a_sway_that_never_becomes_a_jump_is_withdrawn(depth_n, expected):
 def test_an_empty_plate_stays_quietly_in_weighing():
     rep = run(jumpsynth.Trial(np.zeros(int(3 * FINE)), 80.0), 80)
     assert rep.names() == ["armed", "weighing"]
+
+
+def test_disarming_in_the_air_closes_the_trial_then_reports_disarmed():
+    trial = jumpsynth.cmj(mass=80.0, jump_height=0.35)
+    _, force = trial.sample(320, "point", 1.0)
+    cut = int((trial.truth["takeoff"] + 0.2) * 320)   # 0.2 s into the flight
+    events, results = [], []
+    analyser = jump.JumpAnalyser(lambda *e: events.append(e), lambda t, r: results.append(r),
+                                 max_rate_hz=1000)
+    analyser.arm(C.TEST_CMJ, 320000, {})
+    for i, f in enumerate(np.rint(force[:cut] * 1000).astype(int)):
+        analyser.feed(i, i * 3125, int(f))
+    analyser.disarm()
+    names = [C.EVENT_NAMES[e[0]] for e in events]
+    assert names[-2:] == ["trial_end", "disarmed"]
+    assert len(results) == 1
+    metrics = {C.METRICS[m][0]: v for m, _, v in results[0]}
+    assert abs(metrics["jump_height_impulse"] - 0.35) <= 0.005
+    assert "flight_time" not in metrics
+    analyser.feed(cut, cut * 3125, 784000)   # after disarm: ignored
+    assert C.EVENT_NAMES[events[-1][0]] == "disarmed"
