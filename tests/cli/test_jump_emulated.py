@@ -135,7 +135,16 @@ def test_ctrl_c_during_a_jump_test_stops_cleanly_and_keeps_the_trial_so_far(emul
                              "--count", "3", "--athlete", "Bo"], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True,
                             env=dict(os.environ, FORCEPLATE_HOME=str(tmp_path)))
-    time.sleep(3.0)
+    folder = tmp_path / "athletes" / "bo" / "cmj"
+    end = time.monotonic() + 20
+    while time.monotonic() < end:  # until the first trial's recording holds 100 samples
+        files = list(folder.glob("*.fprec")) if folder.is_dir() else []
+        try:
+            if files and len(read_recording(files[0]).time_s) >= 100:
+                break
+        except Exception:
+            pass
+        time.sleep(0.2)
     proc.send_signal(signal.SIGINT)
     _, stderr = proc.communicate(timeout=20)
     assert proc.returncode == 130, stderr
