@@ -157,6 +157,8 @@ class Recording:
     meta: dict
     index: np.ndarray = None
     t_us: np.ndarray = None
+    raw: np.ndarray = None         # values as received: ADC counts or milli-newtons
+    raw_format: np.ndarray = None  # per sample: FORMAT_RAW24 (counts) or FORMAT_MN32 (mN)
     events: list = field(default_factory=list)
     results: list = field(default_factory=list)
     errors: list = field(default_factory=list)
@@ -275,6 +277,8 @@ def _assemble(header, blocks, lists):
     cal = header.get("calibration") or {}
     offsets = np.asarray(cal.get("offsets") or [0] * channels, float)
     gains = np.asarray(cal.get("gains_n_per_count") or [np.nan] * channels, float)
+    if not np.any(gains):  # an uncalibrated plate: counts have no force yet
+        gains = np.full(channels, np.nan)
     forces = []
     for _, _, v, fmt in blocks:
         forces.append(v * 1e-3 if fmt == FORMAT_MN32 else (v - offsets) * gains)
@@ -282,10 +286,14 @@ def _assemble(header, blocks, lists):
         index = np.concatenate([b[0] for b in blocks]).astype(np.int64)
         t_raw = np.concatenate([b[1] for b in blocks]).astype(np.int64)
         force = np.concatenate(forces)
+        raw = np.concatenate([b[2] for b in blocks]).astype(np.int64)
+        raw_format = np.repeat([b[3] for b in blocks], [len(b[0]) for b in blocks])
     else:
         index = np.zeros(0, np.int64)
         t_raw = np.zeros(0, np.int64)
         force = np.zeros((0, channels))
+        raw = np.zeros((0, channels), np.int64)
+        raw_format = np.zeros(0, int)
     t_us = unwrap_us(t_raw, int(header.get("ticks_bits", 32)))
     t0 = t_us[0] if len(t_us) else 0
     time_s = (t_us - t0) * 1e-6
@@ -301,7 +309,8 @@ def _assemble(header, blocks, lists):
         events.append(ev)
     from fpwire.bulk import gaps
     rec = Recording(time_s=time_s, force_n=force, layout=layout, meta=meta, index=index,
-                    t_us=t_us, events=events, losses=gaps(index), **{
+                    t_us=t_us, raw=raw, raw_format=raw_format, events=events,
+                    losses=gaps(index), **{
                         k: v for k, v in lists.items() if k != "events"})
     return rec
 

@@ -126,3 +126,14 @@ def test_a_note_appended_to_a_finished_recording_reads_back(tmp_path):
     append_note(path, {"kind": "analysis", "analysis": {"test": "cmj"}})
     rec = read_recording(path)
     assert rec.complete and rec.notes[-1]["analysis"] == {"test": "cmj"}
+
+
+def test_raw_counts_stay_available_and_an_uncalibrated_plate_has_no_force(tmp_path):
+    path = tmp_path / "raw.fprec"
+    header = dict(HEADER, calibration={"offsets": [5, 5, 5, 5], "gains_n_per_count": [0.0] * 4})
+    with RecordingWriter(path, header) as w:
+        w.samples([0, 1], [0, 1000], [[300, 1, 2, 3], [100, 0, 0, 0]], FORMAT_RAW24)
+    rec = read_recording(path)
+    np.testing.assert_array_equal(rec.raw, [[300, 1, 2, 3], [100, 0, 0, 0]])
+    assert list(rec.raw_format) == [FORMAT_RAW24] * 2
+    assert np.isnan(rec.force_n).all()
