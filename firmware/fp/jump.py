@@ -111,7 +111,8 @@ class JumpAnalyser:
                      "weighed", "mv_lo", "mv_hi", "pk_t", "pr_t", "to_f3", "slope_n",
                      "still_n", "sj_hold_n", "rebound_n", "quiet_n", "settle_n",
                      "zeroed", "zero_mn", "tail_n", "to_zi", "lz_i", "ld_j", "tf0", "tf1",
-                     "wtarget", "confirm_n", "s2n", "off_run", "q", "zrun"):
+                     "wtarget", "confirm_n", "s2n", "off_run", "q", "zrun",
+                     "ref_i", "ref_t", "ref_n", "end_i", "end_t"):
             setattr(self, "_" + name, 0)
 
     # --- control (not per sample) ---------------------------------------------------------
@@ -147,6 +148,8 @@ class JumpAnalyser:
         self._stab_n = n(o.get("stable_s", 1.0))
         self._rebound_n = n(o.get("rebound_within_s", 1.0))
         self._settle_n = n(o.get("settle_s", 2.0))
+        self._ref_n = n(60.0)
+        self._ref_i = self._end_i = 0
         self._confirm_n = min(n(o.get("confirm_s", 0.5)), self._wlen)
         self._quiet_n = 0
         self._stab_bn = 0
@@ -212,6 +215,8 @@ class JumpAnalyser:
         if self._pend:
             if self._first:
                 self._first = 0
+                self._ref_i = index   # sample clock reference: the rate is measured over the
+                self._ref_t = t_us    # trial from the device's timestamps (jump_results)
                 self._ev(C.EV_ARMED, index, t_us, self.test)
             self._pend = 0
             self._ev(C.EV_WEIGHING, index, t_us, 0)
@@ -685,6 +690,8 @@ class JumpAnalyser:
                 self._stab_run = 0
 
     def _end(self, index, t_us):
+        self._end_i = index
+        self._end_t = t_us
         self._ev(C.EV_TRIAL_END, index, t_us, 0)
         self._res(self.test, R.build(self))
         self._start_weigh()
@@ -695,6 +702,9 @@ class JumpAnalyser:
         self._start_weigh()
 
     def _start_weigh(self):
+        if self._end_i - self._ref_i > self._ref_n:
+            self._ref_i = self._end_i   # keep the reference within a minute of the trial:
+            self._ref_t = self._end_t   # ticks_us wraps every 17.9 min
         self.state = S_WEIGH
         self._wn = 0
         self._wtarget = self._confirm_n if self._weighed else self._wlen

@@ -73,11 +73,13 @@ def to_millinewtons(force_newtons):
 
 
 def replay(force_newtons, sample_rate_hz, test="cmj", options=None, start_index=0,
-           max_rate_hz=1000, analyser=None, finish=True):
+           max_rate_hz=1000, analyser=None, finish=True, t_us=None):
     """Feed a trial (total vertical force in N at sample_rate_hz) through the device analyser.
 
     Returns a Replay with every EVENT and RESULT the device would have sent. With finish, a
     recording that ends in flight still yields its takeoff metrics (JumpAnalyser.finish).
+    t_us: the device's timestamps (a recording's), else index / sample_rate_hz; the
+    analyser measures the rate over each trial from them.
     """
     out = Replay()
     if analyser is None:
@@ -87,10 +89,13 @@ def replay(force_newtons, sample_rate_hz, test="cmj", options=None, start_index=
             max_rate_hz=max(max_rate_hz, sample_rate_hz))
     analyser.arm(code_of_test(test), int(round(sample_rate_hz * 1000)), options or {})
     period_us = 1e6 / sample_rate_hz
+    if t_us is None:
+        stamps = [int((start_index + k) * period_us) % TICKS_US_WRAP
+                  for k in range(len(force_newtons))]
+    else:
+        stamps = [int(t) % TICKS_US_WRAP for t in t_us]
     for k, f in enumerate(to_millinewtons(force_newtons)):
-        index = start_index + k
-        analyser.feed(index, int(index * period_us) % TICKS_US_WRAP, f)
+        analyser.feed(start_index + k, stamps[k], f)
     if finish and len(out.events):
-        index = start_index + k
-        analyser.finish(index, int(index * period_us) % TICKS_US_WRAP)
+        analyser.finish(start_index + k, stamps[k])
     return out

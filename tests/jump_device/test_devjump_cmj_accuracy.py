@@ -99,3 +99,18 @@ def test_system_weight_comes_from_a_still_second_and_is_reported_as_weighed(cmj_
     weighed = rep.first("weighed")
     assert abs(weighed.value / 1000 - cmj_80kg.mass * jumpsynth.G) < 0.5
     assert weighed.index >= 999  # at least one second of samples
+
+
+def test_the_sample_rate_is_measured_from_the_device_timestamps_not_taken_on_trust(cmj_80kg):
+    # an HX711 on its internal oscillator runs fast: armed at the nominal 80 SPS, it delivers
+    # 84 SPS; the timestamps tell, and the results follow them
+    true_rate = 84.0
+    t, force = cmj_80kg.sample(true_rate, "point", 1.0)
+    stamps = np.round(t * 1e6).astype(np.int64) + 2**30 - 3_000_000   # wraps mid-trial
+    trusting = replay(force, 80.0, "cmj", t_us=(np.arange(len(force)) * 12_500))
+    measured = replay(force, 80.0, "cmj", t_us=stamps)
+    truth = cmj_80kg.truth["jump_height"]
+    assert abs(trusting.results[0].value("jump_height_impulse") - truth) > 0.02
+    assert abs(measured.results[0].value("jump_height_impulse") - truth) <= 0.010
+    assert abs(measured.results[0].value("flight_time") - cmj_80kg.truth["flight_time"]) \
+        <= 1.0 / true_rate
