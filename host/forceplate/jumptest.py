@@ -105,8 +105,8 @@ def run_trial(dev, trial, port=None, athlete=None, timeout_s=30.0, post_roll_s=1
                 dev.disarm()
             except DeviceError:
                 pass  # already disarmed at the trial's end
-        stream.stop()
     finally:
+        stream.stop()  # also when arming failed: never leave the device streaming
         trial.summary = stream.summary()
         if trial.result is None and stream.reason == "complete" and end_at[0] is None:
             stream.reason = "timeout"

@@ -58,6 +58,7 @@ class Stream:
         self.reason = "complete"
         self.detail = ""
         self.started_at = None
+        self.stopped = False
         self._cache = None
         self._t_first = None
         self._t_last = None
@@ -71,7 +72,9 @@ class Stream:
         return self
 
     def stop(self):
-        if self.reason != "disconnected":
+        """Stop streaming (once); what is still in flight is kept."""
+        if self.started_at is not None and not self.stopped and self.reason != "disconnected":
+            self.stopped = True
             try:
                 self.dev.stop()
                 # anything already in flight after STOP still belongs to this recording
