@@ -94,8 +94,8 @@ def test_samples_per_frame_sets_the_block_size_within_the_latency_bound(emulated
         dev.stop()
     sizes = [len(m.data) for m in msgs if m.kind == "samples"]
     assert len(sizes) > 5 and max(sizes) == 16
-    # a block also ends at a conversion the loop missed (an index gap)
-    assert sum(x for x in sizes if x == 16) >= 0.5 * sum(sizes)
+    # a block also ends early at a conversion the loop missed (an index gap)
+    assert sizes.count(16) >= 3
     with open_device(emulated_device) as dev:
         dev.set_config(stream_latency_s=0.01)  # 10 ms: about 3 samples at 333 SPS
         dev.start(C.STREAM_RAW, samples_per_frame=16)

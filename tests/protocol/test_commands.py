@@ -165,6 +165,7 @@ def test_a_retry_with_the_same_request_id_is_answered_from_the_cache_not_run_twi
     assert nak.mtype == C.NAK and M.unpack_nak(nak.payload)[2] == C.E_BAD_STATE
 
 
+@pytest.mark.emulator_options(scenario="empty")
 def test_a_retried_tare_still_running_is_not_started_again(dev):
     req = 777
     _raw_request(dev, req, C.CMD_TARE, M.pack_tare(40, 100000), seq=20)
