@@ -175,3 +175,32 @@ def test_a_retried_tare_still_running_is_not_started_again(dev):
     _raw_request(dev, req, C.CMD_TARE, M.pack_tare(40, 100000), seq=22)  # after it finished
     again = _replies(dev, 1)
     assert again[0].payload == replies[0].payload
+
+
+def test_set_rate_drives_the_rate_pin_and_the_measured_rate_follows(dev, emulated_device):
+    from streamtools import collect, joined
+    import numpy as np
+    dev.set_rate(0)  # RATE low: 10 SPS (times each chip's clock error)
+    dev.start(C.STREAM_RAW)
+    msgs = collect(dev, 2.5)
+    dev.stop()
+    index, t_us, _ = joined(msgs)
+    slowest = min(c["err_ppm"] for c in emulated_device.control.chips[:4])
+    step = np.diff(index) == 1
+    assert 1e6 / np.median(np.diff(t_us)[step]) == pytest.approx(10 * (1 + slowest / 1e6), rel=0.03)
+
+
+@pytest.mark.emulator_options(scenario="empty")
+def test_set_gain_64_halves_the_counts_of_channel_a(dev, emulated_device):
+    from streamtools import collect, joined
+    import numpy as np
+    dev.start(C.STREAM_RAW)
+    _, _, v128 = joined(collect(dev, 0.6))
+    dev.stop()
+    dev.set_gain(64)
+    dev.start(C.STREAM_RAW)
+    collect(dev, 0.3)  # the conversion after the change settles
+    _, _, v64 = joined(collect(dev, 0.6))
+    dev.stop()
+    ratio = np.median(v64[-20:], axis=0) / np.median(v128[-20:], axis=0)
+    assert ratio == pytest.approx([0.5] * 4, abs=0.01)
