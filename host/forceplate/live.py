@@ -278,6 +278,7 @@ class MonitorView:
         self.quiet = quiet
         self._live = None
         self._hist = []  # (host time, samples received)
+        self.calibrated = None
 
     def __enter__(self):
         if not self.quiet:
@@ -292,7 +293,7 @@ class MonitorView:
         if self._live is not None:
             self._live.__exit__(*exc)
 
-    def snapshot(self, stream, stats=None):
+    def snapshot(self, stream, stats=None, device_status=None):
         import time
 
         import numpy as np
@@ -311,7 +312,9 @@ class MonitorView:
         return {"samples": stream.n, "total_n": total,
                 "channels_n": dict(zip(self.names, forces)),
                 "cop_m": cop, "rate_hz": rate, "samples_lost": stream.samples_lost,
-                "link": {k: v for k, v in (stats or {}).items() if k in ("junk_bytes", "rejected")}}
+                "link": {k: v for k, v in (stats or {}).items() if k in ("junk_bytes", "rejected")},
+                "device": {k: (device_status or {}).get(k) for k in
+                           ("samples_dropped", "sensor_timeouts", "saturations", "link_errors")}}
 
     def show(self, snap):
         if self._live is None:
@@ -322,8 +325,14 @@ class MonitorView:
                      "x %+.3f m, y %+.3f m" % tuple(snap["cop_m"])))
         rows.append(("rate", "%.1f Hz" % snap["rate_hz"]))
         rows.append(("samples / lost", "%d / %d" % (snap["samples"], snap["samples_lost"])))
-        self._live.update(table("Force plate (Ctrl-C to stop)", ["", "value"], rows),
-                          refresh=True)
+        d = snap.get("device") or {}
+        if d.get("samples_dropped") is not None:
+            rows.append(("device: dropped / timeouts / saturated", "%d / %d / %d" % (
+                d["samples_dropped"], d["sensor_timeouts"], d["saturations"])))
+        t = table("Force plate (Ctrl-C to stop)", ["", "value"], rows)
+        if self.calibrated is False:
+            t.caption = "not calibrated: forces read 0 N until `forceplate calibrate`"
+        self._live.update(t, refresh=True)
 
 
 def emit_json_line(obj):

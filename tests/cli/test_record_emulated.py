@@ -146,6 +146,7 @@ def test_monitor_json_prints_live_lines_with_corners_and_rate(emulated_device):
     last = lines[-1]
     assert set(last["channels_n"]) == {"front_left", "front_right", "back_left", "back_right"}
     assert last["samples"] > 0 and last["rate_hz"] > 0
+    assert last["device"]["samples_dropped"] >= 0 and last["device"]["sensor_timeouts"] == 0
 
 
 def test_monitor_and_ports_as_real_processes(emulate, run_forceplate):

@@ -1,8 +1,11 @@
 """forceplate monitor: live force, corners, centre of pressure, rate and drops."""
 
+import time
+
 import click
 
 from forceplate import live
+from forceplate.errors import DeviceError
 from forceplate.export import DEFAULT_PLATE
 from forceplate.ports import open_device
 from forceplate.recording import LAYOUTS, channel_names, default_layout
@@ -26,9 +29,22 @@ def command(ctx, duration, as_json):
             positions = [(x * DEFAULT_PLATE["width_m"] / 2, y * DEFAULT_PLATE["depth_m"] / 2)
                          for x, y in unit]
         view = live.MonitorView(channel_names(layout, channels), positions, quiet=as_json)
+        try:
+            view.calibrated = any(dev.get_cal().get("gains_n_per_count") or [])
+        except DeviceError:
+            view.calibrated = None
+
+        status = {"at": 0.0, "value": None}
 
         def tick(stream):
-            snap = view.snapshot(stream, getattr(dev, "stats", None))
+            now = time.monotonic()
+            if now - status["at"] >= 1.0:  # the device's own counters, once a second
+                status["at"] = now
+                try:
+                    status["value"] = dev.status()
+                except DeviceError:
+                    pass  # an unplug shows up in the stream itself
+            snap = view.snapshot(stream, getattr(dev, "stats", None), status["value"])
             if as_json:
                 live.emit_json_line(snap)
             else:
@@ -43,5 +59,4 @@ def command(ctx, duration, as_json):
             stream.run(duration_s=duration, on_tick=tick, tick_s=tick_s)
             stream.stop()
     if stream.reason == "disconnected":
-        from forceplate.errors import DeviceError
         raise DeviceError(stream.detail)
