@@ -1,18 +1,20 @@
 """Every integer the per-sample path computes fits a 32-bit board's small int (|x| < 2**30).
 
-fp/jump.py is re-compiled with each arithmetic operation wrapped in a check, then the
+fp/jump.py and fp/jump_weigh.py are re-compiled with each arithmetic operation wrapped in a check, then the
 heaviest trials are fed through it: a 150 kg athlete landing at 8x body weight at 1000 SPS,
 a 150 kg drop jump from 0.6 m, a 150 kg pull, and the bad cases.
 """
 
 import ast
 import pathlib
+import sys
 import types
 
 import numpy as np
 import pytest
 
 import forceplate_firmware.fp.jump as jump
+import forceplate_firmware.fp.jump_weigh as jump_weigh
 import jumpsynth
 from forceplate.devicejump import replay
 
@@ -51,15 +53,27 @@ class _Wrap(ast.NodeTransformer):
         return ast.copy_location(ast.Assign(targets=[node.target], value=value), node)
 
 
+def compile_checked(source_module, recorder):
+    tree = _Wrap().visit(ast.parse(pathlib.Path(source_module.__file__).read_text()))
+    ast.fix_missing_locations(tree)
+    module = types.ModuleType(source_module.__name__ + "_checked")
+    module.__dict__["_chk"] = recorder
+    exec(compile(tree, module.__name__, "exec"), module.__dict__)
+    return module
+
+
 @pytest.fixture(scope="module")
 def checked():
-    """fp.jump compiled with a range check on every operation."""
-    tree = _Wrap().visit(ast.parse(pathlib.Path(jump.__file__).read_text()))
-    ast.fix_missing_locations(tree)
-    module = types.ModuleType("jump_checked")
+    """fp.jump and its base fp.jump_weigh compiled with a range check on every operation."""
     recorder = Recorder()
-    module.__dict__["_chk"] = recorder
-    exec(compile(tree, "jump_checked", "exec"), module.__dict__)
+    weigh = compile_checked(jump_weigh, recorder)
+    saved = sys.modules[jump_weigh.__name__]
+    sys.modules[jump_weigh.__name__] = weigh    # the checked jump imports the checked base
+    try:
+        module = compile_checked(jump, recorder)
+    finally:
+        sys.modules[jump_weigh.__name__] = saved
+    assert issubclass(module.JumpAnalyser, weigh.Weighing)
     return module, recorder
 
 
