@@ -241,21 +241,26 @@ class JumpView:
             or "no valid result (%s)" % trial.state, trial.path))
 
 
-def trials_table(trials):
-    """Per trial: the device's headline metrics next to the host analysis."""
+def trials_table(trials, truth_jump_height_m=None):
+    """Per trial: the device's headline metrics next to the host analysis (and, in the
+    demo, the simulated athlete's true jump height)."""
     names = ["jump_height_impulse", "jump_height_flight_time", "flight_time", "rsi_modified",
              "time_to_takeoff", "peak_force", "contact_time", "rsi", "system_weight"]
     test = trials[0].test if trials else "cmj"
     present = [n for n in names if any(n in ((t.result or {}).get("metrics", {})) or
                                        _host_value(t.analysis, n) is not None for t in trials)]
     rows = []
-    for t in trials:
+    truth = list(truth_jump_height_m or [])
+    for k, t in enumerate(trials):
         for n in present:
             d = ((t.result or {}).get("metrics", {})).get(n, {})
-            rows.append(("%d" % t.number, n, d.get("value"), _host_value(t.analysis, n),
-                         d.get("unit", "")))
-    return table("%s results (device vs host analysis)" % test.upper(),
-                 ["trial", "metric", "device", "host", "unit"], rows)
+            row = ["%d" % t.number, n, d.get("value"), _host_value(t.analysis, n),
+                   d.get("unit", "")]
+            if truth:
+                row.append(truth[k] if n.startswith("jump_height") and k < len(truth) else None)
+            rows.append(row)
+    heads = ["trial", "metric", "device", "host", "unit"] + (["simulated truth"] if truth else [])
+    return table("%s results (device vs host analysis)" % test.upper(), heads, rows)
 
 
 def _host_value(analysis, name):

@@ -28,6 +28,6 @@ def command(trials, athlete, jump_height, home, as_json):
     if as_json:
         live.emit_json(summary)
         return
-    live.out_console().print(live.trials_table(demo.trial_objects))
+    live.out_console().print(live.trials_table(demo.trial_objects, summary["truth_jump_height_m"]))
     err.print("Done in %.1f s. Report:" % summary["timings_s"]["total_s"])
     click.echo(summary["report"])
