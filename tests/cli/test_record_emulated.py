@@ -184,3 +184,19 @@ def test_tare_zeroes_the_empty_plate(emulated_device):
     assert len(t["offsets"]) == 4
     chips = emulated_device.control.chips
     np.testing.assert_allclose(t["offsets"], [c["offset"] for c in chips[:4]], atol=200)
+
+
+def test_a_recording_survives_the_recording_process_being_killed(emulate, tmp_path):
+    """SIGKILL: no handler runs, no summary is written; everything flushed before is there."""
+    emu = emulate("--scenario", "still")
+    out = tmp_path / "killed.fprec"
+    proc = subprocess.Popen([sys.executable, "-m", "forceplate", "--port", emu.port, "record",
+                             "-d", "30", "-o", str(out), "--raw"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    wait_for_samples(out, 100)
+    proc.kill()
+    proc.wait(10)
+    rec = read_recording(out)
+    assert rec.summary is None and not rec.complete  # cut short, and it says so
+    assert len(rec.time_s) >= 100
+    assert len(rec.time_s) + rec.samples_lost == rec.index[-1] - rec.index[0] + 1
