@@ -90,6 +90,19 @@ def test_the_watchdog_resets_the_board_when_not_fed(emulated_device):
     assert mpremote(port, "exec", "import machine\nprint(machine.reset_cause())").strip() == "3"
 
 
+@pytest.mark.emulator_options(blank=True)
+def test_the_watchdog_keeps_running_through_a_soft_reset_but_not_a_power_cycle(emulated_device):
+    port = emulated_device.port
+    mpremote(port, "exec", "import machine\nmachine.WDT(timeout=1500)")
+    mpremote(port, "soft-reset")  # as on an rp2: the watchdog is not stopped by this
+    time.sleep(2.0)
+    assert mpremote(port, "exec", "import machine\nprint(machine.reset_cause())").strip() == "3"
+    mpremote(port, "exec", "import machine\nmachine.WDT(timeout=1500)")
+    emulated_device.restart()  # power cycle: the watchdog is off again
+    time.sleep(2.0)
+    assert mpremote(port, "exec", "import machine\nprint(machine.reset_cause())").strip() == "1"
+
+
 def test_a_timer_and_a_dout_interrupt_call_back_in_the_emulated_board(emulated_device):
     out = mpremote(emulated_device.port, "exec", """
 import machine, time

@@ -160,33 +160,34 @@ def test_a_pin_without_a_chip_reads_high_like_a_pull_up(sim):
 def test_the_plate_force_is_read_at_the_conversion_time_in_the_host_clock(sim):
     # 1 kHz, one chip carrying the whole plate, through a countermovement jump: every
     # sample decodes to the athlete's force at its conversion time, a device ticks_us that
-    # is the host's monotonic clock; the reader sees it ready at or after that time.
+    # is the host's monotonic clock, and was read after it was converted.
     sim.control.configure(channels=1, rate_hz=1000, noise_counts=0, clock_error=0.0,
                           clock_spread=0.0)
     start = time.monotonic()
-    sim.control.scenario("cmj", t0=start - 3.5 + 0.2)  # the jump starts ~0.2 s into the run
+    sim.control.scenario("cmj", t0=start + 1.0 - 3.0)  # lead-in 3 s: the jump starts in 1 s
+    end_us = int((start + 1.0 + 2.0) * 1e6)  # and is over 2 s later
     out = sim.run(reader(1) + """
 import hx711sim
 c = hx711sim.bank.chips[0]
 rate.value(1)
 read()
 res = []
-for k in range(1500):
+while ticks_diff(END, ticks_us()) > 0:
     t = read()
-    res.append((t, c.next_t, vals[0]))  # the read ends at the next DOUT query
+    res.append((ticks_us(), c.next_t, vals[0]))  # the read ends at the next DOUT query
 import json
 print(json.dumps(res))
-""")
+""".replace("END", str(end_us)))
     chip = sim.control.chips[0]
     rows = json.loads(out)
-    for seen_us, converted_us, counts in rows:
+    for read_us, converted_us, counts in rows:
         force = (counts - chip["offset"]) / chip["cpn"]
         t = converted_us / 1e6
         truth = sim.control.force_n(t)
         # the device interpolates a 0.5 ms table: exact but at kinks (touchdown, takeoff)
         kink = max(abs(sim.control.force_n(t + d) - truth) for d in (-5e-4, 5e-4)) / 2
         assert force == pytest.approx(truth, abs=0.5 + kink)
-        assert seen_us >= converted_us
+        assert read_us >= converted_us  # never a conversion from the future
     forces = [(c - chip["offset"]) / chip["cpn"] for _, _, c in rows]
     assert max(forces) > 1.8 * 80 * 9.81 and min(forces) < 5  # the jump was in the window
     assert sim.control.truth()[0]["events_us"]["takeoff"] < rows[-1][0]

@@ -66,6 +66,7 @@ class Emulator:
     def restart(self, timeout=20.0):
         """Power-cycle the device and wait until it has booted again."""
         self.supervisor._booted.clear()
+        self.supervisor._spoke.clear()
         self.supervisor.power_cycle()
         self.supervisor.wait_ready(timeout)
 

@@ -90,6 +90,9 @@ class Supervisor:
         self._state = BOOTING  # host bytes are held until RUNNING
         self._want_raw = False
         self._to_device = bytearray()
+        self._at_prompt = False  # the friendly REPL is waiting for a line
+        self._hold_until = 0.0
+        self._raw_sent = 0.0
         self._to_host = bytearray()
         self._boot_out = bytearray()
         self._tail = b""
@@ -99,6 +102,7 @@ class Supervisor:
         self._stop = threading.Event()
         self._thread = None
         self._booted = threading.Event()
+        self._spoke = threading.Event()
 
     # --- lifecycle ------------------------------------------------------------------------
     def start(self):
@@ -122,11 +126,15 @@ class Supervisor:
             os.close(self._outer)
             self._outer = None
 
-    def wait_ready(self, timeout=10.0):
-        """Block until the interpreter has finished its boot script (not main.py)."""
+    def wait_ready(self, timeout=10.0, settle=2.0):
+        """Block until the interpreter has finished its boot script and then said something
+        (main.py's first output, or the REPL banner), at most `settle` s for the latter: a
+        Ctrl-C that lands while main.py is still importing leaves the REPL in a state that
+        mpremote only recovers from after a reset."""
         if not self._booted.wait(timeout):
             from forceplate.errors import EmulatorError
             raise EmulatorError(f"the emulated device did not boot within {timeout:g} s")
+        self._spoke.wait(settle)
 
     def power_cycle(self):
         """Cut the power: kill the interpreter; it comes back with reset_cause PWRON_RESET."""
@@ -159,8 +167,11 @@ class Supervisor:
         self._state = BOOTING
         self._boot_out = bytearray()
         self._to_device.clear()  # bytes for the old interpreter are gone with it
+        self._at_prompt = False
+        self._hold_until = 0.0
         self.boots += 1
         self._booted.clear()
+        self._spoke.clear()
 
     def _reap(self, kill=False):
         if self._proc is None:
@@ -186,8 +197,12 @@ class Supervisor:
                      -signal.SIGUSR1: WDT_RESET}.get(rc, None)
         if cause is None:  # a soft reset keeps the last hardware cause and the REPL mode
             cause, raw = self._cause, self._raw
-        else:  # a hard reset starts over: main.py runs
+        else:  # a hard reset starts over: main.py runs, the watchdog is off
             raw = self._raw = False
+            try:
+                os.remove(os.path.join(self.run_dir, "watchdog"))
+            except FileNotFoundError:
+                pass
         if self.log:
             self.log(f"interpreter exited rc={rc}; restarting (raw={raw}, cause={cause})")
         self._emit(REBOOT_LINE)
@@ -225,10 +240,13 @@ class Supervisor:
                 data = out[:banner] if banner >= 0 else b""
                 self._boot_out = bytearray()
                 os.write(self._inner, b"\x01")
+                self._raw_sent = time.monotonic()
                 self._state = RAW_BANNER_WAIT
         elif self._state == RAW_BANNER_WAIT and RAW_BANNER in self._tail + data:
             self._state = RUNNING
         self._track_mode(data)
+        if data and self._state == RUNNING:
+            self._spoke.set()
         data = self.faults.to_host(data)
         if data:
             self._emit(data)
@@ -241,6 +259,8 @@ class Supervisor:
         elif friendly_at > raw_at:
             self._raw = False
         self._tail = tail[-32:]
+        if data:
+            self._at_prompt = tail.endswith(FRIENDLY_PROMPT) or tail.endswith(b"... ")
 
     def _run(self):
         while not self._stop.is_set():
@@ -251,6 +271,13 @@ class Supervisor:
             self._step()
 
     def _step(self):
+        if self._state == RAW_BANNER_WAIT and time.monotonic() - self._raw_sent > 0.25:
+            # the REPL flushed our Ctrl-A when it switched the terminal mode: send it again
+            try:
+                os.write(self._inner, b"\x01")
+            except OSError:
+                pass
+            self._raw_sent = time.monotonic()
         connected = self._connected()
         if not connected and self._to_host:
             self.dropped_unconnected += len(self._to_host)
@@ -260,7 +287,7 @@ class Supervisor:
         stalled = self.faults.stalled
         if not stalled and not self._to_host:
             p.register(inner, select.POLLIN)
-        if self._to_device and self._state == RUNNING:
+        if self._to_device and self._state == RUNNING and not self._typing_hold():
             p.register(inner, select.POLLOUT | (0 if stalled or self._to_host else select.POLLIN))
         if connected:
             p.register(outer, select.POLLIN | (select.POLLOUT if self._to_host else 0))
@@ -270,8 +297,9 @@ class Supervisor:
                 if ev & (select.POLLIN | select.POLLHUP | select.POLLERR):
                     if not self._read_inner():
                         return
-                if ev & select.POLLOUT and self._to_device and self._state == RUNNING:
-                    self._flush(inner, self._to_device)
+                if (ev & select.POLLOUT and self._to_device and self._state == RUNNING
+                        and not self._typing_hold()):
+                    self._type(inner)
             elif fd == outer:
                 if ev & select.POLLIN:
                     try:
@@ -283,6 +311,41 @@ class Supervisor:
                         self._to_device += data
                 if ev & select.POLLOUT and self._to_host:
                     self._flush(outer, self._to_host)
+
+    # The unix REPL flushes pending input (TCSAFLUSH) each time it starts reading a line; a
+    # board does not. So while the friendly REPL sits at a prompt, host bytes go one line at
+    # a time, each after the prompt for it has appeared (or HOLD_S passed: a program that
+    # reads stdin itself shows no prompt and loses nothing).
+    HOLD_S = 0.3
+
+    def _typing_hold(self):
+        if self._hold_until and time.monotonic() < self._hold_until and not self._at_prompt:
+            return True
+        self._hold_until = 0.0
+        return False
+
+    def _type(self, fd):
+        # A Ctrl-C outside the raw REPL starts the REPL, which flushes what follows it: hold
+        # the rest until the prompt. At a prompt, one line at a time.
+        buf = self._to_device
+        marks = (buf.find(b"\r"), buf.find(b"\n"), buf.find(b"\x03")) if self._at_prompt else (
+            (buf.find(b"\x03"),))
+        ends = [i for i in marks if i >= 0]
+        if self._raw or not ends:
+            self._flush(fd, buf)
+            return
+        line = buf[:min(ends) + 1]
+        hold = self.HOLD_S * (4 if line.endswith(b"\x03") else 1)
+        try:
+            n = os.write(fd, bytes(line))
+        except OSError as exc:
+            if exc.errno in (errno.EAGAIN, errno.EIO):
+                return
+            raise
+        del self._to_device[:n]
+        if n == len(line):
+            self._at_prompt = False
+            self._hold_until = time.monotonic() + hold
 
     def _read_inner(self):
         try:

@@ -15,7 +15,9 @@ import rp2  # noqa: E402,F401
 import hx711sim  # noqa: E402
 
 machine._set_reset_cause(_cause)
-hx711sim.boot(_run)
+_wdt_ms = hx711sim.boot(_run)
+if _wdt_ms:  # a watchdog survives a soft reset (the supervisor clears it on a hard one)
+    machine.WDT(timeout=_wdt_ms)
 
 import os  # noqa: E402
 import vfs  # noqa: E402
@@ -46,4 +48,4 @@ def _run_file(name):
 _run_file("boot.py")
 if _mode == "repl":
     _run_file("main.py")
-del _run_file, _here, _flash, _run, _mode, _cause
+del _run_file, _here, _flash, _run, _mode, _cause, _wdt_ms

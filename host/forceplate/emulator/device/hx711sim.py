@@ -261,8 +261,28 @@ class Bank:
 bank = Bank()
 
 
+_wdt_file = None
+
+
+def note_watchdog(timeout_ms):
+    """Record a running watchdog so that a soft reset re-arms it (see emuboot.py)."""
+    if _wdt_file is not None:
+        _wdt_file.seek(0)
+        _wdt_file.write(b"%8d" % timeout_ms)
+        _wdt_file.flush()
+
+
 def boot(run_dir):
-    """Set the bank up from the control log in run_dir (replayed, so state survives resets)."""
+    """Set the bank up from the control log in run_dir (replayed, so state survives resets).
+    Returns the timeout (ms) of a watchdog still running from before a soft reset, or 0."""
+    global _wdt_file
     import simcontrol
     bank.control = simcontrol.Control(bank, run_dir)
     bank.control.poll()
+    try:
+        with open(run_dir + "/watchdog") as f:
+            wdt_ms = int(f.read() or 0)
+    except (OSError, ValueError):
+        wdt_ms = 0
+    _wdt_file = open(run_dir + "/watchdog", "wb")  # opened before the filesystem is re-rooted
+    return wdt_ms

@@ -274,20 +274,33 @@ class Timer:
 
 
 class WDT:
-    """Cannot be stopped once started; when not fed in time the board resets (WDT_RESET)."""
+    """One watchdog per board: it cannot be stopped once started and, as on the rp2, it keeps
+    running through a soft reset (the supervisor re-arms it at boot, emuboot.py); a hard
+    reset stops it. When not fed in time the board resets with WDT_RESET."""
 
     def __init__(self, id=0, timeout=5000):
-        self._timeout_ms = max(1, min(timeout, 8388))
-        self._fed = time.ticks_ms()
-        _thread.start_new_thread(self._watch, ())
+        global _wdt_timeout_ms, _wdt_fed
+        _wdt_timeout_ms = max(1, min(timeout, 8388))
+        _wdt_fed = time.ticks_ms()
+        hx711sim.note_watchdog(_wdt_timeout_ms)
+        if not _wdt_running[0]:
+            _wdt_running[0] = 1
+            _thread.start_new_thread(_wdt_watch, ())
 
     def feed(self):
-        self._fed = time.ticks_ms()
+        global _wdt_fed
+        _wdt_fed = time.ticks_ms()
 
-    def _watch(self):
-        while time.ticks_diff(time.ticks_ms(), self._fed) < self._timeout_ms:
-            time.sleep_ms(10)
-        # The main thread may be blocked in a read, where no callback runs: end the process
-        # with the signal the supervisor reads as a watchdog reset.
-        import os
-        os.system("kill -USR1 $PPID")
+
+_wdt_timeout_ms = 0
+_wdt_fed = 0
+_wdt_running = [0]
+
+
+def _wdt_watch():
+    while time.ticks_diff(time.ticks_ms(), _wdt_fed) < _wdt_timeout_ms:
+        time.sleep_ms(10)
+    # The main thread may be blocked in a read, where no callback runs: end the process
+    # with the signal the supervisor reads as a watchdog reset.
+    import os
+    os.system("kill -USR1 $PPID")
