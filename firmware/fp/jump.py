@@ -88,10 +88,10 @@ class JumpAnalyser(Weighing):
                      "br_i", "br_f", "br_hi", "br_lo", "br_pk", "pr_i", "pr_f", "pr_hi",
                      "pr_lo", "pr_pk", "dep_hi", "dep_lo", "pw", "pw_f", "pw_hi", "pw_lo",
                      "pv", "pv_hi", "pv_lo", "rfd", "rfd_i", "ep", "flags", "inc", "to_i",
-                     "to_t", "to_f0", "to_f1", "to_f2", "to_hi", "to_lo", "to_inc", "ld_i",
+                     "to_t", "to_f0", "to_hi", "to_lo", "to_inc", "ld_i",
                      "ld_t", "ld_f0", "ld_f1", "ld_pk", "c_i", "c_f0", "c_f1", "stab_bn",
-                     "stab_run", "stab_i", "stab_t", "stab_ld", "not_still", "first",
-                     "weighed", "mv_lo", "mv_hi", "pk_t", "pr_t", "to_f3", "slope_n",
+                     "stab_run", "stab_i", "stab_t", "not_still", "first",
+                     "weighed", "mv_lo", "mv_hi", "pk_t", "slope_n",
                      "still_n", "sj_hold_n", "rebound_n", "quiet_n", "settle_n",
                      "zeroed", "zero_mn", "tail_n", "to_zi", "lz_i", "ld_j", "tf0", "tf1",
                      "wtarget", "confirm_n", "s2n", "off_run", "q", "zrun",
@@ -384,12 +384,6 @@ class JumpAnalyser(Weighing):
         # the last samples on the plate, for the takeoff estimate (jump_results._takeoff)
         rn = self._rn
         self._to_f0 = f
-        q = p - 1 if p > 0 else rn - 1
-        self._to_f1 = self._rf[q]
-        q = q - 1 if q > 0 else rn - 1
-        self._to_f2 = self._rf[q]
-        q = q - 1 if q > 0 else rn - 1
-        self._to_f3 = self._rf[q]
         t = self._tail
         q = p
         for j in range(9):   # the fall before this sample, newest first

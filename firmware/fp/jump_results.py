@@ -27,7 +27,7 @@ def _flag(valid, suspect):
 
 def _takeoff(ja, rate):
     """Fractional takeoff index and takeoff velocity (m/s) from the last samples on the plate."""
-    f0, f1, f2 = ja._to_f0, ja._to_f1, ja._to_f2
+    f0 = ja._to_f0
     sw = ja._sw
     if f0 < ja._zero_mn:
         f0 = 0   # under a quarter of the takeoff threshold: noise on an empty plate

@@ -61,7 +61,7 @@ def cmj(mass=80.0, jump_height=0.35, quiet_s=2.5, unweight_s=0.45, unweight_acc=
     landing: "plate" (normal), "off" (never comes back), "partial" (one foot: 30 % SW).
     """
     v_to = np.sqrt(2 * G * jump_height)
-    parts, t0 = [], 0.0
+    parts = []
     a_quiet = np.zeros(len(_grid(quiet_s)))
     parts.append(a_quiet)
     truth = {"onset": quiet_s, "takeoff_velocity": v_to, "jump_height": jump_height}
