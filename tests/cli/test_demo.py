@@ -34,3 +34,20 @@ def test_the_demo_runs_the_whole_workflow_in_under_a_minute_and_ends_with_the_re
         assert note["analysis"]["test"] == "cmj"
     cal = list((tmp_path / "demo" / "calibrations").glob("*/*.json"))
     assert len(cal) == 1
+
+
+def test_the_demo_json_summary_through_clirunner(tmp_path):
+    from click.testing import CliRunner
+
+    from forceplate.cli import cli
+
+    r = CliRunner().invoke(cli, ["demo", "--trials", "1", "--json", "--out", str(tmp_path)])
+    assert r.exit_code == 0, r.output
+    import json
+
+    summary = json.loads(r.stdout)
+    (trial,) = summary["trials"]
+    assert trial["device_result"]["metrics"]["jump_height_impulse"]["unit"] == "m"
+    assert summary["truth_jump_height_m"] == [pytest.approx(0.35)]
+    assert summary["calibration"]["max_residual_pct"] < 0.5
+    assert os.path.exists(summary["report"]) and summary["timings_s"]["total_s"] < 60

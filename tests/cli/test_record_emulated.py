@@ -149,7 +149,7 @@ def test_monitor_json_prints_live_lines_with_corners_and_rate(emulated_device):
     assert last["device"]["samples_dropped"] >= 0 and last["device"]["sensor_timeouts"] == 0
 
 
-def test_monitor_and_ports_as_real_processes(emulate, run_forceplate):
+def test_monitor_ports_info_tare_and_history_as_real_processes(emulate, run_forceplate):
     emu = emulate("--scenario", "still", "--mass", "80")
     p = run_forceplate("--port", emu.port, "monitor", "--duration", "1.5", "--json")
     assert p.returncode == 0, p.stderr
@@ -159,6 +159,15 @@ def test_monitor_and_ports_as_real_processes(emulate, run_forceplate):
     assert p.returncode == 0 and "centre of pressure" in p.stderr
     p = run_forceplate("ports")
     assert p.returncode == 0 and "Traceback" not in p.stderr
+    p = run_forceplate("--port", emu.port, "info", "--json")
+    assert p.returncode == 0 and json.loads(p.stdout)["info"]["board"] == "emulator"
+    emu.control.scenario("empty")
+    emu.control.wait_applied()
+    p = run_forceplate("--port", emu.port, "tare", "--json")
+    assert p.returncode == 0, p.stderr
+    assert len(json.loads(p.stdout)["offsets"]) == 4
+    p = run_forceplate("history", "--json", env={"FORCEPLATE_HOME": "/nonexistent-fp-home"})
+    assert p.returncode == 0 and json.loads(p.stdout) == {"athletes": []}
 
 
 def test_calibrate_with_a_mass_left_on_the_plate_for_the_tare_refuses_in_one_line(
