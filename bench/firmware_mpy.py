@@ -10,7 +10,8 @@ import time
 from array import array
 
 from fpwire import codes as C
-from fpwire.frame import FrameWriter, LineDecoder
+from fpwire.frame import LineDecoder
+from fp.fastframe import FastFrameWriter
 
 from fp.calib import Calibration
 from fp.hx711 import HX711
@@ -56,7 +57,7 @@ class NullDriver(HX711):
 
 class NullLink:
     def __init__(self):
-        self.writer = FrameWriter(1024)
+        self.writer = FastFrameWriter(1024)
         self.payload = self.writer.payload
         self.decoder = LineDecoder()
         self.bytes = 0

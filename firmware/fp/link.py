@@ -9,7 +9,9 @@
 import select
 import sys
 
-from fpwire.frame import FrameWriter, LineDecoder
+from fpwire.frame import LineDecoder
+
+from fp.fastframe import FastFrameWriter
 
 _NONBLOCK = ("import fcntl,os;f=fcntl.fcntl(1,fcntl.F_GETFL);"
              "fcntl.fcntl(1,fcntl.F_SETFL,%s)")
@@ -23,7 +25,7 @@ def _set_nonblocking(on):
 
 class Link:
     def __init__(self, max_payload=1024):
-        self.writer = FrameWriter(max_payload)
+        self.writer = FastFrameWriter(max_payload)
         self.payload = self.writer.payload
         self.decoder = LineDecoder()
         self._in = sys.stdin.buffer if hasattr(sys.stdin, "buffer") else sys.stdin

@@ -14,7 +14,10 @@ PROTOCOL = REPO / "protocol"
 def run_mpy(script, tmp_path, *args, timeout=120, check=True):
     """Run script (text) under `micropython`; returns stdout lines as a list of str."""
     path = tmp_path / "script.py"
-    path.write_text(f"import sys\nsys.path.insert(0, {str(MPY_DIR)!r})\n" + script)
+    head = ("import sys\n"
+            f"sys.path.insert(0, {str(MPY_DIR)!r})\n"
+            "for _p in sys.argv[1:4]:\n    sys.path.insert(0, _p)\n")
+    path.write_text(head + script)
     proc = subprocess.run(
         ["micropython", str(path), str(DEVICE_DIR), str(FIRMWARE), str(PROTOCOL), *map(str, args)],
         capture_output=True, text=True, timeout=timeout, cwd=tmp_path)

@@ -202,5 +202,6 @@ def test_set_gain_64_halves_the_counts_of_channel_a(dev, emulated_device):
     collect(dev, 0.3)  # the conversion after the change settles
     _, _, v64 = joined(collect(dev, 0.6))
     dev.stop()
-    ratio = np.median(v64[-20:], axis=0) / np.median(v128[-20:], axis=0)
-    assert ratio == pytest.approx([0.5] * 4, abs=0.01)
+    half = np.median(v128[-20:], axis=0) / 2
+    assert np.all(np.abs(np.median(v64[-20:], axis=0) - half) < 100)  # noise: 60 counts rms
+    assert np.all(np.abs(half) > 1000)  # and the offsets are big enough for that to show

@@ -9,7 +9,8 @@ for _p in sys.argv[1:4]:
 
 import machine  # noqa: E402  the emulator's stand-in
 import hx711sim  # noqa: E402
-from fpwire.frame import FrameWriter, LineDecoder  # noqa: E402
+from fpwire.frame import LineDecoder
+from fp.fastframe import FastFrameWriter  # noqa: E402
 
 bank = hx711sim.bank
 
@@ -32,7 +33,7 @@ class MemLink:
     """Link stand-in: frames go into a preallocated sink; commands are fed by the test."""
 
     def __init__(self, size=1 << 20):
-        self.writer = FrameWriter(1024)
+        self.writer = FastFrameWriter(1024)
         self.payload = self.writer.payload
         self.decoder = LineDecoder()
         self.sink = bytearray(size)
