@@ -3,8 +3,9 @@
     python bench/fuzz_decoder.py -runs=1000000 -artifact_prefix=/tmp/   # the documented run
     python bench/fuzz_decoder.py -max_total_time=60     # any libFuzzer option works
 
-Every input goes to FrameDecoder (device -> host stream), fed whole and split at a point
-chosen by the input: it must never raise, must give the same frames both ways, and every
+Every input goes to FrameDecoder (device -> host stream), fed whole with its default COBS
+decoder (C, from PyPI cobs, where installed) and in two pieces split where the input says
+with the pure-Python one: it must never raise, must give the same frames both ways, and every
 frame it returns must survive re-encoding and decode its payload or refuse it with
 ValueError. By the input's last byte, the same bytes also go to one of: LineDecoder (host ->
 device lines, must never raise); the payload decoders (messages.decode for every type and
@@ -27,7 +28,8 @@ sys.path.insert(0, str(ROOT / "protocol"))
 with atheris.instrument_imports():
     from fpwire import messages as M
     from fpwire.bulk import decode_samples
-    from fpwire.frame import FrameDecoder, LineDecoder, Stats, encode_frame, parse_body
+    from fpwire.frame import (FrameDecoder, LineDecoder, Stats, cobs_decode, encode_frame,
+                              parse_body)
     from fpwire.samples import unpack_samples
 
 TYPES = (0x01, 0x02, 0x03, 0x04, 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x7F)
@@ -42,11 +44,11 @@ def refuses_cleanly(fn, *args):
 
 def test_one_input(data):
     cut = data[0] * len(data) // 256 if data else 0
-    whole = FrameDecoder().feed(data)
-    d = FrameDecoder()
+    whole = FrameDecoder().feed(data)  # C COBS decoder where PyPI cobs is installed
+    d = FrameDecoder(cobs_decode)  # the pure-Python decoder, fed in two pieces
     split = d.feed(data[:cut]) + d.feed(data[cut:])
     if whole != split:
-        raise AssertionError("splitting the input changed the frames")
+        raise AssertionError("the two COBS decoders or the split changed the frames")
     for f in whole:  # a delivered frame re-encodes to a body that passes every check
         wire = encode_frame(f.mtype, f.seq, f.payload)
         again = FrameDecoder().feed(wire)

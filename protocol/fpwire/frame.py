@@ -69,24 +69,40 @@ def cobs_encode_into(src, n, dst, o):
 
 
 def cobs_decode(data):
-    """Decode one COBS block sequence (no delimiters); None if it is not valid COBS."""
-    if data.find(b"\x00") >= 0:
-        return None
-    out = bytearray()
-    i = 0
+    """Decode one COBS block sequence (no delimiters); None if it is not valid COBS.
+
+    Walks only the chain of code bytes: each code byte after a block shorter than 254 bytes
+    becomes the 0x00 it stands for, the first one and those after a 0xFF block are removed.
+    """
     n = len(data)
+    if n == 0 or data.find(b"\x00") >= 0:  # the shortest encoding is 01 (empty input)
+        return None
+    out = bytearray(data)
+    drops = None
+    prev = 0xFF  # the first code byte is never data
+    i = 0
     while i < n:
         code = data[i]
-        if code == 0:
-            return None
-        end = i + code
-        if end > n:
-            return None
-        out += data[i + 1:end]
-        i = end
-        if code < 0xFF and i < n:
-            out.append(0)
-    return out
+        if prev == 0xFF:
+            if drops is None:
+                drops = [i]
+            else:
+                drops.append(i)
+        else:
+            out[i] = 0
+        prev = code
+        i += code
+    if i != n:
+        return None
+    if len(drops) == 1:
+        return out[1:]
+    res = bytearray()
+    last = 0
+    for d in drops:
+        res += out[last:d]
+        last = d + 1
+    res += out[last:]
+    return res
 
 
 class FrameWriter:
@@ -220,16 +236,42 @@ class Stats:
                                 else "the firmware (forceplate flash)"))
 
 
+def _c_cobs_decoder():
+    """The C COBS decoder of PyPI `cobs` where installed (host speed-up), else None."""
+    if sys.implementation.name == "micropython":
+        return None
+    try:
+        from cobs.cobs import DecodeError, decode
+    except ImportError:
+        return None
+
+    def c_decode(data):
+        if not data:
+            return None
+        try:
+            return decode(data)
+        except DecodeError:
+            return None
+
+    return c_decode
+
+
+_COBS_DECODE = _c_cobs_decoder() or cobs_decode
+
+
 class FrameDecoder:
     """Host-side decoder of the device stream: feed(bytes) -> list of Frames.
 
     Resynchronises at every 0x00, never holds more than one maximum frame of garbage, and
     never raises on any input. Rejected candidates are counted in .stats by reason.
+    cobs_decoder: a function like cobs_decode (default: the C one of PyPI `cobs` if present,
+    which decodes the same bytes about 5 to 25 times faster, else cobs_decode).
     """
 
-    def __init__(self):
+    def __init__(self, cobs_decoder=None):
         self._buf = bytearray()
         self.stats = Stats()
+        self._cobs_decode = cobs_decoder or _COBS_DECODE
 
     def feed(self, data):
         buf = self._buf
@@ -250,7 +292,7 @@ class FrameDecoder:
                 self.stats.count("oversized")
                 frame = None
             else:
-                body = cobs_decode(chunk)
+                body = self._cobs_decode(chunk)
                 if body is None:
                     self.stats.count("bad_cobs")
                     frame = None

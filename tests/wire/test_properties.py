@@ -6,7 +6,8 @@ from hypothesis import strategies as st
 
 from fpwire import codes as C
 from fpwire.bulk import decode_samples, gaps
-from fpwire.frame import (Frame, FrameDecoder, LineDecoder, encode_frame, encode_line)
+from fpwire.frame import (Frame, FrameDecoder, LineDecoder, cobs_decode, encode_frame,
+                          encode_line)
 from fpwire.samples import SamplesPacker, unpack_samples
 
 SETTINGS = settings(max_examples=300, deadline=None,
@@ -33,7 +34,14 @@ def host_stream(items):
     return sent, chunks
 
 
-DIRECTIONS = [(device_stream, FrameDecoder), (host_stream, LineDecoder)]
+def pure_python_frame_decoder():
+    return FrameDecoder(cobs_decode)
+
+
+# FrameDecoder twice: with its default COBS decoder (C where PyPI cobs is installed) and with
+# the pure-Python one the device runtime would use.
+DIRECTIONS = [(device_stream, FrameDecoder), (device_stream, pure_python_frame_decoder),
+              (host_stream, LineDecoder)]
 
 
 def is_subsequence(got, sent):
@@ -102,7 +110,8 @@ def test_random_corruption_never_yields_a_frame_that_was_not_sent(items, ops, di
 
 
 @SETTINGS
-@given(st.binary(max_size=3000), st.sampled_from([FrameDecoder, LineDecoder]))
+@given(st.binary(max_size=3000),
+       st.sampled_from([FrameDecoder, pure_python_frame_decoder, LineDecoder]))
 def test_any_bytes_are_decoded_without_raising(data, decoder):
     d = decoder()
     d.feed(data)

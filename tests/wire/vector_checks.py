@@ -121,6 +121,8 @@ def checks(protocol_dir):
 
     for v in streams["device_to_host"]:
         add("device stream " + v["name"], stream, v, frame.FrameDecoder)
+        add("device stream, pure-Python COBS: " + v["name"], stream, v,
+            lambda: frame.FrameDecoder(frame.cobs_decode))
     for v in streams["host_to_device"]:
         add("host stream " + v["name"], stream, v, frame.LineDecoder)
     return out
