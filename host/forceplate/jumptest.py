@@ -184,7 +184,13 @@ def history_entry(athlete, trial):
     if trial.result:
         metrics = {k: v["value"] for k, v in trial.result.get("metrics", {}).items()
                    if v.get("valid")}
+    host = {}
+    for k, v in ((trial.analysis or {}).get("metrics") or {}).items():
+        if isinstance(v, dict) and v.get("valid") and isinstance(v.get("value"), (int, float)) \
+                and v["value"] == v["value"]:
+            host[k] = v["value"]
     return {"athlete": athlete.name, "test": trial.test, "trial": trial.number,
             "time_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "file": trial.path, "valid": trial.result is not None,
-            "device_metrics": {k: v for k, v in metrics.items() if v == v}}
+            "device_metrics": {k: v for k, v in metrics.items() if v == v},
+            "host_metrics": host}

@@ -357,6 +357,11 @@ def history_table(athlete, entries):
                      for c in used])
     heads = ["when (UTC)", "test", "trial", "valid"] + [
         "jump height (cm)" if c == "jump_height_impulse" else c.replace("_", " ") for c in used]
+    if any("jump_height_impulse" in e.get("host_metrics", {}) for e in entries):
+        heads.append("host jump height (cm)")
+        for row, e in zip(rows, entries):
+            v = e.get("host_metrics", {}).get("jump_height_impulse")
+            row.append(None if v is None else v * 100)
     return table("History: %s" % athlete, heads, rows)
 
 

@@ -70,6 +70,9 @@ def test_jump_through_clirunner_saves_trials_in_the_athletes_history(
         result = read_recording(t["file"]).results[0]["metrics"]["jump_height_impulse"]
         assert t["device_metrics"]["jump_height_impulse"] == result["value"]
         assert 0.1 < result["value"] < 0.6
+        note = [n for n in read_recording(t["file"]).notes if n["kind"] == "analysis"][0]
+        host = note["analysis"]["metrics"]["jump_height_impulse"]["value"]
+        assert t["host_metrics"]["jump_height_impulse"] == pytest.approx(host)
 
 
 def test_jump_on_an_uncalibrated_plate_says_to_calibrate_in_one_line(emulated_device, tmp_path,
