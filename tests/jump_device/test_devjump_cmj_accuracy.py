@@ -114,3 +114,10 @@ def test_the_sample_rate_is_measured_from_the_device_timestamps_not_taken_on_tru
     assert abs(measured.results[0].value("jump_height_impulse") - truth) <= 0.010
     assert abs(measured.results[0].value("flight_time") - cmj_80kg.truth["flight_time"]) \
         <= 1.0 / true_rate
+
+
+def test_a_wrong_armed_rate_is_overruled_by_the_timestamps(cmj_80kg):
+    # seen through the emulated board: armed at an early estimate of 56 SPS, sampling at 83
+    t, force = cmj_80kg.sample(83.0, "point", 1.0)
+    rep = replay(force, 56.0, "cmj", t_us=np.round(t * 1e6).astype(np.int64))
+    assert abs(rep.results[0].value("jump_height_impulse") - 0.35) <= 0.010
