@@ -2,7 +2,9 @@
 calibrate, buffer, frame, each against a reference loop measured in the same run, and the
 projection to an RP2040 and an ESP32. Run: python bench/bench_firmware.py [--channels 4]
 
-Method (docs/performance.md): every part runs N samples in a loop, best of --repeat runs;
+Method (docs/performance.md): every part runs N samples in a loop; the figure is the best of
+--repeat runs in each of --rounds interpreter processes (short runs, many of them: on a loaded
+host the best run is the one nothing else interrupted);
 the reference is the least per-sample loop (store one value into a preallocated ring). The
 projection multiplies unix-port microseconds by --rp2040-slowdown (default 100, the same
 estimate as bench/bench_device_analysis.py: a 125 MHz Cortex-M0+ running MicroPython from
@@ -47,9 +49,9 @@ def run(channels, n, repeat):
 def main(argv=None):
     ap = argparse.ArgumentParser()
     ap.add_argument("--channels", type=int, default=4)
-    ap.add_argument("--samples", type=int, default=4000)
-    ap.add_argument("--repeat", type=int, default=9)
-    ap.add_argument("--rounds", type=int, default=3, help="best of this many interpreter runs")
+    ap.add_argument("--samples", type=int, default=1000)
+    ap.add_argument("--repeat", type=int, default=25)
+    ap.add_argument("--rounds", type=int, default=7, help="best of this many interpreter runs")
     ap.add_argument("--rp2040-slowdown", type=float, default=100.0)
     ap.add_argument("--esp32-slowdown", type=float, default=40.0)
     args = ap.parse_args(argv)
