@@ -8,12 +8,10 @@ import numpy as np
 
 from forceplate import __version__
 from forceplate.errors import DeviceError
+from forceplate.export import DEFAULT_PLATE
 from forceplate.recording import default_layout, unwrap_us
 from fpwire import codes as C
 from fpwire.bulk import gaps
-
-MODES = {"force": C.STREAM_FORCE, "raw": C.STREAM_RAW}
-
 
 def device_header(dev, port=None, mode=C.STREAM_FORCE, **extra):
     """The recording header for this device: INFO, calibration, layout, plate geometry."""
@@ -38,7 +36,11 @@ def device_header(dev, port=None, mode=C.STREAM_FORCE, **extra):
             header["layout"] = config["layout"]
         plate = {k: config[k] for k in ("width_m", "depth_m") if k in config}
         if plate:
-            header["plate"] = plate
+            header["plate"] = dict(plate, source="device config")
+    if "plate" not in header and header["layout"] == "corners4":
+        # the reference build's load-cell spacing (hardware/), so exports carry a centre of
+        # pressure; `source` says it was not measured on this plate
+        header["plate"] = dict(DEFAULT_PLATE, source="default: the reference build")
     header.update(extra)
     return header
 
