@@ -9,9 +9,7 @@ same run, on plain latch pins (the cheapest Pin.value() the stand-in can offer).
 """
 
 import json
-import os
 import subprocess
-import sys
 import tempfile
 
 from forceplate.emulator import interpreter

@@ -94,23 +94,6 @@ def deploy_to_dir(flash_dir, mpy=False):
     return build(flash_dir, mpy=mpy)
 
 
-_HASH_SCRIPT = """
-import hashlib, binascii
-for p in {paths!r}:
-    try:
-        h = hashlib.sha256()
-        with open(p, 'rb') as f:
-            while True:
-                b = f.read(512)
-                if not b:
-                    break
-                h.update(b)
-        print(p, binascii.hexlify(h.digest()).decode())
-    except OSError:
-        print(p, '-')
-"""
-
-
 def _mpremote(port, *args, timeout=120):
     cmd = [sys.executable, "-m", "mpremote", "connect", port, *args]
     try:
@@ -145,9 +128,12 @@ def flash(port, mpy=False, reset=True, log=None):
         if log:
             log(f"copying {len(staged)} files to {port}")
         _mpremote(port, *args)
-    out = _mpremote(port, "exec", _HASH_SCRIPT.format(paths=list(staged)))
-    found = dict(line.split(" ", 1) for line in out.splitlines() if " " in line)
-    bad = [p for p, h in staged.items() if found.get(p, "").strip() != h]
+    out = _mpremote(port, "fs", "sha256sum", *(":" + p for p in staged)).splitlines()
+    found = {}
+    for head, digest in zip(out, out[1:]):
+        if head.startswith("sha256sum :"):
+            found["/" + head[len("sha256sum :"):].lstrip("/")] = digest.strip()
+    bad = [p for p, h in staged.items() if found.get(p) != h]
     if bad:
         raise DeviceError(f"{len(bad)} file(s) did not land intact on {port}, first {bad[0]}")
     if log:

@@ -3,7 +3,6 @@ against the simulated plate without a supervisor."""
 
 import os
 import subprocess
-import tempfile
 import time
 
 import pytest
