@@ -169,3 +169,58 @@ def test_a_kept_flash_directory_survives_and_an_empty_one_gets_the_firmware(tmp_
     with Emulator(flash_dir=str(keep)) as dev:
         assert (keep / "main.py").read_text() == "print('mine')\n"
         assert mpremote(dev.port, "exec", "print(open('/note.txt').read())").strip() == "kept"
+
+
+@pytest.mark.emulator_options(blank=True)
+def test_boot_py_runs_at_every_reset_before_main_py(emulated_device, tmp_path):
+    port = emulated_device.port
+    boot = tmp_path / "boot.py"
+    boot.write_text("n = 0\ntry:\n    n = int(open('/boots').read())\nexcept OSError:\n    pass\n"
+                    "open('/boots', 'w').write(str(n + 1))\n")
+    main = tmp_path / "main.py"
+    main.write_text("open('/main-ran', 'w').write(open('/boots').read())\n")
+    mpremote(port, "fs", "cp", str(boot), ":boot.py", "+", "fs", "cp", str(main), ":main.py")
+    mpremote(port, "reset")  # hard reset: boot.py then main.py
+    time.sleep(0.5)
+    flash = pathlib_join(emulated_device.flash_dir)
+    assert (flash / "main-ran").read_text() == (flash / "boots").read_text()
+    before = int((flash / "boots").read_text())
+    mpremote(port, "soft-reset")  # from the raw REPL: boot.py runs, main.py does not
+    assert int((flash / "boots").read_text()) > before
+
+
+READ_SCRIPT = """
+from machine import Pin, disable_irq, enable_irq
+sck = Pin(2, Pin.OUT, value=0)
+Pin(11, Pin.OUT).value(1)
+douts = [Pin(3 + i, Pin.IN) for i in range(4)]
+acc = [0] * 4
+for k in range(20):
+    while sum(d.value() for d in douts):
+        pass
+    v = [0] * 4
+    for b in range(25):
+        s = disable_irq()
+        sck.on()
+        sck.off()
+        enable_irq(s)
+        if b < 24:
+            v = [(x << 1) | d.value() for x, d in zip(v, douts)]
+    for i in range(4):
+        acc[i] += v[i] - (1 << 24 if v[i] & 0x800000 else 0)
+print([a / 20 for a in acc])
+"""
+
+
+@pytest.mark.emulator_options(blank=True, scenario="empty")
+def test_a_scenario_changed_while_the_device_runs_reaches_its_load_cells(emulated_device, tmp_path):
+    port = emulated_device.port
+    script = tmp_path / "read.py"
+    script.write_text(READ_SCRIPT)
+    chips = emulated_device.control.chips
+    empty = eval(mpremote(port, "run", str(script)))
+    assert empty == pytest.approx([c["offset"] for c in chips[:4]], abs=100)
+    emulated_device.control.scenario("still", t0=time.monotonic() - 5, mass_kg=100)
+    loaded = eval(mpremote(port, "run", str(script)))
+    for got, c in zip(loaded, chips):
+        assert got == pytest.approx(c["offset"] + 100 * 9.81 * c["share"] / 65536 * c["cpn"], abs=100)
