@@ -95,7 +95,7 @@ class JumpAnalyser(Weighing):
                      "still_n", "sj_hold_n", "rebound_n", "quiet_n", "settle_n",
                      "zeroed", "zero_mn", "tail_n", "to_zi", "lz_i", "ld_j", "tf0", "tf1",
                      "wtarget", "confirm_n", "s2n", "off_run", "q", "zrun",
-                     "ref_i", "ref_t", "ref_n", "end_i", "end_t"):
+                     "ref_i", "ref_t", "ref_n", "end_i", "end_t", "wdec", "wdc"):
             setattr(self, "_" + name, 0)
 
     # --- control (not per sample) ---------------------------------------------------------
@@ -115,7 +115,12 @@ class JumpAnalyser(Weighing):
         def n(seconds, least=1):
             return max(least, int(seconds * rate + 0.5))
 
-        self._wlen = min(n(max(1.0, o.get("weigh_s", 1.0))), 2000)
+        # the still window takes every wdec-th sample: at most 250 a second are plenty for a
+        # weight and its SD, and the per-sample cost at 1 kHz drops
+        self._wdec = max(1, int(rate // 250))
+        self._wdc = 1
+        w = n(max(1.0, o.get("weigh_s", 1.0)))
+        self._wlen = min(w // self._wdec + 1 if self._wdec > 1 else w, 2000)
         cap = self._rn - 8
         back = o.get("backoff_s", 0.0 if test == C.TEST_IMTP else 0.030)
         self._backoff_n = min(n(back, 0), cap // 3)
@@ -133,7 +138,7 @@ class JumpAnalyser(Weighing):
         self._settle_n = n(o.get("settle_s", 2.0))
         self._ref_n = n(60.0)
         self._ref_i = self._end_i = 0
-        self._confirm_n = min(n(o.get("confirm_s", 0.5)), self._wlen)
+        self._confirm_n = min(n(o.get("confirm_s", 0.5)) // self._wdec, self._wlen)
         self._quiet_n = 0
         self._stab_bn = 0
         e = self._epn
@@ -220,7 +225,13 @@ class JumpAnalyser(Weighing):
     def _ready(self, p, index, t_us, f):
         if self._stab_bn:
             self._stabilise(index, t_us, f)
-        r = self._acc(index, f)
+        c = self._wdc - 1
+        if c:
+            self._wdc = c
+            r = 0
+        else:
+            self._wdc = self._wdec
+            r = self._acc(index, f)
         if r > 0 and self._wtarget == self._wlen and self._cand_n == 0 and self._mv_lo >= self._min_sw:
             self._set_weight(self._mv_lo, self._mv_hi)   # latest still second wins
         test = self.test

@@ -86,7 +86,13 @@ class Weighing:
             self.state = S_OFF   # drop jump from the box: weight known from before, or none
             self._off_run = 0
             return
-        r = self._acc(index, f)
+        c = self._wdc - 1
+        if c:
+            self._wdc = c
+            r = 0
+        else:
+            self._wdc = self._wdec
+            r = self._acc(index, f)
         if self._quiet_n:
             self._quiet_n -= 1
         elif r < 0 and not self._stab_bn:
