@@ -128,7 +128,7 @@ class JumpAnalyser(Weighing):
         self._hold_n = min(n(o.get("onset_hold_s", 0.020)), cap // 3)
         self._rfd_w = min(n(o.get("peak_rfd_window_s", 0.020)), cap // 3)
         self._slope_n = min(n(0.004), 8)   # the takeoff slope is fitted over slope_n + 1
-        self._land_n = n(o.get("landing_window_s", 0.100), 2)
+        self._land_n = n(o.get("landing_window_s", 0.080), 2)   # RESULT < 100 ms after landing
         self._max_flight_n = n(o.get("max_flight_s", 1.2))
         self._min_flight_n = n(o.get("min_flight_s", 0.06))
         self._max_move_n = n(o.get("max_movement_s", 4.0 if test != C.TEST_IMTP else 8.0))
