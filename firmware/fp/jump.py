@@ -4,8 +4,10 @@
 #   ja = JumpAnalyser(emit_event, emit_result, max_rate_hz=1000)   # allocates everything, once
 #   ja.arm(codes.TEST_CMJ, rate_mhz, {})                            # floats allowed here
 #   ja.feed(index, t_us, force_mn)                                  # per sample: no allocation
+#   ja.finish(index, t_us); ja.disarm()   # end of data: close a trial in the air; stop
 #
-# Per-sample rules (docs/device-analysis.md): feed() allocates nothing (ints only, every
+# Weighing and stillness live in fp/jump_weigh.py (the base class), the RESULT in
+# fp/jump_results.py (floats, once per trial). Per-sample rules (docs/device-analysis.md): feed() allocates nothing (ints only, every
 # intermediate |x| < 2**30, ring buffers preallocated from max_rate_hz, no tuples, no floats);
 # floats are used in arm() and in jump_results.build() once a trial has ended.
 # Impulse is kept exact as a two-part integer (hi * 2**24 + lo) in units of 2 mN x 1 sample.

@@ -16,7 +16,6 @@ else:  # CPython (host tests import the firmware): the decorator does nothing
         @staticmethod
         def native(f):
             return f
-from array import array
 
 from fpwire import codes as C
 from fpwire import messages as M

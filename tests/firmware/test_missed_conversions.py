@@ -39,4 +39,4 @@ def test_the_missed_count_follows_the_conversions_the_chip_overwrote(mpy, rate_h
     out = {k: int(v) for k, v in (line.split() for line in mpy(SCRIPT, rate_hz))}
     assert out["overruns"] > 5  # the random delays did make the loop miss conversions
     assert 0.5 * out["overruns"] <= out["missed"] <= 1.5 * out["overruns"] + 3
-    assert out["numbered"] == pytest.approx(out["conversions"], rel=0.08)
+    assert out["numbered"] == pytest.approx(out["conversions"], rel=0.15)

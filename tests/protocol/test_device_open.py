@@ -40,7 +40,7 @@ def _answer_info(master, version_byte, stop):
 
 
 def _reversion(frame, version):
-    from fpwire.frame import cobs_decode, cobs_encode_into, HEADER_SIZE
+    from fpwire.frame import cobs_decode, cobs_encode_into
     from fpwire.crc import crc32
     import struct
     body = bytearray(cobs_decode(bytes(frame[1:-1])))

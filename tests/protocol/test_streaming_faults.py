@@ -57,7 +57,7 @@ def test_a_chip_that_stops_answering_is_an_error_within_200_ms_and_the_rest_stre
         elapsed = time.monotonic() - t0
         (err,) = _errors(msgs, C.F_SENSOR_TIMEOUT)
         assert err["channel"] == 2
-        assert elapsed < 0.2 + 0.05  # + the simulated plate's 20 ms control poll and the link
+        assert elapsed < 0.2 + 0.1  # + the simulated plate's 20 ms control poll, the link, the host
         msgs = collect(dev, 0.5)
         _, _, values = joined(msgs)
         assert len(values) > 50
@@ -65,10 +65,12 @@ def test_a_chip_that_stops_answering_is_an_error_within_200_ms_and_the_rest_stre
         assert np.all(values[:, [0, 1, 3]] != -0x800000)
         emu.control.sensor(2, stuck=False)
         msgs = collect(dev, 1.0, until=lambda m: _errors(m, C.F_SENSOR_RECOVERED))
-        assert [e["channel"] for e in _errors(msgs, C.F_SENSOR_RECOVERED)] == [2]
-        msgs = collect(dev, 0.3)
-        _, _, values = joined(msgs)
-        assert len(values) and np.all(values[:, 2] != -0x800000)
+        (back,) = _errors(msgs, C.F_SENSOR_RECOVERED)
+        assert back["channel"] == 2
+        msgs += collect(dev, 0.3)
+        index, _, values = joined(msgs)
+        after = index >= back["index"]  # samples from the recovery on
+        assert after.sum() > 10 and np.all(values[after, 2] != -0x800000)
         assert dev.status()["sensor_timeouts"] == 1
 
 
@@ -82,8 +84,10 @@ def test_a_full_scale_reading_is_flagged_on_its_channel(emulated_device):
         msgs = collect(dev, 1.0, until=lambda m: _errors(m, C.F_SATURATION))
         (err,) = _errors(msgs, C.F_SATURATION)
         assert err["channel"] == 1
-        _, _, values = joined(collect(dev, 0.3))
-        assert np.all(values[:, 1] == 0x7FFFFF)
+        msgs += collect(dev, 0.3)
+        index, _, values = joined(msgs)
+        after = index >= err["index"]  # from the first full-scale sample on
+        assert after.sum() > 10 and np.all(values[after, 1] == 0x7FFFFF)
         emu.control.sensor(1, saturate=False)
         _, _, values = joined(collect(dev, 0.5))
         assert values[-1, 1] != 0x7FFFFF

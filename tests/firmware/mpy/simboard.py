@@ -7,7 +7,7 @@ for _p in sys.argv[1:4]:
     if _p not in sys.path:
         sys.path.insert(0, _p)
 
-import machine  # noqa: E402  the emulator's stand-in
+import machine  # noqa: E402,F401  the emulator's stand-in, imported first
 import hx711sim  # noqa: E402
 from fpwire.frame import LineDecoder
 from fp.fastframe import FastFrameWriter  # noqa: E402
