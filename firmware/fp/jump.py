@@ -7,9 +7,10 @@
 #   ja.finish(index, t_us); ja.disarm()   # end of data: close a trial in the air; stop
 #
 # Weighing and stillness live in fp/jump_weigh.py (the base class), the RESULT in
-# fp/jump_results.py (floats, once per trial). Per-sample rules (docs/device-analysis.md): feed() allocates nothing (ints only, every
-# intermediate |x| < 2**30, ring buffers preallocated from max_rate_hz, no tuples, no floats);
-# floats are used in arm() and in jump_results.build() once a trial has ended.
+# fp/jump_results.py (floats, once per trial). Per-sample rules (docs/device-analysis.md):
+# feed() allocates nothing (ints only, every intermediate |x| < 2**30, ring buffers
+# preallocated from max_rate_hz, no tuples, no floats); floats are used in arm() and in
+# jump_results.build() once a trial has ended.
 # Impulse is kept exact as a two-part integer (hi * 2**24 + lo) in units of 2 mN x 1 sample.
 from array import array
 
