@@ -304,7 +304,7 @@ class Device:
                               retries=2)
         return M.unpack_selftest(result)
 
-    def reboot(self, timeout=5.0):
+    def reboot(self, timeout=10.0):
         """Reboot the device and wait until it answers INFO again."""
         self.command(C.CMD_REBOOT)
         self._next_index = None

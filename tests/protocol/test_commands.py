@@ -205,3 +205,11 @@ def test_set_gain_64_halves_the_counts_of_channel_a(dev, emulated_device):
     half = np.median(v128[-20:], axis=0) / 2
     assert np.all(np.abs(np.median(v64[-20:], axis=0) - half) < 100)  # noise: 60 counts rms
     assert np.all(np.abs(half) > 1000)  # and the offsets are big enough for that to show
+
+
+def test_reboot_acknowledges_and_the_device_comes_back_with_its_calibration(dev):
+    n = dev.info["channels"]
+    dev.set_cal([7] * n, [0.0004] * n)
+    info = dev.reboot()
+    assert info["board"] == "emulator"
+    assert dev.get_cal()["offsets"] == [7] * n
