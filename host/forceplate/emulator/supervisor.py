@@ -93,6 +93,8 @@ class Supervisor:
         self._at_prompt = False  # the friendly REPL is waiting for a line
         self._hold_until = 0.0
         self._raw_sent = 0.0
+        self._raw_fresh = False  # the raw REPL banner was the last thing the device said
+        self._ctrl_c_at = 0.0
         self._to_host = bytearray()
         self._boot_out = bytearray()
         self._tail = b""
@@ -168,6 +170,8 @@ class Supervisor:
         self._boot_out = bytearray()
         self._to_device.clear()  # bytes for the old interpreter are gone with it
         self._at_prompt = False
+        self._raw_fresh = False
+        self._ctrl_c_at = 0.0
         self._hold_until = 0.0
         self.boots += 1
         self._booted.clear()
@@ -189,10 +193,10 @@ class Supervisor:
         self._proc = None
         return rc
 
-    def _restart(self, cause=None):
+    def _restart(self, cause=None, soft=False):
         """The interpreter has gone (or is being killed): boot it again like a board."""
-        rc = self._reap(kill=cause is not None)
-        if cause is None:
+        rc = self._reap(kill=cause is not None or soft)
+        if cause is None and not soft:
             cause = {EXIT_HARD: HARD_RESET, EXIT_WDT: WDT_RESET,
                      -signal.SIGUSR1: WDT_RESET}.get(rc, None)
         if cause is None:  # a soft reset keeps the last hardware cause and the REPL mode
@@ -260,6 +264,8 @@ class Supervisor:
             self._raw = False
         self._tail = tail[-32:]
         if data:
+            self._raw_fresh = tail.endswith(RAW_BANNER)
+        if data:
             self._at_prompt = tail.endswith(FRIENDLY_PROMPT) or tail.endswith(b"... ")
 
     def _run(self):
@@ -271,6 +277,8 @@ class Supervisor:
             self._step()
 
     def _step(self):
+        if self._ctrl_c_at:
+            self._typing_hold()  # re-delivers a Ctrl-C that got no prompt
         if self._state == RAW_BANNER_WAIT and time.monotonic() - self._raw_sent > 0.25:
             # the REPL flushed our Ctrl-A when it switched the terminal mode: send it again
             try:
@@ -307,6 +315,15 @@ class Supervisor:
                     except OSError:
                         data = b""
                     data = self.faults.to_device(data)
+                    if data and self._raw_fresh and self._state == RUNNING and not self._to_device:
+                        if data[:1] == b"\x04":
+                            # Ctrl-D on an empty raw REPL: a soft reset. Done here because the
+                            # interpreter's raw buffer can hold junk when a Ctrl-C caught it
+                            # importing main.py, and it would then compile that instead.
+                            self._emit(b"OK\r\n")
+                            self._restart(soft=True)
+                            data = data[1:]
+                        self._raw_fresh = False
                     if data:
                         self._to_device += data
                 if ev & select.POLLOUT and self._to_host:
@@ -319,9 +336,19 @@ class Supervisor:
     HOLD_S = 0.3
 
     def _typing_hold(self):
-        if self._hold_until and time.monotonic() < self._hold_until and not self._at_prompt:
+        now = time.monotonic()
+        if self._hold_until and now < self._hold_until and not self._at_prompt:
+            if self._ctrl_c_at and now - self._ctrl_c_at > 0.3 and self._proc is not None:
+                # No prompt yet: the SIGINT can be lost (os.system() in the firmware ignores
+                # it while its child runs). A board's Ctrl-C is never lost: deliver it again.
+                try:
+                    os.killpg(self._proc.pid, signal.SIGINT)
+                except OSError:
+                    pass
+                self._ctrl_c_at = now
             return True
         self._hold_until = 0.0
+        self._ctrl_c_at = 0.0
         return False
 
     def _type(self, fd):
@@ -335,7 +362,7 @@ class Supervisor:
             self._flush(fd, buf)
             return
         line = buf[:min(ends) + 1]
-        hold = self.HOLD_S * (4 if line.endswith(b"\x03") else 1)
+        hold = self.HOLD_S * (8 if line.endswith(b"\x03") else 1)
         try:
             n = os.write(fd, bytes(line))
         except OSError as exc:
@@ -346,6 +373,8 @@ class Supervisor:
         if n == len(line):
             self._at_prompt = False
             self._hold_until = time.monotonic() + hold
+            if line.endswith(b"\x03"):
+                self._ctrl_c_at = time.monotonic()
 
     def _read_inner(self):
         try:
