@@ -44,6 +44,8 @@ class Demo:
         from forceplate.device import Device
 
         start = time.monotonic()
+        # reports (matplotlib) are drawn in a second process while the jumps go on
+        self._reports = ReportWorker()
         self.say("Starting the emulated board (MicroPython unix port on a virtual serial port)")
         emu = Emulator(blank=self.flash_over_port, scenario="empty")
         try:
@@ -68,6 +70,9 @@ class Demo:
                 trials = self.jump(dev, emu.control, port)
                 self._step("jumps_s", t)
                 truth = self.truth_for(trials, emu.control)
+        except BaseException:
+            self._reports.close()
+            raise
         finally:
             emu.stop()
         self.trial_objects = trials
@@ -125,31 +130,92 @@ class Demo:
                  % (self.mass_kg, self.trials, self.jump_height_m * 100))
         control.configure(cop=(0.0, 0.0))
         control.scenario("cmj", mass_kg=self.mass_kg, jump_height_m=self.jump_height_m,
-                         rest_s=4.0)
+                         rest_s=3.0)
         view = self.view
+        out = os.path.join(self.home, "report")
+
+        def on_trial(trial):
+            self._reports.submit(trial.path, out)
+            if view is not None:
+                view.trial_done(trial)
+
         if view is None:
             return jumptest.run_test(dev, "cmj", self.athlete, self.trials, port=port,
-                                     timeout_s=20.0, home=self.home)
+                                     timeout_s=20.0, home=self.home, on_trial=on_trial)
         with view:
             return jumptest.run_test(dev, "cmj", self.athlete, self.trials, port=port,
                                      timeout_s=20.0, home=self.home, on_update=view.update,
-                                     on_trial=view.trial_done)
+                                     on_trial=on_trial)
 
     def report(self, trials, fit, truth):
         """Per trial the analysis helper's report (PNG + HTML); an index page that puts the
         device's RESULT, the host analysis and the simulated truth side by side. Returns the
         index's path."""
-        from forceplate.analysis import report
-
         out = os.path.join(self.home, "report")
-        pages = []
-        for t in trials:
-            if t.host_result is not None:
-                pages.append(report.write(t.host_result, out)[1])
-            else:
-                pages.append(None)
+        pages = self._reports.results()
         return write_index(os.path.join(out, "index.html"), self.athlete, trials, pages, fit,
                            truth)
+
+
+def trial_report(path, out_dir):
+    """The analysis helper's report (PNG + HTML) of one saved trial, analysed from the
+    device's weighing window as in the jump test; returns the HTML path."""
+    from forceplate.analysis import analyze_trial, report
+    from forceplate.recording import read_recording
+
+    rec = read_recording(path)
+    keep = rec.time_s >= jumptest.weighing_start_s(rec.events)
+    res = analyze_trial(rec.time_s[keep], rec.force_n[keep], test=rec.meta.get("test", "cmj"),
+                        layout=rec.layout, file=path, meta=rec.meta)
+    return report.write(res, out_dir)[1]
+
+
+def _warm_up():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot  # noqa: F401  (font cache, backends: seconds on a cold start)
+
+    from forceplate.analysis import report  # noqa: F401
+
+
+class ReportWorker:
+    """Draws trial reports in one spawned process (matplotlib is slow to start and holds
+    the GIL); falls back to this process if a worker cannot start."""
+
+    def __init__(self):
+        import concurrent.futures
+        import multiprocessing
+
+        self.jobs = []
+        try:
+            self.pool = concurrent.futures.ProcessPoolExecutor(
+                max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+            self.pool.submit(_warm_up)
+        except (OSError, ImportError, NotImplementedError):
+            self.pool = None
+
+    def submit(self, path, out_dir):
+        if self.pool is None:
+            self.jobs.append((path, out_dir, None))
+        else:
+            self.jobs.append((path, out_dir, self.pool.submit(trial_report, path, out_dir)))
+
+    def results(self, timeout=120.0):
+        """The HTML paths in submission order (None for a trial that could not be drawn)."""
+        pages = []
+        for path, out_dir, fut in self.jobs:
+            try:
+                pages.append(fut.result(timeout) if fut else trial_report(path, out_dir))
+            except Exception:  # one unreadable trial must not cost the others' reports
+                pages.append(None)
+        self.close()
+        return pages
+
+    def close(self):
+        if self.pool is not None:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = None
 
 
 def _metric(d, name):
