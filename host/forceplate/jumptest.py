@@ -54,8 +54,8 @@ class Trial:
     def on_event(self, ev):
         self.events.append(ev)
         name = ev.get("name")
-        if self.result is not None or self.state in ABANDON:
-            return  # the trial is over; the device already weighs for the next one
+        if self.result is not None or self.state in ABANDON or name == "disarmed":
+            return  # the trial is over (the device may already weigh for the next one)
         self.state = name
         if name in ABANDON:
             self.prompt = "Trial not valid (%s): it is saved, the next one follows" % name.replace("_", " ")
@@ -169,8 +169,13 @@ def run_test(dev, test, athlete_name="anonymous", count=1, port=None, timeout_s=
         run_trial(dev, trial, port=port, athlete=athlete, timeout_s=timeout_s,
                   on_update=on_update)
         if trial.result is None and not any(e.get("name") in ABANDON for e in trial.events):
-            raise DeviceError("No result from the device within %g s for trial %d (state: %s): "
-                              "the data is saved in %s." % (timeout_s, k, trial.state, trial.path))
+            if trial.state in ("armed", "weighing", "not_still"):
+                raise DeviceError("Trial %d: the athlete was not still long enough to be weighed "
+                                  "within %g s (stand still for a second, then jump); the data "
+                                  "is saved in %s." % (k, timeout_s, trial.path))
+            raise DeviceError("No result from the device within %g s for trial %d (last phase: "
+                              "%s): the data is saved in %s." % (timeout_s, k, trial.state,
+                                                                 trial.path))
         analyse_trial(trial)
         athlete.add(history_entry(athlete, trial))
         trials.append(trial)

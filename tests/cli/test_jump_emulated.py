@@ -195,3 +195,17 @@ def test_calibrate_interactively_prompts_for_each_placement_and_waits_for_enter(
     assert len(prompts) == 7
     out = proc.stdout.read().decode()
     assert "Calibration: residuals" in out and "back_right" in out
+
+
+@pytest.mark.emulator_options(scenario="moving_weighing")
+def test_an_athlete_who_never_stands_still_gets_one_line_saying_so(emulated_device, tmp_path,
+                                                                  monkeypatch):
+    monkeypatch.setenv("FORCEPLATE_HOME", str(tmp_path))
+    factory_calibrate(emulated_device.port)
+    r = CliRunner().invoke(cli, ["--port", emulated_device.port, "jump", "--count", "1",
+                                 "--timeout", "6", "--json"])
+    assert r.exit_code == 1
+    line = r.output.strip().splitlines()[-1]
+    assert line.startswith("Error: Trial 1: the athlete was not still long enough to be weighed")
+    (path,) = (tmp_path / "athletes" / "anonymous" / "cmj").glob("*.fprec")
+    assert str(path) in line and len(read_recording(path).time_s) > 300
