@@ -113,8 +113,9 @@ def run_trial(dev, trial, port=None, athlete=None, timeout_s=30.0, post_roll_s=1
             trial.summary["reason"] = "timeout"
         writer.close(trial.summary)
     if stream.reason == "disconnected":
-        raise DeviceError("The device disconnected during trial %d: the data received so far "
-                          "is saved in %s." % (trial.number, trial.path))
+        what = "restarted" if stream.detail.startswith("The device restarted") else "disconnected"
+        raise DeviceError("The device %s during trial %d: the data received so far is saved in "
+                          "%s." % (what, trial.number, trial.path))
     if stream.reason == "interrupted":
         raise KeyboardInterrupt
     return trial

@@ -45,6 +45,10 @@ def device_header(dev, port=None, mode=C.STREAM_FORCE, **extra):
     return header
 
 
+class _Restarted(Exception):
+    """The device said HELLO in the middle of a stream."""
+
+
 class Stream:
     """Samples and messages from one START..STOP. Use as a context manager or call
     start()/stop(). `reason` says why it ended: complete, interrupted or disconnected."""
@@ -113,6 +117,14 @@ class Stream:
                 self._t_last = int(b.t_us[-1])
                 if self.writer:
                     self.writer.samples(b.index, b.t_us, b.values, b.fmt)
+            elif m.kind == "hello" and self.n:
+                # a HELLO after samples flowed: the board rebooted (watchdog, power, reset
+                # button) and its sample index and clock start again; this stream ends here.
+                # (A HELLO before any sample is the boot greeting queued while opening.)
+                self.messages.append((m.kind, m.data))
+                if self.writer:
+                    self.writer.message("log", {"level": 30, "text": "device restarted (HELLO)"})
+                raise _Restarted()
             elif m.kind in ("event", "result", "error", "log", "status"):
                 self.messages.append((m.kind, m.data))
                 if self.writer:
@@ -150,6 +162,9 @@ class Stream:
         except KeyboardInterrupt:
             self.reason = "interrupted"
             self.detail = "stopped with Ctrl-C"
+        except _Restarted:
+            self.reason = "disconnected"
+            self.detail = "The device restarted (watchdog, power or reset) and stopped streaming."
         except DeviceError as exc:
             self.reason = "disconnected"
             self.detail = str(exc)

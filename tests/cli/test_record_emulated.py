@@ -5,6 +5,7 @@ import json
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 import ezc3d
@@ -209,3 +210,19 @@ def test_a_recording_survives_the_recording_process_being_killed(emulate, tmp_pa
     assert rec.summary is None and not rec.complete  # cut short, and it says so
     assert len(rec.time_s) >= 100
     assert len(rec.time_s) + rec.samples_lost == rec.index[-1] - rec.index[0] + 1
+
+
+def test_a_board_that_reboots_mid_record_ends_the_recording_with_what_it_had(emulated_device,
+                                                                            tmp_path):
+    out = tmp_path / "reboot.fprec"
+    timer = threading.Timer(1.5, emulated_device.control.reset, kwargs={"kind": "power"})
+    timer.start()
+    r = CliRunner().invoke(cli, ["--port", emulated_device.port, "record", "-d", "20", "-o",
+                                 str(out), "--raw", "--json"])
+    timer.join()
+    assert r.exit_code == 1
+    assert r.output.strip().splitlines()[-1].startswith(
+        "Error: The device at %s restarted: the " % emulated_device.port)
+    rec = read_recording(out)
+    assert rec.summary["reason"] == "disconnected" and len(rec.time_s) > 50
+    assert rec.logs[-1]["text"] == "device restarted (HELLO)"

@@ -29,8 +29,10 @@ def command(ctx, duration, output, raw, as_json):
     else:
         live.out_console().print(live.record_table(summary))
     if summary["reason"] == "disconnected":
-        raise DeviceError("The device at %s disconnected: the %d samples received before that "
-                          "are saved in %s." % (port, summary["samples"], output))
+        what = ("restarted" if summary["detail"].startswith("The device restarted")
+                else "disconnected")
+        raise DeviceError("The device at %s %s: the %d samples received before that are saved "
+                          "in %s." % (port, what, summary["samples"], output))
     if summary["reason"] == "interrupted":
         live.err_console().print("Stopped with Ctrl-C: %d samples kept in %s."
                                  % (summary["samples"], output))
