@@ -224,3 +224,21 @@ def test_a_scenario_changed_while_the_device_runs_reaches_its_load_cells(emulate
     loaded = eval(mpremote(port, "run", str(script)))
     for got, c in zip(loaded, chips):
         assert got == pytest.approx(c["offset"] + 100 * 9.81 * c["share"] / 65536 * c["cpn"], abs=100)
+
+
+@pytest.mark.parametrize("call, cause", [("machine.soft_reset()", 1), ("machine.reset()", 2)])
+def test_main_py_that_resets_the_board_runs_again_after_the_reset(tmp_path, call, cause):
+    from forceplate.emulator import Emulator
+    flash = tmp_path / "flash"
+    flash.mkdir()
+    (flash / "main.py").write_text(
+        "import machine\nn = 0\ntry:\n    n = int(open('/runs').read())\nexcept OSError:\n    pass\n"
+        "open('/runs', 'w').write(str(n + 1))\nopen('/cause', 'w').write(str(machine.reset_cause()))\n"
+        "if n == 0:\n    %s\n" % call)
+    with Emulator(flash_dir=str(flash)) as dev:
+        end = time.monotonic() + 10
+        while time.monotonic() < end and (flash / "runs").read_text() != "2":
+            time.sleep(0.05)
+        assert (flash / "runs").read_text() == "2"
+        assert (flash / "cause").read_text() == str(cause)
+        assert dev.supervisor.boots == 2

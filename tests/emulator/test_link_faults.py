@@ -7,8 +7,6 @@ import pytest
 import serial
 
 from conftest import ask_info
-from fpwire import codes as C
-from fpwire.frame import FrameDecoder
 
 
 # REPL-driven tests run on a blank device: the firmware's watchdog (5 s) would reset the
@@ -108,21 +106,21 @@ def test_a_disconnected_link_carries_nothing_until_it_reconnects(emulated_device
 
 
 def test_a_power_cycle_in_the_middle_of_a_stream_reboots_into_the_firmware(emulated_device):
+    from forceplate.device import STREAM_RAW, Device
     dev = emulated_device
     boots = dev.supervisor.boots
-    with serial.Serial(dev.port, timeout=0.05) as s:
-        s.write(b"\r\x03")
-        drain(s, quiet=3.0)
-        s.write(b"for i in range(10**6): print(i)\r")  # a stream the reset cuts
-        assert drain(s, quiet=3.0, until=b"... ").endswith(b"... ")
-        s.write(b"\r")
-        time.sleep(0.3)
+    with Device.open(dev.port) as d:
+        d.start(STREAM_RAW)
+        got = []
+        end = time.monotonic() + 5
+        while not got and time.monotonic() < end:
+            got = [m for m in d.poll(0.1) if m.kind == "samples"]
+        assert got, "no samples before the reset"
         assert dev.wait_link_applied(dev.control.reset("power"))
-        dec = FrameDecoder()
         hello = []
         end = time.monotonic() + 5
         while not hello and time.monotonic() < end:
-            hello = [f for f in dec.feed(s.read(65536)) if f.mtype == C.HELLO]
+            hello = [m for m in d.poll(0.1) if m.kind == "hello"]
         assert hello, "no HELLO after the reset"
     assert dev.supervisor.boots == boots + 1
     assert ask_info(dev.port)["board"] == "emulator"

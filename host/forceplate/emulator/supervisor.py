@@ -15,9 +15,9 @@ behave like a board:
   script, and released when it is ready;
 - link faults (faults.LinkFaults) apply to the bytes on the way through.
 
-Exit codes from the device side (device/emuboot.py, device/machine.py): 0 soft reset,
-EXIT_HARD machine.reset(), SIGUSR1 the watchdog. A process the supervisor kills is a power
-cycle.
+Exit codes from the device side (device/emuboot.py, device/machine.py): 0 or SIGUSR2 soft
+reset, EXIT_HARD or SIGTERM machine.reset(), SIGUSR1 the watchdog. A process the supervisor
+kills is a power cycle.
 """
 
 import errno
@@ -197,7 +197,7 @@ class Supervisor:
         """The interpreter has gone (or is being killed): boot it again like a board."""
         rc = self._reap(kill=cause is not None or soft)
         if cause is None and not soft:
-            cause = {EXIT_HARD: HARD_RESET, EXIT_WDT: WDT_RESET,
+            cause = {EXIT_HARD: HARD_RESET, EXIT_WDT: WDT_RESET, -signal.SIGTERM: HARD_RESET,
                      -signal.SIGUSR1: WDT_RESET}.get(rc, None)
         if cause is None:  # a soft reset keeps the last hardware cause and the REPL mode
             cause, raw = self._cause, self._raw

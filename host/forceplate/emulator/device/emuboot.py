@@ -39,8 +39,13 @@ def _run_file(name):
         with open(name) as f:
             code = compile(f.read(), name, "exec")
         exec(code, {"__name__": "__main__"})
-    except SystemExit:
-        raise
+    except SystemExit as e:  # machine.reset()/soft_reset() or sys.exit() in main.py: with
+        # -i the unix port would fall into the REPL, so end the process with the signal the
+        # supervisor reads as that reset (SIGTERM hard, SIGUSR2 soft)
+        code = e.args[0] if e.args else 0
+        os.system("kill -%s $PPID" % ("TERM" if code == machine._EXIT_HARD else "USR2"))
+        import time
+        time.sleep(5)
     except BaseException as e:  # noqa: BLE001  a board prints it and goes to the REPL
         sys.print_exception(e)
 
