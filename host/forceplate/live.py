@@ -379,7 +379,7 @@ class Number(click.ParamType):
     def convert(self, value, param, ctx):
         from forceplate.errors import UsageError
 
-        opt = "--" + param.name.replace("_", "-") if param is not None else "value"
+        opt = max(param.opts, key=len) if param is not None and param.opts else "value"
         if isinstance(value, self.kind) and not isinstance(value, bool):
             v = value
         else:
@@ -398,3 +398,17 @@ class Number(click.ParamType):
                 what = "between %g and %g" % (self.lo, self.hi)
             raise UsageError("%s must be %s%s, not %s." % (opt, what, self.unit, value))
         return v
+
+
+class OneOf(click.Choice):
+    """click.Choice whose refusal is one line (forceplate UsageError)."""
+
+    def convert(self, value, param, ctx):
+        from forceplate.errors import UsageError
+
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter:
+            opt = max(param.opts, key=len) if param is not None and param.opts else "value"
+            raise UsageError("%s must be one of %s, not %r." % (
+                opt, ", ".join(self.choices), value)) from None

@@ -129,6 +129,7 @@ def test_bad_option_values_are_one_line_errors(tmp_path, run_forceplate):
     for args in (["record", "-d", "-1", "-o", "x.fprec"], ["record", "-d", "abc", "-o", "x"],
                  ["jump", "--count", "0"], ["calibrate", "--masses", "-20"],
                  ["calibrate", "--seconds", "0"], ["monitor", "--duration", "0"],
+                 ["jump", "--test", "hop"], ["export", "x.fprec", "--format", "pdf"],
                  ["export", str(tmp_path / "none.fprec")]):
         r = CliRunner().invoke(cli, ["--port", "/dev/null", *args])
         assert r.exit_code == 2, (args, r.output)

@@ -11,7 +11,7 @@ from forceplate.recording import read_recording
 
 @click.command("export")
 @click.argument("recording", type=click.Path(dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="csv", show_default=True)
+@click.option("--format", "fmt", type=live.OneOf(FORMATS), default="csv", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
               help="Output file (default: the recording's name with the format's extension).")
 @click.option("--json", "as_json", is_flag=True, help="Print what was written as JSON.")

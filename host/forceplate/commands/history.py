@@ -8,7 +8,7 @@ from forceplate.athletes import Athlete, all_athletes
 
 @click.command("history")
 @click.option("--athlete", default=None, help="Whose history (default: list the athletes).")
-@click.option("--test", default=None, type=click.Choice(["cmj", "sj", "dj", "imtp"]))
+@click.option("--test", default=None, type=live.OneOf(["cmj", "sj", "dj", "imtp"]))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON on stdout.")
 def command(athlete, test, as_json):
     """List athletes, or one athlete's trials with their device metrics."""

@@ -7,7 +7,7 @@ from forceplate.ports import open_device, resolve_port
 
 
 @click.command("jump")
-@click.option("--test", "test", type=click.Choice(sorted(jumptest.TESTS)), default="cmj",
+@click.option("--test", "test", type=live.OneOf(sorted(jumptest.TESTS)), default="cmj",
               show_default=True, help="Countermovement, squat, drop jump or isometric pull.")
 @click.option("--athlete", default="anonymous", show_default=True, help="Whose trials these are.")
 @click.option("--count", type=live.Number(int, 1, 50), default=3, show_default=True,
