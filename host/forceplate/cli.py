@@ -48,6 +48,24 @@ class LazyGroup(click.Group):
         module = importlib.import_module("forceplate.commands." + COMMANDS[name])
         return module.command
 
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, **extra)
+        try:
+            rv = super().main(args, prog_name, complete_var, False, **extra)
+        except click.UsageError as exc:
+            # One line, like every other user error, with where to look for the right usage.
+            cmd = exc.ctx.command_path if exc.ctx else "forceplate"
+            click.echo(f"Error: {exc.format_message()} (see '{cmd} --help')", err=True)
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("Aborted.", err=True)
+            sys.exit(1)
+        sys.exit(rv if isinstance(rv, int) else 0)
+
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
