@@ -57,7 +57,7 @@ def analyze(tr, test="cmj"):
     if not math.isfinite(t_prop):
         res.flag("unanalysable", "velocity never turned positive before takeoff: weighing or takeoff is wrong")
 
-    v_to = takeoff_velocity(t, v, J, acq)
+    v_to = takeoff_velocity(t, v, J, acq, f)
     D = J.t_to - J.onset
     u_v = rss(J.noise_sd / m * math.sqrt(D * corr), sd_sw / m * D, G * u_edge)
     res.events.update(onset=J.onset, braking_start=t_brake, propulsion_start=t_prop, takeoff=J.t_to,
@@ -169,12 +169,19 @@ def analyze(tr, test="cmj"):
     return J
 
 
-def takeoff_velocity(t, v, J, acq):
+def takeoff_velocity(t, v, J, acq, f=None):
     """Velocity at takeoff. Behind an averaging converter the velocity near takeoff is a
     window mean of a curved trace; half a window into the flight the window holds only flight,
     where velocity is exactly linear, so read it there and go back along the flight slope."""
     if acq.kind != "hx711":
-        return at(t, v, J.t_to)
+        # from the last contact sample along the line events.takeoff_edge followed down to
+        # the threshold (v interpolated across the whole interval would spread the fall over
+        # a period and read up to g x T low: 2 cm of height at 80 SPS)
+        j = J.i_contact
+        if f is None or j < J.i0 or J.t_to < t[j]:
+            return at(t, v, J.t_to)
+        mean_f = (f[j] + J.threshold) / 2.0
+        return float(v[j] + (mean_f - J.sw) / J.mass * (J.t_to - t[j]))
     half = acq.settling_s / 2
     a_flight = (J.flight_mean - J.sw) / J.mass
     return at(t, v, J.t_to + half) - a_flight * half

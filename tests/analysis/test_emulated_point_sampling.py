@@ -1,0 +1,48 @@
+"""The host analysis of what the emulated board records: the athlete model's force
+(host/forceplate/emulator/device/athlete.py, exact truth) sampled at the conversion instants
+(the emulated chips have no averaging filter, so recordings of the board `emulator` are read as
+`lab` samples) at 80 SPS (HX711) and 320 SPS (HX717), with the reading jitter of a polling
+loop on the stamps. Tolerances: 1 cm of impulse jump height at both rates, and within 1 cm of
+the device's own analysis (forceplate.devicejump) on the same samples."""
+
+import numpy as np
+import pytest
+
+from forceplate.analysis import analyze_trial
+from forceplate.devicejump import replay
+from forceplate.emulator.device import athlete
+
+JUMPS = [(60.0, 0.20), (80.0, 0.35), (100.0, 0.45)]
+PHASES = (0.1, 0.45, 0.8)   # where the conversions fall relative to the takeoff
+
+
+def emulated_trial(mass, height, rate, phase, seed=0, jitter_s=0.002):
+    timeline = athlete.scenario("cmj", mass_kg=mass, jump_height_m=height)
+    rng = np.random.default_rng(seed)
+    instants = np.arange(int(7.0 * rate)) / rate + phase / rate
+    force = np.array([timeline.force(x) for x in instants]) + rng.normal(0.0, 0.3, len(instants))
+    stamps = instants + rng.uniform(0.0, jitter_s, len(instants))  # read after the conversion
+    return stamps, force, timeline.trials(7.0)[0]
+
+
+@pytest.mark.parametrize("rate", [80, 320])
+@pytest.mark.parametrize("mass,height", JUMPS)
+def test_point_sampled_emulated_cmjs_read_within_a_centimetre_of_the_athlete(rate, mass, height):
+    for k, phase in enumerate(PHASES):
+        t, f, truth = emulated_trial(mass, height, rate, phase, seed=k)
+        r = analyze_trial(t, f, test="cmj", meta={"device": {"board": "emulator"}})
+        assert r.metrics["jump_height_impulse"].valid
+        assert abs(r.value("jump_height_impulse") - truth["jump_height_m"]) < 0.010, phase
+        assert abs(r.value("jump_height_flight_time") - truth["jump_height_m"]) < 0.010, phase
+
+
+@pytest.mark.parametrize("mass,height", JUMPS)
+def test_host_and_device_agree_within_a_centimetre_on_the_same_80_sps_samples(mass, height):
+    for k, phase in enumerate(PHASES):
+        t, f, truth = emulated_trial(mass, height, 80, phase, seed=k)
+        host = analyze_trial(t, f, test="cmj", acquisition="lab")
+        dev = replay(f, 80.0, "cmj", t_us=np.rint(t * 1e6).astype(np.int64))
+        h_dev = dev.results[0].value("jump_height_impulse")
+        assert abs(host.value("jump_height_impulse") - h_dev) < 0.010, phase
+        assert abs(h_dev - truth["jump_height_m"]) < 0.010, phase
+
