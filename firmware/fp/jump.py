@@ -71,6 +71,7 @@ class JumpAnalyser(Weighing):
         self._rf = array("i", [0] * n)   # force ring (mN)
         self._ri = array("i", [0] * n)   # sample index ring
         self._rt = array("i", [0] * n)   # t_us ring
+        self._rk = array("i", [0] * n)   # sample clock count ring (see _clock)
         self._rp = 0
         self._rcount = 0
         self._epn = array("i", [0, 0, 0])   # epoch lengths (samples): 50, 100, 200 ms
@@ -98,7 +99,8 @@ class JumpAnalyser(Weighing):
                      "still_n", "sj_hold_n", "rebound_n", "quiet_n", "settle_n",
                      "zeroed", "zero_mn", "tail_n", "to_zi", "lz_i", "ld_j", "tf0", "tf1",
                      "wtarget", "confirm_n", "s2n", "off_run", "q", "zrun",
-                     "ref_i", "ref_t", "ref_n", "end_i", "end_t", "wdec", "wdc"):
+                     "ref_k", "ref_t", "ref_n", "end_k", "end_t", "wdec", "wdc", "per",
+                     "lat", "kc", "mk", "last_k", "clk0"):
             setattr(self, "_" + name, 0)
 
     # --- control (not per sample) ---------------------------------------------------------
@@ -140,7 +142,10 @@ class JumpAnalyser(Weighing):
         self._rebound_n = n(o.get("rebound_within_s", 1.0))
         self._settle_n = n(o.get("settle_s", 2.0))
         self._ref_n = n(60.0)
-        self._ref_i = self._end_i = 0
+        self._ref_k = self._end_k = 0
+        self._per = int(1e9 / rate_mhz + 0.5)   # sample period (us) for the clock tracker
+        self._kc = 0
+        self._clk0 = 1
         self._confirm_n = min(n(o.get("confirm_s", 0.5)) // self._wdec, self._wlen)
         self._quiet_n = 0
         self._stab_bn = 0
@@ -202,12 +207,15 @@ class JumpAnalyser(Weighing):
         self._rf[p] = force_mn
         self._ri[p] = index
         self._rt[p] = t_us
+        self._clock(t_us & 0x3FFFFFFF)
+        self._rk[p] = self._kc
+        self._mk = self._kc
         self._rp = p + 1 if p + 1 < self._rn else 0
         if self._pend:
             if self._first:
                 self._first = 0
-                self._ref_i = index   # sample clock reference: the rate is measured over the
-                self._ref_t = t_us    # trial from the device's timestamps (jump_results)
+                self._ref_k = self._kc   # sample clock reference: the rate is measured over
+                self._ref_t = t_us       # the trial from the device's timestamps (jump_results)
                 self._ev(C.EV_ARMED, index, t_us, self.test)
             self._pend = 0
             self._ev(C.EV_WEIGHING, index, t_us, 0)
@@ -223,6 +231,29 @@ class JumpAnalyser(Weighing):
             self._landed(index, t_us, force_mn)
         else:
             self._off(p, index, t_us, force_mn)
+
+    @micropython.native
+    def _clock(self, t):
+        # The converter's own clock numbers the samples (_kc), not the reader's: a sample is
+        # read some time after its conversion, never before, so the conversion instants are
+        # the lower envelope of the stamps. _lat tracks it (a read earlier than predicted
+        # moves it there; otherwise it creeps later by at most per/16 a read) and a read one
+        # or more periods after the predicted conversion counts the conversions missed.
+        per = self._per
+        if self._clk0:
+            self._clk0 = 0
+            self._lat = t
+            return
+        d = (t - self._lat) & 0x3FFFFFFF   # since the last conversion (ticks wrap at 2**30)
+        if d < per or d >= 0x20000000:     # earlier than predicted
+            self._lat = t
+            self._kc += 1
+            return
+        e = d // per         # conversions since the last one (more than 1: some were missed)
+        r = d - e * per      # how long after its conversion this read came
+        q = per >> 4
+        self._kc += e
+        self._lat = (t - r + (r if r < q else q)) & 0x3FFFFFFF
 
     @micropython.native
     def _ready(self, p, index, t_us, f):
@@ -279,7 +310,7 @@ class JumpAnalyser(Weighing):
             self._off_run = 0   # not off the plate long enough: still stepping onto the box
         else:
             j = self._touch(p, index, f)
-            self._begin(index, t_us, f)
+            self._begin(index, t_us, f, self._rk[p])
             self._q = p
             self._c_i = index - j
             self._c_f0 = self._tf0
@@ -290,12 +321,13 @@ class JumpAnalyser(Weighing):
             self._ev(C.EV_CONTACT, index, t_us, 0)
 
     @micropython.native
-    def _begin(self, index, t_us, f):
+    def _begin(self, index, t_us, f, k):
         self.state = S_MOVE
         self._on_i = index
         self._on_t = t_us
         self._on_f = f
         self._last_i = index
+        self._last_k = k
         self._dprev = f - self._sw
         self._alo = 0
         self._ahi = 0
@@ -330,7 +362,7 @@ class JumpAnalyser(Weighing):
         if q < 0:
             q += rn
         oi = self._ri[q]
-        self._begin(oi, self._rt[q], self._rf[q])
+        self._begin(oi, self._rt[q], self._rf[q], self._rk[q])
         self._c_f1 = 0
         test = self.test
         self._ph = P_PROP if (test == _SJ and self._cand_s > 0) else P_UNWEIGHT
@@ -370,11 +402,12 @@ class JumpAnalyser(Weighing):
         self._q = q
 
     @micropython.native
-    def _int(self, index, f):
-        # impulse A += trapezoid (point ADC) or rectangle (integrating ADC); displacement += A
+    def _int(self, k, f):
+        # impulse A += trapezoid (point ADC) or rectangle (integrating ADC); displacement += A.
+        # k: the sample's clock count (_clock), so a conversion missed counts its period
         d = f - self._sw
-        gap = index - self._last_i
-        self._last_i = index
+        gap = k - self._last_k
+        self._last_k = k
         inc = d + d if self.integrating else self._dprev + d
         if gap > 1:
             inc *= gap if gap < 4 else 4
@@ -412,7 +445,10 @@ class JumpAnalyser(Weighing):
     def _move(self, p, index, t_us, f):
         if index == self._last_i:
             return
-        self._int(index, f)
+        self._last_i = index
+        k = self._rk[p]
+        self._mk = k
+        self._int(k, f)
         sw = self._sw
         d = f - sw
         hi = self._ahi
@@ -537,7 +573,7 @@ class JumpAnalyser(Weighing):
             if index - self._to_i > self._tail_n or f >= self._to_mn:
                 self._zeroed = 1
             else:
-                self._int(index, f)
+                self._int(self._rk[p], f)
                 if f < self._zero_mn:
                     self._zrun += 1
                     if self._zrun > self.integrating:
@@ -599,7 +635,7 @@ class JumpAnalyser(Weighing):
                 self._stab_run = 0
 
     def _end(self, index, t_us):
-        self._end_i = index
+        self._end_k = self._mk
         self._end_t = t_us
         self._ev(C.EV_TRIAL_END, index, t_us, 0)
         self._res(self.test, R.build(self))

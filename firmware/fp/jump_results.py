@@ -114,7 +114,7 @@ def sample_rate(ja):
     and lies within a factor of 3 of the armed rate (which may itself be an early, poor
     measurement); else the armed rate."""
     armed = ja.rate_mhz / 1000.0
-    samples = ja._end_i - ja._ref_i
+    samples = ja._end_k - ja._ref_k   # sample clock counts (jump._clock)
     us = (ja._end_t - ja._ref_t) & 0x3FFFFFFF   # ticks_us wraps at 2**30
     if samples < 2 * armed or samples > 600 * armed or us <= 0:
         return armed

@@ -130,8 +130,8 @@ class Weighing:
         self._ac_db = acps // 10           # 0.1 m/s back down after propulsion: 2nd dip
 
     def _start_weigh(self):
-        if self._end_i - self._ref_i > self._ref_n:
-            self._ref_i = self._end_i   # keep the reference within a minute of the trial:
+        if self._end_k - self._ref_k > self._ref_n:
+            self._ref_k = self._end_k   # keep the reference within a minute of the trial:
             self._ref_t = self._end_t   # ticks_us wraps every 17.9 min
         self.state = S_WEIGH
         self._wn = 0
