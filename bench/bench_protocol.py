@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT / "protocol"))
 
 from fpwire import codes as C  # noqa: E402
 from fpwire.bulk import decode_samples  # noqa: E402
-from fpwire.frame import FrameDecoder, FrameWriter  # noqa: E402
+from fpwire.frame import FrameDecoder, FrameWriter, cobs_decode  # noqa: E402
 from fpwire.samples import HEAD, HEAD_SIZE, SamplesPacker  # noqa: E402
 
 CHANNELS = 4
@@ -137,6 +137,10 @@ def main(argv=None):
         frames = FrameDecoder().feed(wire)
         return naive_decode([f.payload for f in frames])
 
+    def fast_pure():
+        frames = FrameDecoder(cobs_decode).feed(wire)
+        return decode_samples([f.payload for f in frames], ticks_bits=32)
+
     frames = FrameDecoder().feed(wire)
     payloads = [f.payload for f in frames]
     t_fast, blk = best_of(fast, a.repeat)
@@ -144,6 +148,9 @@ def main(argv=None):
     t_fast_p, _ = best_of(lambda: decode_samples(payloads, ticks_bits=32), a.repeat)
     t_naive_p, _ = best_of(lambda: naive_decode(payloads), a.repeat)
     t_frame, _ = best_of(lambda: FrameDecoder().feed(wire), a.repeat)
+    t_pure, _ = best_of(fast_pure, a.repeat)
+    t_frame_pure, _ = best_of(lambda: FrameDecoder(cobs_decode).feed(wire), a.repeat)
+    c_cobs = FrameDecoder()._cobs_decode is not cobs_decode
     # both decoders must agree with what was sent
     assert np.array_equal(blk.values, vals) and np.array_equal(nv, vals)
     assert np.array_equal(blk.index, ni) and np.array_equal(blk.t_us, nt)
@@ -159,6 +166,13 @@ def main(argv=None):
           % (chs / t_fast_p / 1e6, chs / t_naive_p / 1e6, t_naive_p / t_fast_p))
     print("| framing alone (COBS + CRC + checks, shared) | %.2f M ch-samples/s | | |"
           % (chs / t_frame / 1e6))
+    print("| wire bytes -> arrays, pure-Python COBS | %.2f M ch-samples/s | | %.1fx |"
+          % (chs / t_pure / 1e6, t_naive / t_pure))
+    print("| framing alone, pure-Python COBS | %.2f M ch-samples/s | | |"
+          % (chs / t_frame_pure / 1e6))
+    print()
+    print("Default COBS decoder in this run: %s." % (
+        "C (PyPI cobs)" if c_cobs else "pure Python (PyPI cobs not installed)"))
     print()
     ok = chs / t_fast >= 2e6
     print("Target: at least 2 M channel-samples/s end to end: %s (%.2f M)."
