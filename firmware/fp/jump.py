@@ -100,7 +100,7 @@ class JumpAnalyser(Weighing):
                      "zeroed", "zero_mn", "tail_n", "to_zi", "lz_i", "ld_j", "tf0", "tf1",
                      "wtarget", "confirm_n", "s2n", "off_run", "q", "zrun",
                      "ref_k", "ref_t", "ref_n", "end_k", "end_t", "wdec", "wdc", "per",
-                     "lat", "kc", "mk", "last_k", "clk0"):
+                     "lat", "kc", "last_k", "clk0"):
             setattr(self, "_" + name, 0)
 
     # --- control (not per sample) ---------------------------------------------------------
@@ -209,13 +209,12 @@ class JumpAnalyser(Weighing):
         self._rt[p] = t_us
         self._clock(t_us & 0x3FFFFFFF)
         self._rk[p] = self._kc
-        self._mk = self._kc
         self._rp = p + 1 if p + 1 < self._rn else 0
         if self._pend:
             if self._first:
                 self._first = 0
-                self._ref_k = self._kc   # sample clock reference: the rate is measured over
-                self._ref_t = t_us       # the trial from the device's timestamps (jump_results)
+                self._ref_k = self._kc    # sample clock reference: the rate is measured over
+                self._ref_t = self._lat   # the trial on the conversion lattice (jump_results)
                 self._ev(C.EV_ARMED, index, t_us, self.test)
             self._pend = 0
             self._ev(C.EV_WEIGHING, index, t_us, 0)
@@ -446,9 +445,7 @@ class JumpAnalyser(Weighing):
         if index == self._last_i:
             return
         self._last_i = index
-        k = self._rk[p]
-        self._mk = k
-        self._int(k, f)
+        self._int(self._rk[p], f)
         sw = self._sw
         d = f - sw
         hi = self._ahi
@@ -635,8 +632,8 @@ class JumpAnalyser(Weighing):
                 self._stab_run = 0
 
     def _end(self, index, t_us):
-        self._end_k = self._mk
-        self._end_t = t_us
+        self._end_k = self._kc   # the newest sample's count and conversion time: a read's
+        self._end_t = self._lat  # own stamp can be a period late
         self._ev(C.EV_TRIAL_END, index, t_us, 0)
         self._res(self.test, R.build(self))
         self._start_weigh()
