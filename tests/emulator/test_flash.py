@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from conftest import ask_info
+from emu_helpers import ask_info
 from forceplate import flash
 
 

@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from conftest import READER
+from emu_helpers import READER
 
 
 def reader(n):
