@@ -212,9 +212,11 @@ INVALID_NO_TAKEOFF = 1     # movement started but no takeoff followed
 INVALID_STEP_OFF = 2       # the athlete stepped off instead of jumping
 INVALID_FALSE_ONSET = 3    # the movement onset was not confirmed (a sway, not a jump)
 INVALID_SHORT_FLIGHT = 4   # flight too short to be a jump
+INVALID_NO_STILL_START = 5  # squat jump or pull that did not start from stillness
 INVALID_NAMES = {
     INVALID_NO_TAKEOFF: "no_takeoff", INVALID_STEP_OFF: "step_off",
     INVALID_FALSE_ONSET: "false_onset", INVALID_SHORT_FLIGHT: "short_flight",
+    INVALID_NO_STILL_START: "no_still_start",
 }
 
 # LOG levels

@@ -117,15 +117,25 @@ def unpack_info(payload):
 STATUS_FIELDS = ("uptime_ms", "samples_produced", "samples_sent", "samples_dropped",
                  "buffer_fill", "buffer_size", "streaming", "analysis_state",
                  "sensor_timeouts", "saturations", "link_errors", "measured_rate_mhz")
+# Appended fields (version policy: older devices send fewer bytes; read them as 0).
+STATUS_EXTRA = ("samples_missed",)
+_STATUS_EXTRA = "<I"
 
 
 def pack_status(**f):
-    return struct.pack(_STATUS, *[f.get(k, 0) for k in STATUS_FIELDS])
+    return (struct.pack(_STATUS, *[f.get(k, 0) for k in STATUS_FIELDS])
+            + struct.pack(_STATUS_EXTRA, *[f.get(k, 0) for k in STATUS_EXTRA]))
 
 
 def unpack_status(payload):
-    _need(payload, struct.calcsize(_STATUS), "STATUS")
-    return dict(zip(STATUS_FIELDS, struct.unpack_from(_STATUS, payload, 0)))
+    n = struct.calcsize(_STATUS)
+    _need(payload, n, "STATUS")
+    out = dict(zip(STATUS_FIELDS, struct.unpack_from(_STATUS, payload, 0)))
+    if len(payload) >= n + struct.calcsize(_STATUS_EXTRA):
+        out.update(zip(STATUS_EXTRA, struct.unpack_from(_STATUS_EXTRA, payload, n)))
+    else:
+        out.update((k, 0) for k in STATUS_EXTRA)
+    return out
 
 
 # --- EVENT -----------------------------------------------------------------------------
