@@ -46,6 +46,54 @@ def converter_named(meta):
     return None
 
 
+def stamped_when_read(meta):
+    """A forceplate device's recording: its stamps are when the firmware read each sample, a
+    varying time after the converter's own clock made it (docs/device-analysis.md)."""
+    return bool(board_named(meta or {}))
+
+
+def conversion_times(t):
+    """The converter's clock under read stamps. A first pass numbers the conversions as the
+    device's analyser does (fp.jump._clock: the lower envelope of the stamps, a read a period
+    or more after the predicted conversion counting those missed), refitting the period and
+    tracking again; then, the whole recording being at hand, every stamp is numbered on the
+    fitted lattice (offset: the earliest read, since no read comes before its conversion). Reads late by up to a period, and misses, no longer move the
+    integration's time steps."""
+    t = np.asarray(t, dtype=float)
+    if len(t) < 8:
+        return t
+    period = float(np.median(np.diff(t)))
+    if not period > 0:
+        return t
+    for _ in range(4):   # a period a little long hides some misses: refit, track again
+        count = _track(t, period)
+        period, _ = np.polyfit(count, t, 1)
+    start = float(np.min(t - period * count))
+    again = np.floor((t - start) / period + 1e-9)
+    if not np.any(np.diff(again) < 1):
+        count = again
+        period, _ = np.polyfit(count, t, 1)
+    return float(np.min(t - period * count)) + period * count
+
+
+def _track(t, period):
+    creep = period / 16
+    count = np.empty(len(t))
+    lat, k = t[0], 0
+    count[0] = 0
+    for i in range(1, len(t)):
+        d = t[i] - lat
+        if d < period:
+            lat, k = t[i], k + 1
+        else:
+            e = int(d // period)
+            r = d - e * period
+            k += e
+            lat = t[i] - r + min(r, creep)
+        count[i] = k
+    return count
+
+
 def describe(t, kind="auto", meta=None):
     if len(t) < 4:
         raise AnalysisError(f"recording too short to analyse: {len(t)} samples")

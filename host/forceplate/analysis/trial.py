@@ -72,6 +72,8 @@ def analyze_trial(time_s, force_n, test="auto", mass_kg=None, layout=None, file=
     if mass_kg is not None and not (mass_kg > 0):
         raise UsageError(f"mass must be positive, got {mass_kg}")
     t, ch, layout = _arrays(time_s, force_n, layout)
+    if acquisition.stamped_when_read(meta):
+        t = acquisition.conversion_times(t)
     acq = acquisition.describe(t, options.get("acquisition", "auto"), meta)
     total = ch.sum(axis=1)
     result = TrialResult(test=test, sample_rate_hz=acq.rate_hz, file=file)
