@@ -366,7 +366,6 @@ class App:
             self.streamer.pump(now)
         if self.reboot_requested:
             self.link.drain()
-            self.link.restore()
             machine.soft_reset()
         return got
 
@@ -378,12 +377,6 @@ class App:
                             "malformed command frame discarded")
 
     def run(self):
-        try:
-            self._run()
-        finally:  # Ctrl-C (mpremote) or a reset: the REPL needs a blocking port again
-            self.link.restore()
-
-    def _run(self):
         self.boot()
         wdt = self.wdt
         s = self.sampler

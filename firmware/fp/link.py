@@ -2,26 +2,14 @@
 # Never waits for the host: reads only what poll() says is there; a frame is written in
 # pieces as the port takes them (flush() each loop turn), and send() says False while one
 # is still going out, so the caller keeps its samples in the ring and counts any loss.
-#
-# Emulation (unix port on a pty): the pty is switched to non-blocking so a host that stops
-# reading cannot block a write (a board's USB CDC write gives up after its TX timeout
-# instead); restore() switches it back before the REPL needs it. The emulated board also asks
-# the host for scheduling priority (renice, where permitted), as a board has its CPU to itself.
+# A write may take fewer bytes than offered, none (None: EAGAIN) or raise (EAGAIN,
+# ETIMEDOUT: a USB CDC write that hit its TX timeout); the rest goes on a later turn.
 import select
 import sys
 
 from fpwire.frame import LineDecoder
 
 from fp.fastframe import FastFrameWriter
-
-_NONBLOCK = ("import fcntl,os;f=fcntl.fcntl(1,fcntl.F_GETFL);"
-             "fcntl.fcntl(1,fcntl.F_SETFL,%s)")
-
-
-def _set_nonblocking(on):
-    import os
-    flags = "f|os.O_NONBLOCK" if on else "f&~os.O_NONBLOCK"
-    return os.system("python3 -c '%s' 2>/dev/null" % (_NONBLOCK % flags)) == 0
 
 
 class Link:
@@ -38,15 +26,6 @@ class Link:
         self.write_stalls = 0
         self._off = 0
         self._len = 0
-        self.nonblocking = sys.platform == "linux" and _set_nonblocking(True)
-        if self.nonblocking:  # emulation: a board has its CPU to itself; ask for priority
-            import os
-            os.system("renice -n -10 -p $PPID >/dev/null 2>&1")
-
-    def restore(self):
-        if self.nonblocking:
-            self.nonblocking = False
-            _set_nonblocking(False)
 
     def commands(self):
         """None when no byte came in, else the frames received (maybe none: a rejected
@@ -72,7 +51,7 @@ class Link:
                 break
             try:
                 k = self._out.write(self.writer.out, off, n - off)
-            except OSError:  # EAGAIN
+            except OSError:  # EAGAIN, ETIMEDOUT: the port took nothing this turn
                 k = 0
             if not k:
                 break

@@ -9,7 +9,7 @@ import time
 import pytest
 import serial
 
-from conftest import ask_info
+from emu_helpers import ask_info
 
 
 def mpremote(port, *args, timeout=30):
@@ -242,3 +242,33 @@ def test_main_py_that_resets_the_board_runs_again_after_the_reset(tmp_path, call
         assert (flash / "runs").read_text() == "2"
         assert (flash / "cause").read_text() == str(cause)
         assert dev.supervisor.boots == 2
+
+
+
+def _fd_flags(pid, fd):
+    with open(f"/proc/{pid}/fdinfo/{fd}") as f:
+        for line in f:
+            if line.startswith("flags:"):
+                return int(line.split()[1], 8)
+    raise AssertionError(f"no flags for fd {fd} of {pid}")
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fdinfo"), reason="needs Linux /proc")
+def test_the_running_firmware_leaves_the_repl_port_blocking(emulated_device):
+    # A board's USB CDC write gives up after its TX timeout while its REPL reads block: the
+    # supervisor provides both (stdout a socket with a send timeout), so the firmware needs
+    # no emulation-only code and never touches the port's mode.
+    ask_info(emulated_device.port)  # main.py is running the firmware loop
+    pid = emulated_device.supervisor.pid
+    assert os.readlink(f"/proc/{pid}/fd/1").startswith("socket:")
+    assert os.readlink(f"/proc/{pid}/fd/0").startswith("/dev/pts/")
+    assert not _fd_flags(pid, 0) & os.O_NONBLOCK
+    assert not _fd_flags(pid, 1) & os.O_NONBLOCK
+
+
+def test_the_device_runs_with_scheduling_priority_where_permitted(emulated_device):
+    from forceplate.emulator.supervisor import DEVICE_NICE
+    pid = emulated_device.supervisor.pid
+    mine = os.getpriority(os.PRIO_PROCESS, 0)
+    expected = DEVICE_NICE if os.geteuid() == 0 else mine
+    assert os.getpriority(os.PRIO_PROCESS, pid) == expected

@@ -6,7 +6,7 @@ import time
 import pytest
 import serial
 
-from conftest import ask_info
+from emu_helpers import ask_info
 
 
 # REPL-driven tests run on a blank device: the firmware's watchdog (5 s) would reset the
@@ -74,22 +74,29 @@ def test_corrupted_bytes_are_counted_exactly_and_keep_the_length(emulated_device
 
 
 @BLANK
-def test_a_stalled_link_backs_the_device_up_and_releases_everything_after(emulated_device):
+def test_a_stalled_link_backs_the_device_up_then_its_writes_time_out_as_on_a_board(emulated_device):
+    # A board's USB CDC write waits its TX timeout for a host that does not read, then
+    # drops what did not fit: the REPL keeps running, only output during the stall is lost.
     dev = emulated_device
     with repl(dev) as s:
         # The unix REPL flushes type-ahead when it starts reading a line (TCSAFLUSH), so
         # the second line waits for its prompt.
-        s.write(b"for i in range(2000): print('%098d' % i)\r")
+        s.write(b"for i in range(600): print('%098d' % i)\r")
         assert drain(s, quiet=3.0, until=b"... ").endswith(b"... ")
         fault(dev, stall=True)
         s.write(b"\r")
         during = drain(s, quiet=1.0, limit=3.0, until=None)
-        assert len(during) < 64 * 1024  # only what the pty buffers hold
+        assert len(during) < 64 * 1024  # only what the buffers hold
         fault(dev, stall=False)
         after = drain(s, quiet=3.0, limit=30.0)
+        assert after.endswith(b">>> ")
         lines = (during + after).split(b"\n")
         numbers = [int(x) for x in lines if len(x) == 98]
-        assert numbers == list(range(2000)), (during[:300], after[:300], after[-300:])
+        assert numbers == sorted(set(numbers))
+        assert numbers[0] == 0 and numbers[-1] == 599
+        assert 0 < 600 - len(numbers) < 100  # lost: about one line per TX timeout stalled
+        s.write(b"print(6 * 7)\r")
+        assert b"42" in drain(s, quiet=3.0)
 
 
 @BLANK

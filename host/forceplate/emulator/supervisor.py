@@ -10,7 +10,11 @@ behave like a board:
   REPL when the host was there (main.py then does not run, as on a board), else run main.py;
 - while nobody has the port open (POLLHUP on the outer master) device output is dropped,
   like USB CDC without a host; while a host has it open but does not read, output backs
-  up into the device's writes;
+  up until the buffers are full, then the device's writes wait TX_TIMEOUT_S and give up
+  with what got through (its stdout is a socket with a send timeout: a board's USB CDC
+  write gives up after its TX timeout);
+- the interpreter runs with scheduling priority where permitted (a board has its CPU to
+  itself), so the firmware needs no emulation-only code;
 - host bytes are held while the interpreter boots, so a Ctrl-C cannot land in the boot
   script, and released when it is ready;
 - link faults (faults.LinkFaults) apply to the bytes on the way through.
@@ -25,6 +29,8 @@ import fcntl
 import os
 import select
 import signal
+import socket
+import struct
 import subprocess
 import termios
 import threading
@@ -66,9 +72,39 @@ def _set_nonblocking(fd):
     fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) | os.O_NONBLOCK)
 
 
-def _controlling_tty():
+# A board has its CPU to itself: the interpreter asks for this much scheduling priority
+# (where permitted), before its first thread starts so every thread inherits it.
+DEVICE_NICE = -10
+
+
+def _device_process():
     os.setsid()
     fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+    try:
+        os.setpriority(os.PRIO_PROCESS, 0, DEVICE_NICE)
+    except OSError:
+        pass  # not permitted: run at the host's priority
+
+
+# How long a device write waits for the host before it gives up with what it got through:
+# a board's USB CDC write has a TX timeout (500 ms on the rp2 port); shorter here so a
+# stalled host costs the emulated firmware loop little.
+TX_TIMEOUT_S = 0.1
+TX_BUFFER = 8192  # bytes the device can write ahead of the host (doubled by the kernel)
+
+
+def _device_stdout():
+    """(device end, supervisor end) of the interpreter's stdout/stderr: a socket pair whose
+    device end has a send timeout, so a write blocks while the host is slow and gives up
+    (a short count, or EAGAIN) after TX_TIMEOUT_S when it does not read at all, as a
+    board's USB CDC write does. stdin stays the inner pty (Ctrl-C -> SIGINT, REPL reads)."""
+    dev, sup = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    dev.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, TX_BUFFER)
+    sec = int(TX_TIMEOUT_S)
+    dev.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO,
+                   struct.pack("ll", sec, int((TX_TIMEOUT_S - sec) * 1e6)))
+    sup.setblocking(False)
+    return dev.detach(), sup.detach()
 
 
 class Supervisor:
@@ -85,7 +121,8 @@ class Supervisor:
         self._outer = None
         self.port = None
         self._proc = None
-        self._inner = None
+        self._inner = None  # pty master: host bytes to the interpreter's stdin
+        self._dev_out = None  # socket: the interpreter's stdout/stderr
         self._raw = False  # the host was last seen in the raw REPL
         self._state = BOOTING  # host bytes are held until RUNNING
         self._want_raw = False
@@ -158,10 +195,12 @@ class Supervisor:
         _raw_with_isig(slave)
         args = self._cmd + ["-i", BOOT_SCRIPT, self.flash_dir, self.run_dir,
                             "raw" if raw else "repl", str(cause)]
-        self._proc = subprocess.Popen(args, stdin=slave, stdout=slave, stderr=slave,
-                                      preexec_fn=_controlling_tty, close_fds=True,
+        out, self._dev_out = _device_stdout()
+        self._proc = subprocess.Popen(args, stdin=slave, stdout=out, stderr=out,
+                                      preexec_fn=_device_process, close_fds=True,
                                       cwd=self.flash_dir)
         os.close(slave)
+        os.close(out)
         _set_nonblocking(master)
         self._inner = master
         self._cause = cause
@@ -189,7 +228,8 @@ class Supervisor:
             rc = self._proc.wait()
         if self._inner is not None:
             os.close(self._inner)
-            self._inner = None
+            os.close(self._dev_out)
+            self._inner = self._dev_out = None
         self._proc = None
         return rc
 
@@ -291,20 +331,21 @@ class Supervisor:
             self.dropped_unconnected += len(self._to_host)
             self._to_host.clear()
         p = select.poll()
-        inner, outer = self._inner, self._outer
+        inner, outer, dev_out = self._inner, self._outer, self._dev_out
         stalled = self.faults.stalled
         if not stalled and not self._to_host:
-            p.register(inner, select.POLLIN)
+            p.register(dev_out, select.POLLIN)
         if self._to_device and self._state == RUNNING and not self._typing_hold():
-            p.register(inner, select.POLLOUT | (0 if stalled or self._to_host else select.POLLIN))
+            p.register(inner, select.POLLOUT)
         if connected:
             p.register(outer, select.POLLIN | (select.POLLOUT if self._to_host else 0))
         events = p.poll(20)
         for fd, ev in events:
-            if fd == inner:
+            if fd == dev_out:
                 if ev & (select.POLLIN | select.POLLHUP | select.POLLERR):
                     if not self._read_inner():
                         return
+            elif fd == inner:
                 if (ev & select.POLLOUT and self._to_device and self._state == RUNNING
                         and not self._typing_hold()):
                     self._type(inner)
@@ -378,12 +419,12 @@ class Supervisor:
 
     def _read_inner(self):
         try:
-            data = os.read(self._inner, 4096)
+            data = os.read(self._dev_out, 4096)
         except OSError as exc:
             if exc.errno == errno.EAGAIN:
                 return True
             data = b""
-        if not data:  # EIO: the interpreter is gone
+        if not data:  # end of file: the interpreter is gone
             self._restart()
             return False
         self._on_device_output(data)

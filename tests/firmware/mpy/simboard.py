@@ -60,9 +60,6 @@ class MemLink:
     def drain(self):
         pass
 
-    def restore(self):
-        pass
-
     def send(self, mtype, n):
         if self.blocked:
             self.write_stalls += 1
