@@ -152,7 +152,7 @@ def test_monitor_json_prints_live_lines_with_corners_and_rate(emulated_device):
 
 
 def test_monitor_ports_info_tare_and_history_as_real_processes(emulate, run_forceplate):
-    emu = emulate("--scenario", "still", "--mass", "80")
+    emu = emulate("--scenario", "still", "--mass", "80", "--uncalibrated")
     p = run_forceplate("--port", emu.port, "monitor", "--duration", "1.5", "--json")
     assert p.returncode == 0, p.stderr
     last = json.loads(p.stdout.splitlines()[-1])

@@ -24,14 +24,18 @@ from forceplate.emulator.device.athlete import SCENARIOS
               help="Keep the device filesystem in DIR (used as is) instead of a fresh temp dir.")
 @click.option("--blank", is_flag=True, help="Start with an empty filesystem (then `forceplate flash`).")
 @click.option("--mpy", is_flag=True, help="Deploy the firmware precompiled with mpy-cross.")
-def command(scenario, mass, jump_height, adc, rate, channels, seed, flash_dir, blank, mpy):
+@click.option("--uncalibrated", is_flag=True,
+              help="Leave the plate uncalibrated (default: it starts with the simulated chips' "
+                   "true offsets and gains stored, like a factory-calibrated plate).")
+def command(scenario, mass, jump_height, adc, rate, channels, seed, flash_dir, blank, mpy,
+            uncalibrated):
     """Print the port (first line), then run until Ctrl-C. The second line names the
     control directory for forceplate.emulator.control.Control (scripting from elsewhere)."""
     from forceplate.emulator import Emulator
 
     dev = Emulator(flash_dir=flash_dir, blank=blank, scenario=scenario, mass_kg=mass,
                    jump_height_m=jump_height, adc=adc, rate_hz=rate, channels=channels,
-                   seed=seed, mpy=mpy)
+                   seed=seed, mpy=mpy, calibrated=not uncalibrated)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())

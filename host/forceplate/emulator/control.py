@@ -77,6 +77,10 @@ class Control:
         fast = float(rate_hz) if rate_hz else ADCS[adc]
         if not 1 <= fast <= 5000:
             raise UsageError(f"--rate must be between 1 and 5000 Hz, not {fast:g}")
+        self._wiring = dict(adc=adc, rate_hz=rate_hz, channels=channels, seed=seed,
+                            clock_error=clock_error, clock_spread=clock_spread,
+                            noise_counts=noise_counts, counts_per_n=counts_per_n,
+                            left_share=left_share)
         self.chips = chip_params(channels, seed, clock_error, clock_spread, noise_counts,
                                  counts_per_n, cop, left_share)
         self.adc, self.fast_rate_hz, self.channels = adc, fast, channels
@@ -97,6 +101,24 @@ class Control:
         self.scene_t0 = time.monotonic() if t0 is None else t0
         self.scenario_name = name
         return self._send({"op": "scene", "name": name, "params": params,
+                           "t0_us": int(self.scene_t0 * 1e6)})
+
+    def place(self, mass_kg, x_m=0.0, y_m=0.0):
+        """Rest a known mass on the plate, its centre at (x_m, y_m) from the plate centre
+        (x to the right, y to the front), from now on; mass 0 empties the plate. For
+        calibration: the chips see exactly mass_kg * athlete.G N shared by that position."""
+        if not 0 <= mass_kg <= 500:
+            raise UsageError(f"a placed mass must be 0 to 500 kg, not {mass_kg:g}")
+        if not self.chips:
+            raise UsageError("configure the plate before placing a mass")
+        self.configure(**dict(self._wiring, cop=(float(x_m), float(y_m))))
+        if not mass_kg:
+            return self.scenario("empty")
+        params = {"mass_kg": float(mass_kg), "jump_height_m": 0.35}
+        self.timeline = athlete.scenario("mass", **params)
+        self.scene_t0 = time.monotonic()
+        self.scenario_name = "mass"
+        return self._send({"op": "scene", "name": "mass", "params": params,
                            "t0_us": int(self.scene_t0 * 1e6)})
 
     def sensor(self, chip, stuck=False, saturate=False):

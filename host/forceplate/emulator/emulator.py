@@ -1,8 +1,9 @@
 """The emulated device as a Python object: flash directory, control channel, supervisor.
 
-    with Emulator(scenario="cmj", mass_kg=80, jump_height_m=0.35) as dev:
+    with Emulator(scenario="cmj", mass_kg=80, jump_height_m=0.35, calibrated=True) as dev:
         serial.Serial(dev.port)        # a /dev/pts/N that behaves like the board's USB port
         dev.control.sensor(2, stuck=True)
+        dev.control.place(20.0, 0.1, -0.05)  # a 20 kg mass 10 cm right, 5 cm back
         dev.control.truth()            # exact ground truth of every simulated jump
 """
 
@@ -21,7 +22,7 @@ from forceplate.emulator.supervisor import Supervisor
 class Emulator:
     def __init__(self, flash_dir=None, blank=False, scenario="still", mass_kg=80.0,
                  jump_height_m=0.35, adc="hx711", rate_hz=None, channels=4, seed=1,
-                 mpy=False, scenario_params=None, log=None):
+                 mpy=False, scenario_params=None, log=None, calibrated=False):
         self._own_flash = flash_dir is None
         self.flash_dir = flash_dir or tempfile.mkdtemp(prefix="fp-flash-")
         os.makedirs(self.flash_dir, exist_ok=True)
@@ -33,6 +34,8 @@ class Emulator:
                               **(scenario_params or {}))
         if fresh and not blank:
             flash.deploy_to_dir(self.flash_dir, mpy=mpy)
+        # a factory-calibrated plate: only a freshly flashed one (a kept flash dir keeps its own)
+        self._factory_cal = calibrated and fresh and not blank
         self.supervisor = Supervisor(self.flash_dir, self.run_dir, log=log)
         self._tail_stop = threading.Event()
         self._tail = None
@@ -46,7 +49,18 @@ class Emulator:
                                       daemon=True)
         self._tail.start()
         self.supervisor.wait_ready(timeout)
+        if self._factory_cal:
+            self.factory_calibrate()
         return self
+
+    def factory_calibrate(self):
+        """Store the simulated chips' true offsets and gains on the device, through the
+        public protocol, as a factory would: the plate then reads true newtons."""
+        from forceplate.device import Device
+
+        chips = self.control.chips[:self.control.channels]
+        with Device.open(self.port) as dev:
+            dev.set_cal([c["offset"] for c in chips], [1.0 / c["cpn"] for c in chips])
 
     def stop(self):
         self._tail_stop.set()

@@ -285,6 +285,8 @@ def scenario(name, mass_kg=80.0, jump_height_m=0.35, box_height_m=0.30, rest_s=3
         return Timeline(on, [imtp(m, net_peak_n), still(m, rest_s)])
     if name == "empty":
         return Timeline([empty(1.0)])
+    if name == "mass":  # a dead weight resting on the plate from t0 (Control.place)
+        return Timeline([still(m, 1.0)])
     if name == "still":
         return Timeline(on, [still(m, 1.0)])
     if name == "step_off_no_jump":
