@@ -248,9 +248,11 @@ class JumpAnalyser(Weighing):
             self._lat = t
             self._kc += 1
             return
-        e = d // per         # conversions since the last one (more than 1: some were missed)
-        r = d - e * per      # how long after its conversion this read came
         q = per >> 4
+        e = (d + q) // per   # conversions since the last one (more than 1: some were missed),
+        r = d - e * per      # 1/16 period of slack for a period a little long; r: how long
+        if r < 0:            # after its conversion this read came
+            r = 0
         self._kc += e
         self._lat = (t - r + (r if r < q else q)) & 0x3FFFFFFF
 
