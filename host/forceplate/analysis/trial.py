@@ -95,7 +95,9 @@ def analyze_trial(time_s, force_n, test="auto", mass_kg=None, layout=None, file=
         return result
     try:
         if test == "auto":
-            test = detect.detect_test(tr)
+            # A recording of a guided test says which test it was; otherwise read the trace.
+            named = str((meta or {}).get("test") or "")
+            test = named if named in TESTS else detect.detect_test(tr)
             result.test = test
         result.signals.update(time_s=ta, force_n=total)
         with np.errstate(all="ignore"):  # a degenerate phase gives nan, and the metric says not valid
