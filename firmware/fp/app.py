@@ -180,6 +180,7 @@ class App:
 
     # --- actions (called by commands) ---------------------------------------------------------
     def start_stream(self, mode, spf):
+        self.start_watchdog()
         if not self.streamer.mode:
             self.ring.clear()
         lat = int(self.config["stream_latency_s"] * 1000000)
@@ -233,6 +234,7 @@ class App:
         self.pending = [None, C.CMD_SELFTEST, ms, time.ticks_add(time.ticks_ms(), ms)]
 
     def arm(self, test, options):
+        self.start_watchdog()
         def emit_event(code, index, t_us, value):
             self.outbox.put(KIND_EVENT, code, 0xFF, value, index, t_us)
 
@@ -335,10 +337,15 @@ class App:
                                 "the watchdog reset the device")
         except AttributeError:
             pass
-        wd = self.config["watchdog_s"]
-        if wd and hasattr(machine, "WDT"):
-            self.wdt = machine.WDT(timeout=int(wd * 1000))
         self.sampler.restart(settle=True)
+
+    def start_watchdog(self):
+        """At a session's first START or ARM, not at boot: until then a host can break in
+        (mpremote, `forceplate flash`) without the board resetting under it. Once started it
+        runs until the next hard reset (it cannot be stopped)."""
+        wd = self.config["watchdog_s"]
+        if self.wdt is None and wd and hasattr(machine, "WDT"):
+            self.wdt = machine.WDT(timeout=int(wd * 1000))
 
     def step(self):
         """One turn of the loop; True when a sample was taken."""
@@ -378,7 +385,6 @@ class App:
 
     def run(self):
         self.boot()
-        wdt = self.wdt
         s = self.sampler
         while True:
             try:
@@ -386,8 +392,8 @@ class App:
             except Exception as e:  # noqa: BLE001  report and keep sampling
                 self._internal(e)
                 got = False
-            if wdt is not None:
-                wdt.feed()
+            if self.wdt is not None:
+                self.wdt.feed()
             if not got and not self.ring.count and not self.outbox.count:
                 # idle until about 1.5 ms before the next conversion is due
                 left = s.period_us - ((s.now() - s.last_t) & self.mask)

