@@ -81,6 +81,8 @@ class HX711:
         return self.enabled & ~self.ready_mask()
 
     def read_into(self, values):
+        """Clock every enabled chip once into values; True, or False (values untouched)
+        when the chips did not answer in time."""
         raise NotImplementedError
 
 

@@ -66,3 +66,4 @@ class HX711GPIO(HX711):
             v = values[i]
             if v & 0x800000:
                 values[i] = v - 0x1000000
+        return True

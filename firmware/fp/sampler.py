@@ -9,7 +9,9 @@
 # A chip that stops answering: when the enabled chips are not all ready `timeout_us` after
 # the last sample (seen on two polls), the chips still high are disabled, reported as one
 # ERROR F_SENSOR_TIMEOUT each, and the others keep streaming; a disabled channel reads
-# MISSING (-8388608). A disabled chip whose DOUT goes low again is re-enabled
+# MISSING (-8388608). The healthy chips' conversions during that wait are numbered as missed.
+# A read the driver gives up on (read_into() False, PIO timeout) produces no sample; it is
+# counted (read_failures) and its conversion numbered as missed. A disabled chip whose DOUT goes low again is re-enabled
 # (F_SENSOR_RECOVERED).
 import time
 import sys as _sys
@@ -49,6 +51,7 @@ class Sampler:
         self.produced = 0
         self.missed = 0                 # conversions the chips overwrote before we read them
         self.timeouts = 0
+        self.read_failures = 0          # reads the driver gave up on (values left untouched)
         self._fresh = True
         self.streaming = False
         self.analyser = None
@@ -115,7 +118,11 @@ class Sampler:
         if back:
             self._recover(back)
         raw = self.raw
-        drv.read_into(raw)
+        if drv.read_into(raw) is False:
+            # the chips did not answer in time (PIO timeout): raw holds the previous sample.
+            # Nothing is produced; the lattice numbers this conversion as missed on the next read.
+            self.read_failures += 1
+            return False
         self._seen = 0
         en = drv.enabled
         idx = self.index
@@ -215,7 +222,8 @@ class Sampler:
                 self.outbox.put(KIND_ERROR, C.F_SENSOR_TIMEOUT, i, self.timeouts, self.index,
                                 self.last_t, "chip stopped answering")
         self._strike = 0
-        self._fresh = True
+        # The lattice is kept: the healthy chips' conversions during the wait are numbered
+        # as missed at the next read (from the measured period), so the host sees the gap.
         self.last_t = self.now()
 
     def _recover(self, back):
