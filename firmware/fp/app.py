@@ -168,7 +168,8 @@ class App:
         return M.pack_status(
             uptime_ms=time.ticks_diff(time.ticks_ms(), self.start_ms) & 0xFFFFFFFF,
             samples_produced=s.produced & 0xFFFFFFFF, samples_sent=self.streamer.sent & 0xFFFFFFFF,
-            samples_dropped=self.ring.dropped + s.missed, buffer_fill=self.ring.count,
+            samples_dropped=self.ring.dropped, samples_missed=s.missed,
+            buffer_fill=self.ring.count,
             buffer_size=self.ring.capacity, streaming=self.streamer.mode,
             analysis_state=getattr(a, "state", 0) if a is not None else 0,
             sensor_timeouts=s.timeouts, saturations=sum(s.sat_counts),

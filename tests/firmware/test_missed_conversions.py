@@ -31,6 +31,10 @@ print("overruns", chip.overruns - o0)
 print("missed", s.missed - m0)
 print("conversions", chip.overruns - o0 + chip.reads - r0)
 print("numbered", s.index - i0)
+from fpwire import messages as M
+st = M.unpack_status(app.status())
+print("status_missed", st["samples_missed"] - s.missed)  # 0: the field is the sampler's count
+print("status_dropped", st["samples_dropped"])           # ring overflow only: not streaming
 """
 
 
@@ -40,3 +44,4 @@ def test_the_missed_count_follows_the_conversions_the_chip_overwrote(mpy, rate_h
     assert out["overruns"] > 5  # the random delays did make the loop miss conversions
     assert 0.5 * out["overruns"] <= out["missed"] <= 1.5 * out["overruns"] + 3
     assert out["numbered"] == pytest.approx(out["conversions"], rel=0.15)
+    assert out["status_missed"] == 0 and out["status_dropped"] == 0

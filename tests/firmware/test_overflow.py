@@ -31,7 +31,8 @@ print("produced_while_blocked", app.sampler.produced - produced)
 print("ring_dropped", app.ring.dropped)
 print("drop_index", app.ring.drop_index)
 st = M.unpack_status(app.status())
-print("status_dropped", st["samples_dropped"] - app.sampler.missed)
+print("status_dropped", st["samples_dropped"])
+print("status_missed_ok", int(st["samples_missed"] == app.sampler.missed))
 link.blocked = False
 link.n = 0
 run_ms(400)
@@ -60,6 +61,7 @@ def test_a_full_ring_counts_and_reports_the_dropped_samples_and_sampling_goes_on
     # sampling went on while the link was shut: the 256-sample ring filled, then 100 more
     assert out["produced_while_blocked"] >= 256 + 100 - 10
     assert out["status_dropped"] == out["ring_dropped"]
+    assert out["status_missed_ok"] == 1  # missed conversions have their own field
     overflow = [e for e in errors if e[0] == 3]  # F_BUFFER_OVERFLOW
     # one ERROR for the run, sent once the link took frames again, with the total count (a
     # sample or two may still drop in the turn the link opens) and the first dropped index
