@@ -79,3 +79,26 @@ def test_forceplate_emulate_starts_calibrated_unless_told_otherwise(flags, calib
         proc.terminate()
         proc.wait(10)
     assert (offsets == [c["offset"] for c in chip_params(4, 1)[:4]]) is calibrated
+
+
+def test_the_issue_flow_emulate_then_jump_needs_no_calibration_step(tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+    proc = subprocess.Popen([sys.executable, "-m", "forceplate", "emulate", "--scenario", "cmj",
+                             "--mass", "80", "--jump-height", "0.35"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        port = proc.stdout.readline().strip()
+        assert port.startswith("/dev/"), port
+        p = subprocess.run([sys.executable, "-m", "forceplate", "--port", port, "jump", "--test",
+                            "cmj", "--count", "1", "--json"], capture_output=True, text=True,
+                           timeout=120, env=dict(os.environ, FORCEPLATE_HOME=str(tmp_path)))
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    assert p.returncode == 0, p.stderr
+    (trial,) = json.loads(p.stdout)["trials"]
+    jh = trial["device_result"]["metrics"]["jump_height_impulse"]
+    assert jh["valid"] and jh["value"] == pytest.approx(0.35, abs=0.05)
