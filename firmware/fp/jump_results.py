@@ -144,7 +144,7 @@ def build(ja):
 
     add("peak_force", ja._pk / 1000.0, suspect=suspect_all)
     if test == C.TEST_IMTP:
-        add("peak_net_force", (ja._pk - sw) / 1000.0)
+        add("net_peak_force", (ja._pk - sw) / 1000.0)
     _epochs(ja, add, periods, period, test == C.TEST_IMTP, suspect_phase)
     if test == C.TEST_IMTP:
         return out
@@ -170,7 +170,7 @@ def build(ja):
             if sw > 0:
                 v_td = v_ft - v_to                # v_to here: velocity change over contact
                 add("drop_height", v_td * v_td / (2 * G), True, suspect_flight)
-            add("landing_peak_force", ja._ld_pk / 1000.0, True, suspect_flight)
+            add("peak_landing_force", ja._ld_pk / 1000.0, True, suspect_flight)
         h = ja.options.get("drop_height_m")
         if h and sw > 0:
             v = v_to - (2 * G * h) ** 0.5
@@ -187,7 +187,7 @@ def build(ja):
     add("jump_height_impulse", jh, True, suspect_all)
     add("time_to_takeoff", ttt, True, suspect_all)
     add("rsi_modified", jh / ttt, True, suspect_all)
-    add("peak_velocity", (ja._pv_hi * _TWO24 + ja._pv_lo) / 2.0 * G / (sw * rate), True,
+    add("peak_propulsive_velocity", (ja._pv_hi * _TWO24 + ja._pv_lo) / 2.0 * G / (sw * rate), True,
         suspect_all)
     if ja._pw > 0:
         v = (ja._pw_hi * _TWO24 + ja._pw_lo) / 2.0 * G / (sw * rate)
@@ -195,7 +195,7 @@ def build(ja):
     if landed:
         add("flight_time", flight, True, suspect_flight)
         add("jump_height_flight_time", G * flight * flight / 8.0, True, suspect_flight)
-        add("landing_peak_force", ja._ld_pk / 1000.0, True, suspect_flight or
+        add("peak_landing_force", ja._ld_pk / 1000.0, True, suspect_flight or
             bool(flags & FL_REBOUND))
     br, pr, to = ja._br_i, ja._pr_i, ja._to_i
     if pr >= 0:
@@ -227,8 +227,8 @@ def _epochs(ja, add, periods, period, absolute, suspect):
     if ja._rfd_i >= 0:
         w = ja._rfd_w
         add("peak_rfd", ja._rfd / 1000.0 / (w * period), periods(w), suspect)
-    names = (("rfd_50ms", "force_50ms"), ("rfd_100ms", "force_100ms"),
-             ("rfd_200ms", "force_200ms"))
+    names = (("rfd_0_50ms", "force_50ms"), ("rfd_0_100ms", "force_100ms"),
+             ("rfd_0_200ms", "force_200ms"))
     for e in range(ja._ep):
         n = ja._epn[e]
         f = ja._epf[e]

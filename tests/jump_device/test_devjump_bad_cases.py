@@ -82,7 +82,7 @@ def test_landing_with_one_foot_on_the_plate_flags_the_flight_metrics(rate):
     rep = run(trial, rate)
     assert "landed_off_plate" in rep.names()
     res = rep.results[0]
-    for name in ("flight_time", "jump_height_flight_time", "landing_peak_force"):
+    for name in ("flight_time", "jump_height_flight_time", "peak_landing_force"):
         assert res.metrics[name][1] & C.RF_SUSPECT
     assert res.valid("jump_height_impulse")
 

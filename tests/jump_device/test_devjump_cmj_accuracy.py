@@ -81,10 +81,10 @@ def test_the_result_is_sent_within_100_ms_of_landing_and_the_analyser_rearms(cmj
 def test_rfd_windows_under_100_ms_are_flagged_low_rate_at_80_sps_and_valid_at_1000(cmj_80kg):
     low = run(cmj_80kg, 80).results[0].metrics
     high = run(cmj_80kg, 1000).results[0].metrics
-    for name in ("peak_rfd", "rfd_50ms"):
+    for name in ("peak_rfd", "rfd_0_50ms"):
         assert low[name][1] & C.RF_LOW_RATE and not low[name][1] & C.RF_VALID
         assert high[name][1] & C.RF_VALID
-    for name in ("rfd_100ms", "rfd_200ms", "jump_height_impulse", "peak_force", "rsi_modified"):
+    for name in ("rfd_0_100ms", "rfd_0_200ms", "jump_height_impulse", "peak_force", "rsi_modified"):
         assert low[name][1] & C.RF_VALID
 
 

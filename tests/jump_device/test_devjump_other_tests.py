@@ -78,7 +78,7 @@ def test_an_isometric_pull_reports_peak_force_and_force_at_each_epoch(rate):
     sw = 85.0 * jumpsynth.G
     noise = 5 * NOISE_N[rate]   # the peak of a noisy plateau: up to about 5 sigma above it
     assert res.value("peak_force") == pytest.approx(sw + 2500.0, abs=noise)
-    assert res.value("peak_net_force") == pytest.approx(2500.0, abs=noise + 1.0)
+    assert res.value("net_peak_force") == pytest.approx(2500.0, abs=noise + 1.0)
     onset = event_time(rep, "onset", rate)
     # no back-off for the pull: the onset is the first sample past the 5 SD / 10 N threshold
     assert 0 <= onset - trial.truth["onset"] <= 0.015 + 1.0 / rate
