@@ -79,7 +79,7 @@ def test_every_metric_names_a_registered_method_an_si_unit_and_an_uncertainty():
         assert set(m) == {"value", "unit", "method", "valid", "uncertainty"}
         assert m["method"] in METHODS, name
         assert name == name.lower() and " " not in name
-        assert m["unit"] in {"N", "kg", "m", "m/s", "s", "N s", "N/s", "N/m", "N/kg", "W", "W/kg", "1", "%"}, name
+        assert m["unit"] in {"N", "kg", "m", "m/s", "s", "N s", "N/s", "N/m", "N/kg", "N s/kg", "W", "W/kg", "1", "%"}, name
 
 
 def test_stated_uncertainty_covers_the_actual_error_at_both_rates():

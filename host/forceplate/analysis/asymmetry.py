@@ -38,16 +38,31 @@ def jump_sides(tr, J, book, t_brake, t_prop):
               integral_between(t, fr - swr, t_brake, t_prop), "N s", "impulse.net_in_phase")
         _pair(book, "mean_braking_force", mean_between(t, fl, t_brake, t_prop), mean_between(t, fr, t_brake, t_prop),
               "N", "force.mean_in_phase", sd)
+        b = _window(t, t_brake, t_prop)
+        _pair(book, "peak_braking_force", float(fl[b].max()), float(fr[b].max()), "N", "force.max_in_phase", sd,
+              tau=t_prop - t_brake)
     if math.isfinite(t_prop):
         _pair(book, "propulsive_impulse", integral_between(t, fl - swl, t_prop, J.t_to),
               integral_between(t, fr - swr, t_prop, J.t_to), "N s", "impulse.net_in_phase")
         _pair(book, "mean_propulsive_force", mean_between(t, fl, t_prop, J.t_to), mean_between(t, fr, t_prop, J.t_to),
               "N", "force.mean_in_phase", sd)
+        p = _window(t, t_prop, J.t_to)
+        _pair(book, "peak_propulsive_force", float(fl[p].max()), float(fr[p].max()), "N", "force.max_in_phase", sd,
+              tau=J.t_to - t_prop)
     if J.t_land is not None:
         k = J.i_land
         stop = min(len(t), int(np.searchsorted(t, J.t_land + 0.4)))
         _pair(book, "peak_landing_force", float(fl[k:stop].max()), float(fr[k:stop].max()), "N",
               "force.max_in_phase", sd, tau=0.03)
+        end = tr.result.events.get("landing_end")
+        if end is not None and math.isfinite(end) and end > J.t_land:
+            _pair(book, "mean_landing_force", mean_between(t, fl, J.t_land, end), mean_between(t, fr, J.t_land, end),
+                  "N", "force.mean_in_phase", sd, tau=end - J.t_land)
+
+
+def _window(t, a, b):
+    i, k = int(np.searchsorted(t, a)), int(np.searchsorted(t, b))
+    return slice(i, max(k, i + 1))
 
 
 def epoch_sides(tr, book, onset, epochs_ms, sw_window):

@@ -5,7 +5,7 @@ import math
 
 import numpy as np
 
-from . import asymmetry, landing
+from . import asymmetry, hawkin_set, landing
 from .jumps import locate
 from .kinematics import G, Cumulative, at, cross_time, first_index, last_index, plateau_u
 from .validity import MetricBook, rss
@@ -162,6 +162,7 @@ def analyze(tr, test="cmj"):
 
     landing.landing_metrics(tr, J, book)
     _more(tr, J, book, t_brake, t_prop, ip, countermovement, u_v, net)
+    hawkin_set.extra(tr, J, book, t_brake, t_prop, countermovement, pw)
     res.signals.update(velocity_m_s=v, displacement_m=s, power_w=pw)
     if tr.sides:
         asymmetry.jump_sides(tr, J, book, t_brake, t_prop)

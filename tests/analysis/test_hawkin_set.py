@@ -1,0 +1,147 @@
+"""Hawkin's CMJ metric set: every metric of the list is in the result, and the ones this module
+adds agree with values integrated independently from the synthetic force function on its
+20 kHz grid (not through the analysis code)."""
+
+import numpy as np
+import pytest
+
+from forceplate.analysis import analyze_trial, synthetic
+from forceplate.analysis.hawkin_set import HAWKIN_CMJ, HAWKIN_CMJ_SIDES
+from forceplate.analysis.methods import METHODS
+
+from .conftest import LAB
+
+G = 9.80665
+DT = 1.0 / 20000.0
+
+
+def _fine_kinematics(syn):
+    """Force, velocity and power of the continuous trial, integrated here from the force alone."""
+    t, f = syn.fine()
+    m, w = syn.mass_kg, syn.mass_kg * G
+    v = np.concatenate(([0.0], np.cumsum((f[1:] + f[:-1] - 2 * w) * 0.5 * DT))) / m
+    v[t < syn.truth["onset"]] = 0.0
+    return t, f, v, w, m
+
+
+def _integral(t, y, a, b):
+    k = (t >= a) & (t <= b)
+    return float(np.sum((y[k][1:] + y[k][:-1]) * 0.5 * DT))
+
+
+@pytest.fixture(scope="module", params=["typical", "arm_swing"])
+def trial(request):
+    kw = dict(mass_kg=75.0, takeoff_velocity=2.45) if request.param == "typical" else \
+        dict(mass_kg=68.0, takeoff_velocity=2.6, arm_swing=True)
+    syn = synthetic.cmj(**kw)
+    return syn, analyze_trial(*synthetic.sample(syn, **LAB))
+
+
+def test_every_metric_of_hawkins_cmj_list_is_in_the_result_with_a_registered_method(trial):
+    _, r = trial
+    missing = [h for h, ours in HAWKIN_CMJ.items() if ours not in r.metrics]
+    assert missing == []
+    assert len(set(HAWKIN_CMJ.values())) == len(HAWKIN_CMJ) >= 70
+    for ours in HAWKIN_CMJ.values():
+        assert r.metrics[ours].method in METHODS, ours
+        assert r.metrics[ours].valid, ours
+
+
+def test_the_hawkin_list_in_the_docs_is_the_list_the_code_checks():
+    from pathlib import Path
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "analysis.md").read_text()
+    for hawkin, ours in HAWKIN_CMJ.items():
+        assert f"| {hawkin} | `{ours}` |" in doc, hawkin
+
+
+def test_impulses_per_kg_match_the_integrated_net_force_over_true_phases(trial):
+    syn, r = trial
+    t, f, v, w, m = _fine_kinematics(syn)
+    tr = syn.truth
+    expect = {"relative_braking_impulse": _integral(t, f - w, tr["braking_start"], tr["propulsion_start"]) / m,
+              "relative_propulsive_impulse": _integral(t, f - w, tr["propulsion_start"], tr["takeoff"]) / m}
+    for name, value in expect.items():
+        assert r.value(name) == pytest.approx(value, abs=0.02), name
+    # the braking impulse per kg is the peak downward speed it removes; the propulsive one the takeoff speed
+    assert r.value("relative_braking_impulse") == pytest.approx(-v[t < tr["braking_start"]].min(), abs=0.02)
+    assert r.value("relative_propulsive_impulse") == pytest.approx(tr["takeoff_velocity"], abs=0.02)
+
+
+def test_positive_impulse_is_the_impulse_of_braking_and_propulsion(trial):
+    syn, r = trial
+    t, f, v, w, m = _fine_kinematics(syn)
+    tr = syn.truth
+    gross = _integral(t, f, tr["braking_start"], tr["takeoff"])
+    assert r.value("positive_impulse") == pytest.approx(gross, rel=0.002)
+    assert r.value("positive_net_impulse") == pytest.approx(gross - w * (tr["takeoff"] - tr["braking_start"]), rel=0.005)
+    # what braking and propulsion add up to: from the peak downward speed to the takeoff speed
+    assert r.value("positive_net_impulse") / m == pytest.approx(tr["takeoff_velocity"] - v[t < tr["braking_start"]].min(),
+                                                                abs=0.02)
+
+
+def test_phase_shares_follow_the_true_phase_durations(trial):
+    syn, r = trial
+    tr = syn.truth
+    D = tr["takeoff"] - r.events["onset"]  # the onset rule starts up to 40 ms early by design (Owen et al.)
+    assert r.value("braking_phase_percent") == pytest.approx(
+        100 * (tr["propulsion_start"] - tr["braking_start"]) / D, abs=0.5)
+    assert r.value("propulsive_phase_percent") == pytest.approx(100 * (tr["takeoff"] - tr["propulsion_start"]) / D,
+                                                                abs=0.5)
+    total = sum(r.value(n) for n in ("unweighting_phase_percent", "braking_phase_percent", "propulsive_phase_percent"))
+    assert total == pytest.approx(100.0, abs=0.3)
+
+
+def test_peak_unweighting_power_is_the_most_negative_force_times_velocity_before_braking(trial):
+    syn, r = trial
+    t, f, v, w, m = _fine_kinematics(syn)
+    k = (t >= syn.truth["onset"]) & (t <= syn.truth["braking_start"])
+    expect = float((f[k] * v[k]).min())
+    assert expect < -100
+    assert r.value("peak_unweighting_power") == pytest.approx(expect, rel=0.01)
+    assert r.value("peak_relative_unweighting_power") == pytest.approx(expect / m, rel=0.01)
+
+
+def test_mean_landing_force_is_the_mean_force_until_the_body_stops(trial):
+    syn, r = trial
+    t, f, v, w, m = _fine_kinematics(syn)
+    tl = syn.truth["landing"]
+    k = t >= tl
+    vl = -syn.truth["takeoff_velocity"] + np.concatenate(([0.0], np.cumsum((f[k][1:] + f[k][:-1] - 2 * w) * 0.5 * DT))) / m
+    stop = t[k][int(np.argmax(vl >= 0.0))]
+    expect = _integral(t, f, tl, stop) / (stop - tl)
+    assert r.value("mean_landing_force") == pytest.approx(expect, rel=0.01)
+    assert r.value("mean_relative_landing_force") == pytest.approx(expect / m, rel=0.01)
+    # the landing stops the body: net landing impulse per kg is the touchdown speed
+    assert r.value("relative_landing_impulse") == pytest.approx(syn.truth["takeoff_velocity"], abs=0.03)
+
+
+def test_force_and_power_per_kg_are_the_absolute_values_over_the_true_mass(trial):
+    syn, r = trial
+    m = syn.mass_kg
+    t, f, v, w, _ = _fine_kinematics(syn)
+    f_low = float(np.interp(syn.truth["propulsion_start"], t, f))
+    assert r.value("relative_force_at_min_displacement") == pytest.approx(f_low / m, rel=0.005)
+    k = (t >= syn.truth["braking_start"]) & (t <= syn.truth["propulsion_start"])
+    mean_brake_power = _integral(t, f * v, syn.truth["braking_start"], syn.truth["propulsion_start"]) / \
+        (syn.truth["propulsion_start"] - syn.truth["braking_start"])
+    assert k.any()
+    assert r.value("mean_relative_braking_power") == pytest.approx(mean_brake_power / m, rel=0.02)
+
+
+def test_two_plates_give_every_hawkin_left_right_metric_with_the_split_as_asymmetry():
+    syn = synthetic.cmj()
+    t, f = synthetic.sample(syn, **LAB)
+    r = analyze_trial(t, np.stack([0.58 * f, 0.42 * f], axis=1), layout="left_right")
+    for name in HAWKIN_CMJ_SIDES:
+        assert r.value(f"left_{name}") == pytest.approx(0.58 / 0.42 * r.value(f"right_{name}"), rel=0.01), name
+        assert r.value(f"asymmetry_{name}") == pytest.approx((0.58 - 0.42) / 0.58 * 100, abs=0.5), name
+
+
+def test_an_hx711_at_80_sps_refuses_the_unweighting_power_only_when_the_phase_is_too_short():
+    from .conftest import hx711
+    syn = synthetic.cmj(mass_kg=105.0, takeoff_velocity=2.9, duration_scale=0.8)
+    r = analyze_trial(*synthetic.sample(syn, **hx711(5)))
+    tau = r.events["braking_start"] - r.events["onset"]
+    # resolution at 80 SPS with a 4-period window: 25 ms, so 150 ms of phase is needed
+    assert r.metrics["peak_unweighting_power"].valid == (tau >= 0.150)
+    assert np.isfinite(r.value("positive_net_impulse"))
