@@ -36,3 +36,10 @@ def test_click_runner_sees_the_same_one_line_usage_error():
 def test_help_still_exits_zero():
     p = _run("--help")
     assert p.returncode == 0 and "analyze" in p.stdout
+
+
+def test_port_is_accepted_after_a_device_command_as_the_issue_writes_it():
+    for args in (["info", "--port", "/dev/nonexistent-fp"], ["--port", "/dev/nonexistent-fp", "info"]):
+        r = CliRunner().invoke(cli, args)
+        assert r.exit_code == 1
+        assert "/dev/nonexistent-fp" in r.output and "No such option" not in r.output

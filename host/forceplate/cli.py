@@ -33,6 +33,25 @@ COMMANDS = {
 }
 
 
+# Commands that talk to a plate also take --port after their name, as users type it
+# (`forceplate jump --port P`); it means the same as the group's --port.
+DEVICE_COMMANDS = {"info", "tare", "calibrate", "monitor", "record", "jump"}
+
+
+def _store_port(ctx, param, value):
+    if value:
+        ctx.ensure_object(dict)["port"] = value
+    return value
+
+
+def _with_port_option(command):
+    if not any(p.name == "port" for p in command.params):
+        command.params.append(click.Option(
+            ["--port"], metavar="PATH", default=None, expose_value=False, callback=_store_port,
+            help="Serial port of the plate (the same as `forceplate --port PATH ...`)."))
+    return command
+
+
 def _available(name):
     here = os.path.join(os.path.dirname(__file__), "commands", COMMANDS[name] + ".py")
     return os.path.exists(here)
@@ -46,6 +65,8 @@ class LazyGroup(click.Group):
         if name not in COMMANDS or not _available(name):
             return None
         module = importlib.import_module("forceplate.commands." + COMMANDS[name])
+        if name in DEVICE_COMMANDS:
+            return _with_port_option(module.command)
         return module.command
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
