@@ -52,12 +52,19 @@ def test_the_hawkin_list_in_the_docs_is_the_list_the_code_checks():
     doc = (Path(__file__).resolve().parents[2] / "docs" / "analysis.md").read_text()
     for hawkin, ours in HAWKIN_CMJ.items():
         assert f"| {hawkin} | `{ours}` |" in doc, hawkin
+    for hawkin, x in HAWKIN_CMJ_SIDES.items():
+        hawkin = hawkin.replace("|", "\\|")  # a bare | would split the markdown cell
+        assert f"| {hawkin} | `left_{x}`, `right_{x}`, `asymmetry_{x}` |" in doc, hawkin
 
 
 def test_impulses_per_kg_match_the_integrated_net_force_over_true_phases(trial):
     syn, r = trial
     t, f, v, w, m = _fine_kinematics(syn)
     tr = syn.truth
+    assert r.value("braking_gross_impulse") == pytest.approx(
+        _integral(t, f, tr["braking_start"], tr["propulsion_start"]), rel=0.003)
+    assert r.value("propulsive_gross_impulse") == pytest.approx(
+        _integral(t, f, tr["propulsion_start"], tr["takeoff"]), rel=0.003)
     expect = {"relative_braking_impulse": _integral(t, f - w, tr["braking_start"], tr["propulsion_start"]) / m,
               "relative_propulsive_impulse": _integral(t, f - w, tr["propulsion_start"], tr["takeoff"]) / m}
     for name, value in expect.items():
@@ -132,7 +139,7 @@ def test_two_plates_give_every_hawkin_left_right_metric_with_the_split_as_asymme
     syn = synthetic.cmj()
     t, f = synthetic.sample(syn, **LAB)
     r = analyze_trial(t, np.stack([0.58 * f, 0.42 * f], axis=1), layout="left_right")
-    for name in HAWKIN_CMJ_SIDES:
+    for name in HAWKIN_CMJ_SIDES.values():
         assert r.value(f"left_{name}") == pytest.approx(0.58 / 0.42 * r.value(f"right_{name}"), rel=0.01), name
         assert r.value(f"asymmetry_{name}") == pytest.approx((0.58 - 0.42) / 0.58 * 100, abs=0.5), name
 

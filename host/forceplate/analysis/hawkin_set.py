@@ -22,6 +22,7 @@ HAWKIN_CMJ = {
     "Time To Peak Force": "time_to_peak_force",
     "Unweighting Net Impulse": "unweighting_impulse", "Relative Unweighting Net Impulse": "relative_unweighting_impulse",
     "Braking Net Impulse": "braking_impulse", "Relative Braking Net Impulse": "relative_braking_impulse",
+    "Braking Impulse": "braking_gross_impulse", "Propulsive Impulse": "propulsive_gross_impulse",
     "Propulsive Net Impulse": "propulsive_impulse", "Relative Propulsive Net Impulse": "relative_propulsive_impulse",
     "Positive Impulse": "positive_impulse", "Positive Net Impulse": "positive_net_impulse",
     "Impulse Ratio": "impulse_ratio", "P1 Propulsive Impulse": "p1_propulsive_impulse",
@@ -53,10 +54,14 @@ HAWKIN_CMJ = {
     "Relative Landing Net Impulse": "relative_landing_impulse", "Landing Phase": "landing_duration",
     "Time To Stabilization": "time_to_stabilisation",
 }
-# Left/right metrics of the Hawkin set, present on two plates (`left_X`, `right_X`, `asymmetry_X`).
-HAWKIN_CMJ_SIDES = ("system_weight", "peak_force", "peak_braking_force", "mean_braking_force", "braking_impulse",
-                    "peak_propulsive_force", "mean_propulsive_force", "propulsive_impulse", "peak_landing_force",
-                    "mean_landing_force")
+# Hawkin's L|R metrics -> X, present on two plates as `left_X`, `right_X` and `asymmetry_X`.
+HAWKIN_CMJ_SIDES = {
+    "L|R System Weight": "system_weight", "L|R Peak Force": "peak_force",
+    "L|R Peak Braking Force": "peak_braking_force", "L|R Avg. Braking Force": "mean_braking_force",
+    "L|R Braking Impulse Index": "braking_impulse", "L|R Peak Propulsive Force": "peak_propulsive_force",
+    "L|R Avg. Propulsive Force": "mean_propulsive_force", "L|R Propulsive Impulse Index": "propulsive_impulse",
+    "L|R Peak Landing Force": "peak_landing_force", "L|R Avg. Landing Force": "mean_landing_force",
+}
 
 
 def extra(tr, J, book, t_brake, t_prop, countermovement, pw):
@@ -71,6 +76,14 @@ def extra(tr, J, book, t_brake, t_prop, countermovement, pw):
                            ("mean_landing_force", "mean_relative_landing_force", "N/kg")):
         if src in metrics:
             _per_kg(put, metrics[src], dst, unit, m)
+
+    # Gross (weight not subtracted) impulse of each phase: the net one plus SW times its duration.
+    for name, a, b in (("braking", t_brake, t_prop), ("propulsive", t_prop, J.t_to)):
+        src = metrics.get(f"{name}_impulse")
+        if src is not None and math.isfinite(a) and math.isfinite(b):
+            put(f"{name}_gross_impulse", integral_between(t, f, a, b), "N s", "impulse.gross_in_phase",
+                rss(src.uncertainty, metrics["system_weight"].uncertainty * (b - a)), valid=src.valid,
+                reason=src.reason)
 
     # Braking plus propulsion: the phases the net force is mostly positive in.
     if math.isfinite(t_brake):
