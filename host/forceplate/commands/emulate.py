@@ -24,18 +24,22 @@ from forceplate.emulator.device.athlete import SCENARIOS
               help="Keep the device filesystem in DIR (used as is) instead of a fresh temp dir.")
 @click.option("--blank", is_flag=True, help="Start with an empty filesystem (then `forceplate flash`).")
 @click.option("--mpy", is_flag=True, help="Deploy the firmware precompiled with mpy-cross.")
+@click.option("--clock-spread", type=click.FloatRange(0.0, 0.15), default=0.01, show_default=True,
+              metavar="FRACTION",
+              help="How far apart the chips' own oscillators run (stock modules). 0 = one clock "
+                   "for all chips, the build hardware/wiring.md recommends for jump testing.")
 @click.option("--uncalibrated", is_flag=True,
               help="Leave the plate uncalibrated (default: it starts with the simulated chips' "
                    "true offsets and gains stored, like a factory-calibrated plate).")
 def command(scenario, mass, jump_height, adc, rate, channels, seed, flash_dir, blank, mpy,
-            uncalibrated):
+            clock_spread, uncalibrated):
     """Print the port (first line), then run until Ctrl-C. The second line names the
     control directory for forceplate.emulator.control.Control (scripting from elsewhere)."""
     from forceplate.emulator import Emulator
 
     dev = Emulator(flash_dir=flash_dir, blank=blank, scenario=scenario, mass_kg=mass,
                    jump_height_m=jump_height, adc=adc, rate_hz=rate, channels=channels,
-                   seed=seed, mpy=mpy, calibrated=not uncalibrated)
+                   seed=seed, mpy=mpy, calibrated=not uncalibrated, clock_spread=clock_spread)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())

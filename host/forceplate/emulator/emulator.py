@@ -22,14 +22,15 @@ from forceplate.emulator.supervisor import Supervisor
 class Emulator:
     def __init__(self, flash_dir=None, blank=False, scenario="still", mass_kg=80.0,
                  jump_height_m=0.35, adc="hx711", rate_hz=None, channels=4, seed=1,
-                 mpy=False, scenario_params=None, log=None, calibrated=False):
+                 mpy=False, scenario_params=None, log=None, calibrated=False, clock_spread=0.01):
         self._own_flash = flash_dir is None
         self.flash_dir = flash_dir or tempfile.mkdtemp(prefix="fp-flash-")
         os.makedirs(self.flash_dir, exist_ok=True)
         fresh = not os.listdir(self.flash_dir)  # a kept flash dir is used as it is
         self.run_dir = tempfile.mkdtemp(prefix="fp-emu-")
         self.control = Control(self.run_dir)
-        self.control.configure(adc=adc, rate_hz=rate_hz, channels=channels, seed=seed)
+        self.control.configure(adc=adc, rate_hz=rate_hz, channels=channels, seed=seed,
+                               clock_spread=clock_spread)
         self.control.scenario(scenario, mass_kg=mass_kg, jump_height_m=jump_height_m,
                               **(scenario_params or {}))
         if fresh and not blank:
