@@ -38,17 +38,17 @@ def jump_sides(tr, J, book, t_brake, t_prop):
               integral_between(t, fr - swr, t_brake, t_prop), "N s", "impulse.net_in_phase")
         _pair(book, "mean_braking_force", mean_between(t, fl, t_brake, t_prop), mean_between(t, fr, t_brake, t_prop),
               "N", "force.mean_in_phase", sd)
-        b = _window(t, t_brake, t_prop)
-        _pair(book, "peak_braking_force", float(fl[b].max()), float(fr[b].max()), "N", "force.max_in_phase", sd,
-              tau=t_prop - t_brake)
+        _at_peak(book, tr, fl, fr, t_brake, t_prop, "braking", sd)
+        dur = t_prop - t_brake
+        _pair(book, "braking_rfd", (np.interp(t_prop, t, fl) - np.interp(t_brake, t, fl)) / dur,
+              (np.interp(t_prop, t, fr) - np.interp(t_brake, t, fr)) / dur, "N/s", "rfd.braking_average",
+              math.sqrt(2) * sd / dur, tau=dur)
     if math.isfinite(t_prop):
         _pair(book, "propulsive_impulse", integral_between(t, fl - swl, t_prop, J.t_to),
               integral_between(t, fr - swr, t_prop, J.t_to), "N s", "impulse.net_in_phase")
         _pair(book, "mean_propulsive_force", mean_between(t, fl, t_prop, J.t_to), mean_between(t, fr, t_prop, J.t_to),
               "N", "force.mean_in_phase", sd)
-        p = _window(t, t_prop, J.t_to)
-        _pair(book, "peak_propulsive_force", float(fl[p].max()), float(fr[p].max()), "N", "force.max_in_phase", sd,
-              tau=J.t_to - t_prop)
+        _at_peak(book, tr, fl, fr, t_prop, J.t_to, "propulsive", sd)
     if J.t_land is not None:
         k = J.i_land
         stop = min(len(t), int(np.searchsorted(t, J.t_land + 0.4)))
@@ -58,11 +58,20 @@ def jump_sides(tr, J, book, t_brake, t_prop):
         if end is not None and math.isfinite(end) and end > J.t_land:
             _pair(book, "mean_landing_force", mean_between(t, fl, J.t_land, end), mean_between(t, fr, J.t_land, end),
                   "N", "force.mean_in_phase", sd, tau=end - J.t_land)
+            _pair(book, "landing_impulse", integral_between(t, fl - swl, J.t_land, end),
+                  integral_between(t, fr - swr, J.t_land, end), "N s", "impulse.net_in_phase")
+            _at_peak(book, tr, fl, fr, J.t_land, end, "landing", sd)
 
 
-def _window(t, a, b):
-    i, k = int(np.searchsorted(t, a)), int(np.searchsorted(t, b))
-    return slice(i, max(k, i + 1))
+def _at_peak(book, tr, fl, fr, a, b, phase, sd):
+    """Each side's force at the instant the combined force peaks in the phase (Hawkin's
+    'Left/Right Force at Peak ... Force')."""
+    i, k = int(np.searchsorted(tr.t, a)), int(np.searchsorted(tr.t, b))
+    if k <= i:
+        return
+    ip = i + int(np.argmax(tr.f[i:k]))
+    _pair(book, f"force_at_peak_{phase}_force", float(fl[ip]), float(fr[ip]), "N", "force.max_in_phase", sd,
+          tau=b - a)
 
 
 def epoch_sides(tr, book, onset, epochs_ms, sw_window):

@@ -1,74 +1,73 @@
-"""The part of Hawkin's CMJ metric set the core CMJ module does not already give: impulses per
-kg, positive impulse (braking plus propulsion), phase shares of the time to takeoff, unweighting
-power, mean landing force, and the coverage list itself (Hawkin name -> our name)."""
+"""The part of Hawkin's CMJ metric set the core CMJ module does not already give (gross and
+per-kg impulses, positive impulse, phase shares, RSI from flight time, P1/P2 index, Hawkin's
+stiffness, landing height, stiffness and performance index, mean landing force, unweighting
+power) and the coverage list itself (Hawkin name -> our name)."""
 
 import math
 
 import numpy as np
 
-from .kinematics import integral_between, mean_between
+from .kinematics import G, at, integral_between, mean_between
 from .validity import rss
 
-# Hawkin Dynamics CMJ metric (as named in their metric dictionary) -> name in our result.
+# Hawkin Dynamics' CMJ metrics (API names, hawkinR/hdforce MetricDictionary and Hawkin's metric
+# database: 85 in all) -> our name. Hawkin gives relative forces in % of system weight; we give N/kg
+# (x 100 / g to compare).
 HAWKIN_CMJ = {
-    "System Weight": "system_weight", "Body Mass": "body_mass",
-    "Jump Height (Imp-Mom)": "jump_height_impulse", "Jump Height (Flight Time)": "jump_height_flight_time",
-    "Takeoff Velocity": "takeoff_velocity", "Jump Momentum": "jump_momentum", "Flight Time": "flight_time",
-    "Time To Takeoff": "time_to_takeoff", "mRSI": "rsi_modified",
-    "Unweighting Phase": "unweighting_duration", "Braking Phase": "braking_duration",
-    "Propulsive Phase": "propulsion_duration", "Unweighting Phase %": "unweighting_phase_percent",
-    "Braking Phase %": "braking_phase_percent", "Propulsive Phase %": "propulsive_phase_percent",
-    "Peak Force": "peak_force", "Peak Relative Force": "peak_relative_force", "Minimum Force": "minimum_force",
-    "Time To Peak Force": "time_to_peak_force",
-    "Unweighting Net Impulse": "unweighting_impulse", "Relative Unweighting Net Impulse": "relative_unweighting_impulse",
+    "System Weight": "system_weight", "Jump Height": "jump_height_impulse", "Takeoff Velocity": "takeoff_velocity",
+    "Jump Momentum": "jump_momentum", "Flight Time": "flight_time", "Time To Takeoff": "time_to_takeoff",
+    "mRSI": "rsi_modified", "RSI": "rsi_flight_time",
+    "Unweighting Phase": "unweighting_duration", "Unweighting Phase %": "unweighting_phase_percent",
+    "Braking Phase": "braking_duration", "Braking Phase %": "braking_phase_percent",
+    "Propulsive Phase": "propulsion_duration", "Propulsive Phase %": "propulsive_phase_percent",
+    "Avg. Braking Force": "mean_braking_force", "Avg. Relative Braking Force": "mean_relative_braking_force",
+    "Peak Braking Force": "peak_braking_force", "Peak Relative Braking Force": "peak_relative_braking_force",
+    "Avg. Braking Power": "mean_braking_power", "Avg. Relative Braking Power": "mean_relative_braking_power",
+    "Peak Braking Power": "peak_braking_power", "Peak Relative Braking Power": "peak_relative_braking_power",
+    "Avg. Braking Velocity": "mean_braking_velocity", "Peak Braking Velocity": "peak_braking_velocity",
+    "Braking Impulse": "braking_gross_impulse", "Relative Braking Impulse": "relative_braking_gross_impulse",
     "Braking Net Impulse": "braking_impulse", "Relative Braking Net Impulse": "relative_braking_impulse",
-    "Braking Impulse": "braking_gross_impulse", "Propulsive Impulse": "propulsive_gross_impulse",
-    "Propulsive Net Impulse": "propulsive_impulse", "Relative Propulsive Net Impulse": "relative_propulsive_impulse",
-    "Positive Impulse": "positive_impulse", "Positive Net Impulse": "positive_net_impulse",
-    "Impulse Ratio": "impulse_ratio", "P1 Propulsive Impulse": "p1_propulsive_impulse",
-    "P2 Propulsive Impulse": "p2_propulsive_impulse",
-    "Peak Braking Force": "peak_braking_force", "Avg. Braking Force": "mean_braking_force",
-    "Peak Relative Braking Force": "peak_relative_braking_force",
-    "Avg. Relative Braking Force": "mean_relative_braking_force",
-    "Peak Propulsive Force": "peak_propulsive_force", "Avg. Propulsive Force": "mean_propulsive_force",
-    "Peak Relative Propulsive Force": "peak_relative_propulsive_force",
-    "Avg. Relative Propulsive Force": "mean_relative_propulsive_force",
-    "Force at Min Displacement": "force_at_min_displacement",
+    "Braking RFD": "braking_rfd",
+    "Countermovement Depth": "countermovement_depth", "Force at Min Displacement": "force_at_min_displacement",
     "Relative Force at Min Displacement": "relative_force_at_min_displacement",
-    "Peak Braking Velocity": "peak_braking_velocity", "Avg. Braking Velocity": "mean_braking_velocity",
-    "Peak Propulsive Velocity": "peak_propulsive_velocity", "Avg. Propulsive Velocity": "mean_propulsive_velocity",
-    "Peak Unweighting Power": "peak_unweighting_power",
-    "Peak Relative Unweighting Power": "peak_relative_unweighting_power",
-    "Peak Braking Power": "peak_braking_power", "Avg. Braking Power": "mean_braking_power",
-    "Peak Relative Braking Power": "peak_relative_braking_power",
-    "Avg. Relative Braking Power": "mean_relative_braking_power",
-    "Peak Propulsive Power": "peak_propulsive_power", "Avg. Propulsive Power": "mean_propulsive_power",
+    "Stiffness": "stiffness_at_min_displacement",
+    "Avg. Propulsive Force": "mean_propulsive_force", "Avg. Relative Propulsive Force": "mean_relative_propulsive_force",
+    "Peak Propulsive Force": "peak_propulsive_force",
+    "Peak Relative Propulsive Force": "peak_relative_propulsive_force",
+    "Avg. Propulsive Power": "mean_propulsive_power", "Avg. Relative Propulsive Power": "mean_relative_propulsive_power",
+    "Peak Propulsive Power": "peak_propulsive_power",
     "Peak Relative Propulsive Power": "peak_relative_propulsive_power",
-    "Avg. Relative Propulsive Power": "mean_relative_propulsive_power",
-    "Braking RFD": "braking_rfd", "RFD 0-50 ms": "rfd_0_50ms", "RFD 0-100 ms": "rfd_0_100ms",
-    "RFD 0-200 ms": "rfd_0_200ms", "Peak RFD": "peak_rfd",
-    "Countermovement Depth": "countermovement_depth", "CMJ Stiffness": "stiffness",
-    "Peak Landing Force": "peak_landing_force", "Relative Peak Landing Force": "peak_relative_landing_force",
-    "Avg. Landing Force": "mean_landing_force", "Relative Avg. Landing Force": "mean_relative_landing_force",
-    "Peak Landing Velocity": "peak_landing_velocity", "Landing Net Impulse": "landing_impulse",
-    "Relative Landing Net Impulse": "relative_landing_impulse", "Landing Phase": "landing_duration",
-    "Time To Stabilization": "time_to_stabilisation",
+    "Avg. Propulsive Velocity": "mean_propulsive_velocity", "Peak Velocity": "peak_propulsive_velocity",
+    "Propulsive Impulse": "propulsive_gross_impulse", "Relative Propulsive Impulse": "relative_propulsive_gross_impulse",
+    "Propulsive Net Impulse": "propulsive_impulse", "Relative Propulsive Net Impulse": "relative_propulsive_impulse",
+    "P1 Propulsive Impulse": "p1_propulsive_impulse", "P2 Propulsive Impulse": "p2_propulsive_impulse",
+    "P1|P2 Propulsive Impulse Index": "p1_p2_propulsive_impulse_index", "Impulse Ratio": "impulse_ratio",
+    "Positive Impulse": "positive_impulse", "Positive Net Impulse": "positive_net_impulse",
+    "Avg. Landing Force": "mean_landing_force", "Peak Landing Force": "peak_landing_force",
+    "Relative Peak Landing Force": "peak_relative_landing_force", "Landing Stiffness": "landing_stiffness",
+    "Landing Height": "landing_height", "Landing Phase": "landing_duration",
+    "Landing Performance Index": "landing_performance_index", "Time to Stabilization": "time_to_stabilisation",
 }
-# Hawkin's L|R metrics -> X, present on two plates as `left_X`, `right_X` and `asymmetry_X`.
-HAWKIN_CMJ_SIDES = {
-    "L|R System Weight": "system_weight", "L|R Peak Force": "peak_force",
-    "L|R Peak Braking Force": "peak_braking_force", "L|R Avg. Braking Force": "mean_braking_force",
-    "L|R Braking Impulse Index": "braking_impulse", "L|R Peak Propulsive Force": "peak_propulsive_force",
-    "L|R Avg. Propulsive Force": "mean_propulsive_force", "L|R Propulsive Impulse Index": "propulsive_impulse",
-    "L|R Peak Landing Force": "peak_landing_force", "L|R Avg. Landing Force": "mean_landing_force",
-}
+# Hawkin's per-plate and L|R metrics -> our name, present on two plates.
+HAWKIN_CMJ_SIDES = {}
+for _h, _x in (("Avg. Braking Force", "mean_braking_force"), ("Avg. Braking RFD", "braking_rfd"),
+               ("Avg. Propulsive Force", "mean_propulsive_force"), ("Avg. Landing Force", "mean_landing_force")):
+    HAWKIN_CMJ_SIDES.update({f"Left {_h}": f"left_{_x}", f"Right {_h}": f"right_{_x}", f"L|R {_h}": f"asymmetry_{_x}"})
+for _h, _x in (("Braking", "braking"), ("Propulsive", "propulsive"), ("Landing", "landing")):
+    HAWKIN_CMJ_SIDES.update({f"Left Force at Peak {_h} Force": f"left_force_at_peak_{_x}_force",
+                             f"Right Force at Peak {_h} Force": f"right_force_at_peak_{_x}_force",
+                             f"L|R Peak {_h} Force": f"asymmetry_force_at_peak_{_x}_force"})
+for _h, _x in (("Braking", "braking_impulse"), ("Propulsive", "propulsive_impulse"), ("Landing", "landing_impulse")):
+    HAWKIN_CMJ_SIDES[f"L|R {_h} Impulse Index"] = f"asymmetry_{_x}"
 
 
 def extra(tr, J, book, t_brake, t_prop, countermovement, pw):
     t, f, m, res = tr.t, tr.f, J.mass, tr.result
     put, metrics = book.put, res.metrics
     _landing_mean(tr, J, book)
-    for name in ("unweighting_impulse", "braking_impulse", "propulsive_impulse", "landing_impulse"):
+    _gross(t, f, J, metrics, put, t_brake, t_prop)
+    for name in ("unweighting_impulse", "braking_impulse", "propulsive_impulse", "landing_impulse",
+                 "braking_gross_impulse", "propulsive_gross_impulse"):
         if name in metrics:
             _per_kg(put, metrics[name], f"relative_{name}", "N s/kg", m)
     for src, dst, unit in (("mean_braking_power", "mean_relative_braking_power", "W/kg"),
@@ -77,13 +76,8 @@ def extra(tr, J, book, t_brake, t_prop, countermovement, pw):
         if src in metrics:
             _per_kg(put, metrics[src], dst, unit, m)
 
-    # Gross (weight not subtracted) impulse of each phase: the net one plus SW times its duration.
-    for name, a, b in (("braking", t_brake, t_prop), ("propulsive", t_prop, J.t_to)):
-        src = metrics.get(f"{name}_impulse")
-        if src is not None and math.isfinite(a) and math.isfinite(b):
-            put(f"{name}_gross_impulse", integral_between(t, f, a, b), "N s", "impulse.gross_in_phase",
-                rss(src.uncertainty, metrics["system_weight"].uncertainty * (b - a)), valid=src.valid,
-                reason=src.reason)
+    _ratios(tr, J, book)
+    _landing_shape(tr, J, book)
 
     # Braking plus propulsion: the phases the net force is mostly positive in.
     if math.isfinite(t_brake):
@@ -98,8 +92,8 @@ def extra(tr, J, book, t_brake, t_prop, countermovement, pw):
                       ("propulsion_duration", "propulsive_phase_percent")):
         if name in metrics:
             src = metrics[name]
-            pct = 100.0 * src.value / D if D > 0 else float("nan")
-            u = abs(pct) * rss(src.uncertainty / src.value if src.value else float("nan"), u_D / D if D > 0 else 0.0)
+            pct = 100.0 * _div(src.value, D)
+            u = abs(pct) * rss(_div(src.uncertainty, src.value), _div(u_D, D))
             put(dst, pct, "%", "time.phase_share", u, valid=src.valid, reason=src.reason, relative_check=False)
 
     if countermovement and math.isfinite(t_brake):
@@ -114,6 +108,63 @@ def extra(tr, J, book, t_brake, t_prop, countermovement, pw):
                 relative_check=False)
 
 
+def _gross(t, f, J, metrics, put, t_brake, t_prop):
+    """Gross (weight not subtracted) impulse of each phase."""
+    for name, a, b in (("braking", t_brake, t_prop), ("propulsive", t_prop, J.t_to)):
+        src = metrics.get(f"{name}_impulse")
+        if src is not None and math.isfinite(a) and math.isfinite(b):
+            put(f"{name}_gross_impulse", integral_between(t, f, a, b), "N s", "impulse.gross_in_phase",
+                rss(src.uncertainty, metrics["system_weight"].uncertainty * (b - a)), valid=src.valid,
+                reason=src.reason)
+
+
+def _ratios(tr, J, book):
+    """RSI from flight time, P1/P2 index, stiffness at the lowest point of the dip."""
+    put, metrics = book.put, tr.result.metrics
+    if "flight_time" in metrics and metrics["flight_time"].valid:
+        ft, ttt = metrics["flight_time"], metrics["time_to_takeoff"]
+        val = _div(ft.value, ttt.value)
+        put("rsi_flight_time", val, "1", "rsi.flight_over_time_to_takeoff",
+            abs(val) * rss(_div(ft.uncertainty, ft.value), _div(ttt.uncertainty, ttt.value)))
+    if "p1_propulsive_impulse" in metrics and metrics["p2_propulsive_impulse"].value > 0:
+        p1, p2 = metrics["p1_propulsive_impulse"], metrics["p2_propulsive_impulse"]
+        val = _div(p1.value, p2.value)
+        put("p1_p2_propulsive_impulse_index", val, "1", "impulse.p1_over_p2",
+            abs(val) * rss(_div(p1.uncertainty, p1.value), _div(p2.uncertainty, p2.value)),
+            relative_check=False)
+    if "force_at_min_displacement" in metrics and "countermovement_depth" in metrics:
+        fm, d = metrics["force_at_min_displacement"], metrics["countermovement_depth"]
+        val = _div(fm.value, abs(d.value))
+        put("stiffness_at_min_displacement", val, "N/m", "stiffness.force_at_min_displacement_over_depth",
+            abs(val) * rss(_div(fm.uncertainty, fm.value), _div(d.uncertainty, abs(d.value))),
+            valid=d.valid, reason=d.reason)
+
+
+def _landing_shape(tr, J, book):
+    """Landing height (fall from the top of the flight), landing stiffness (force at the lowest
+    point over the drop since touchdown) and Hawkin's landing performance index."""
+    t, f, res = tr.t, tr.f, tr.result
+    end = res.events.get("landing_end")
+    if J.t_land is None or end is None or not math.isfinite(end):
+        return
+    put, metrics = book.put, res.metrics
+    u_v = metrics["takeoff_velocity"].uncertainty
+    v_td = at(t, J.v, J.t_land)
+    h = v_td ** 2 / (2 * G)
+    put("landing_height", h, "m", "landing.height_from_touchdown_velocity", abs(v_td) * u_v / G)
+    drop = at(t, J.s, J.t_land) - at(t, J.s, end)
+    f_low = at(t, f, end)
+    u_drop = u_v * (end - J.t_land)
+    k = _div(f_low, drop) if drop > 0 else float("nan")
+    put("landing_stiffness", k, "N/m", "stiffness.landing_force_over_drop",
+        abs(k) * rss(_div(J.noise_sd, f_low), _div(u_drop, drop)), relative_check=False)
+    dur = metrics.get("landing_duration")
+    if dur is not None and dur.value > 0:
+        lpi = h / dur.value
+        put("landing_performance_index", lpi, "m/s", "landing.performance_index",
+            abs(lpi) * rss(_div(abs(v_td) * u_v / G, h), _div(dur.uncertainty, dur.value)), relative_check=False)
+
+
 def _landing_mean(tr, J, book):
     end = tr.result.events.get("landing_end")
     if J.t_land is None or end is None or not math.isfinite(end):
@@ -126,3 +177,8 @@ def _landing_mean(tr, J, book):
 def _per_kg(put, src, name, unit, m):
     put(name, src.value / m, unit, src.method, src.uncertainty / m, valid=src.valid, reason=src.reason,
         relative_check=False)
+
+
+def _div(a, b):
+    a, b = float(a), float(b)
+    return a / b if b != 0 and math.isfinite(b) else float("nan")
