@@ -64,7 +64,8 @@ for _h, _x in (("Braking", "braking_impulse"), ("Propulsive", "propulsive_impuls
 def extra(tr, J, book, t_brake, t_prop, countermovement, pw):
     t, f, m, res = tr.t, tr.f, J.mass, tr.result
     put, metrics = book.put, res.metrics
-    _landing_mean(tr, J, book)
+    if not _landing_mean(tr, J, book):
+        _not_landed(tr, J, book)
     _gross(t, f, J, metrics, put, t_brake, t_prop)
     for name in ("unweighting_impulse", "braking_impulse", "propulsive_impulse", "landing_impulse",
                  "braking_gross_impulse", "propulsive_gross_impulse"):
@@ -131,7 +132,7 @@ def _ratios(tr, J, book):
         val = _div(p1.value, p2.value)
         put("p1_p2_propulsive_impulse_index", val, "1", "impulse.p1_over_p2",
             abs(val) * rss(_div(p1.uncertainty, p1.value), _div(p2.uncertainty, p2.value)),
-            relative_check=False)
+            tau=(J.t_to - tr.result.events["propulsion_start"]) / 2, relative_check=False)
     if "force_at_min_displacement" in metrics and "countermovement_depth" in metrics:
         fm, d = metrics["force_at_min_displacement"], metrics["countermovement_depth"]
         val = _div(fm.value, abs(d.value))
@@ -144,14 +145,20 @@ def _landing_shape(tr, J, book):
     """Landing height (fall from the top of the flight), landing stiffness (force at the lowest
     point over the drop since touchdown) and Hawkin's landing performance index."""
     t, f, res = tr.t, tr.f, tr.result
-    end = res.events.get("landing_end")
-    if J.t_land is None or end is None or not math.isfinite(end):
+    if J.t_land is None:
         return
     put, metrics = book.put, res.metrics
     u_v = metrics["takeoff_velocity"].uncertainty
-    v_td = at(t, J.v, J.t_land)
+    # from takeoff velocity and flight time, not the velocity integrated into the landing edge,
+    # which an averaging converter smears (2 cm low at 80 SPS)
+    v_to, tf = metrics["takeoff_velocity"], metrics["flight_time"]
+    v_td = v_to.value - G * tf.value
+    u_td = rss(v_to.uncertainty, G * tf.uncertainty)
     h = v_td ** 2 / (2 * G)
-    put("landing_height", h, "m", "landing.height_from_touchdown_velocity", abs(v_td) * u_v / G)
+    put("landing_height", h, "m", "landing.height_from_touchdown_velocity", abs(v_td) * u_td / G)
+    end = res.events.get("landing_end")
+    if end is None or not math.isfinite(end):
+        return
     drop = at(t, J.s, J.t_land) - at(t, J.s, end)
     f_low = at(t, f, end)
     u_drop = u_v * (end - J.t_land)
@@ -162,16 +169,34 @@ def _landing_shape(tr, J, book):
     if dur is not None and dur.value > 0:
         lpi = h / dur.value
         put("landing_performance_index", lpi, "m/s", "landing.performance_index",
-            abs(lpi) * rss(_div(abs(v_td) * u_v / G, h), _div(dur.uncertainty, dur.value)), relative_check=False)
+            abs(lpi) * rss(_div(abs(v_td) * u_td / G, h), _div(dur.uncertainty, dur.value)), relative_check=False)
 
 
 def _landing_mean(tr, J, book):
     end = tr.result.events.get("landing_end")
     if J.t_land is None or end is None or not math.isfinite(end):
-        return
+        return False
     dur = end - J.t_land
     book.put("mean_landing_force", mean_between(tr.t, tr.f, J.t_land, end), "N", "force.mean_in_phase",
              J.noise_sd, tau=dur)
+    return True
+
+
+def _not_landed(tr, J, book):
+    """Landing-phase metrics are null, with the reason, when there is no landing or its
+    velocity never returns to zero (as happens behind an 80 SPS converter)."""
+    # "no landing ..." keeps these out of the flags: landing_duration's flag already says why
+    reason = "no landing in the recording" if J.t_land is None else "no landing end: velocity never returned to zero"
+    for name, unit, meth in (("mean_landing_force", "N", "force.mean_in_phase"),
+                             ("mean_relative_landing_force", "N/kg", "force.mean_in_phase"),
+                             ("landing_impulse", "N s", "impulse.net_in_phase"),
+                             ("relative_landing_impulse", "N s/kg", "impulse.net_in_phase"),
+                             ("landing_stiffness", "N/m", "stiffness.landing_force_over_drop"),
+                             ("landing_performance_index", "m/s", "landing.performance_index")):
+        book.put(name, float("nan"), unit, meth, valid=False, reason=reason)
+    if J.t_land is None:
+        book.put("landing_height", float("nan"), "m", "landing.height_from_touchdown_velocity", valid=False,
+                 reason=reason)
 
 
 def _per_kg(put, src, name, unit, m):

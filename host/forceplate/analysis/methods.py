@@ -52,7 +52,7 @@ METHODS = {
                                                        "Hawkin Dynamics metric dictionary (stiffness)"),
     "stiffness.landing_force_over_drop": ("force where landing velocity returns to zero / centre-of-mass drop since "
                                           "touchdown", "Hawkin Dynamics metric dictionary (landing stiffness)"),
-    "landing.height_from_touchdown_velocity": ("v_touchdown^2 / 2g, v from impulse-momentum at touchdown",
+    "landing.height_from_touchdown_velocity": ("v_touchdown^2 / 2g, v_touchdown = v_takeoff - g t_flight (ballistic flight)",
                                                "Hawkin Dynamics metric database (landing height)"),
     "landing.performance_index": ("landing height / landing phase duration",
                                   "Hawkin Dynamics metric database (landing performance index)"),
