@@ -198,3 +198,15 @@ def test_an_hx711_at_80_sps_keeps_landing_height_within_1_cm_and_refuses_what_it
         # a landing-phase value that cannot be had is null with its reason, not missing or a flag per metric
         codes = [f["message"] for f in r.flags if f["code"] == "metric_not_valid"]
         assert not any(m.startswith("mean_landing_force") for m in codes)
+
+
+def test_a_recording_that_ends_in_the_air_names_every_hawkin_metric_with_landing_ones_null():
+    syn = synthetic.cmj()
+    t, f = synthetic.sample(syn, **LAB)
+    cut = t < syn.truth["takeoff"] + 0.3
+    r = analyze_trial(t[cut], f[cut], test="cmj")
+    assert [n for n in HAWKIN_CMJ.values() if n not in r.metrics] == []
+    for name in ("landing_height", "landing_stiffness", "mean_landing_force", "rsi_flight_time"):
+        assert not r.metrics[name].valid and np.isnan(r.value(name)), name
+    assert r.value("jump_height_impulse") == pytest.approx(syn.truth["jump_height_impulse"], abs=0.003)
+    assert [f["code"] for f in r.flags] == ["no_landing"]

@@ -62,6 +62,7 @@ for _h, _x in (("Braking", "braking_impulse"), ("Propulsive", "propulsive_impuls
 
 
 def extra(tr, J, book, t_brake, t_prop, countermovement, pw):
+    """Put the metrics below into the trial's book; called by cmj.analyze after its own set."""
     t, f, m, res = tr.t, tr.f, J.mass, tr.result
     put, metrics = book.put, res.metrics
     if not _landing_mean(tr, J, book):
@@ -122,11 +123,12 @@ def _gross(t, f, J, metrics, put, t_brake, t_prop):
 def _ratios(tr, J, book):
     """RSI from flight time, P1/P2 index, stiffness at the lowest point of the dip."""
     put, metrics = book.put, tr.result.metrics
-    if "flight_time" in metrics and metrics["flight_time"].valid:
+    if "flight_time" in metrics:
         ft, ttt = metrics["flight_time"], metrics["time_to_takeoff"]
         val = _div(ft.value, ttt.value)
         put("rsi_flight_time", val, "1", "rsi.flight_over_time_to_takeoff",
-            abs(val) * rss(_div(ft.uncertainty, ft.value), _div(ttt.uncertainty, ttt.value)))
+            abs(val) * rss(_div(ft.uncertainty, ft.value), _div(ttt.uncertainty, ttt.value)),
+            valid=ft.valid, reason=ft.reason)
     if "p1_propulsive_impulse" in metrics and metrics["p2_propulsive_impulse"].value > 0:
         p1, p2 = metrics["p1_propulsive_impulse"], metrics["p2_propulsive_impulse"]
         val = _div(p1.value, p2.value)
@@ -196,6 +198,8 @@ def _not_landed(tr, J, book):
         book.put(name, float("nan"), unit, meth, valid=False, reason=reason)
     if J.t_land is None:
         book.put("landing_height", float("nan"), "m", "landing.height_from_touchdown_velocity", valid=False,
+                 reason=reason)
+        book.put("peak_relative_landing_force", float("nan"), "N/kg", "force.max_in_phase", valid=False,
                  reason=reason)
 
 
