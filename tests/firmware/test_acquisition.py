@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from fpwire import codes as C
-from streaming import collect, drain, joined, open_device, slowest_chip_rate_hz
+from streamtools import collect, drain, joined, open_device, slowest_chip_rate_hz
 
 CASES = [(chips, rate) for chips in (1, 4, 8) for rate in (10, 80, 320)]
 

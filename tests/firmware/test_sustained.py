@@ -9,7 +9,7 @@ import time
 import pytest
 
 from fpwire import codes as C
-from streaming import open_device, slowest_chip_rate_hz
+from streamtools import open_device, slowest_chip_rate_hz
 
 # (chips, rate, seconds, the most conversions the emulated loop may miss). The bound is for
 # a loaded 2-core host: the emulator's MicroPython process is descheduled for a period or

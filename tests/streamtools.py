@@ -1,4 +1,4 @@
-"""Host-side helpers for firmware tests over the emulator: collect a stream, join blocks."""
+"""Host-side helpers for the protocol and firmware tests over the emulator: collect a stream, join blocks."""
 
 import time
 
