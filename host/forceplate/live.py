@@ -87,7 +87,7 @@ def info_table(report):
         ("calibrated", "yes" if cal.get("calibrated") else "no"),
     ]
     for k in ("uptime_ms", "samples_produced", "samples_sent", "samples_dropped",
-              "sensor_timeouts", "saturations", "link_errors"):
+              "samples_missed", "sensor_timeouts", "saturations", "link_errors"):
         if k in status:
             rows.append((k.replace("_", " "), status[k]))
     return table("Force plate at %s" % report.get("port"), ["", "value"], rows)
@@ -319,7 +319,8 @@ class MonitorView:
                 "cop_m": cop, "rate_hz": rate, "samples_lost": stream.samples_lost,
                 "link": {k: v for k, v in (stats or {}).items() if k in ("junk_bytes", "rejected")},
                 "device": {k: (device_status or {}).get(k) for k in
-                           ("samples_dropped", "sensor_timeouts", "saturations", "link_errors")}}
+                           ("samples_dropped", "samples_missed", "sensor_timeouts", "saturations",
+                            "link_errors")}}
 
     def show(self, snap):
         if self._live is None:
@@ -332,8 +333,9 @@ class MonitorView:
         rows.append(("samples / lost", "%d / %d" % (snap["samples"], snap["samples_lost"])))
         d = snap.get("device") or {}
         if d.get("samples_dropped") is not None:
-            rows.append(("device: dropped / timeouts / saturated", "%d / %d / %d" % (
-                d["samples_dropped"], d["sensor_timeouts"], d["saturations"])))
+            rows.append(("device: dropped / missed / timeouts / saturated", "%d / %d / %d / %d" % (
+                d["samples_dropped"], d.get("samples_missed") or 0, d["sensor_timeouts"],
+                d["saturations"])))
         t = table("Force plate (Ctrl-C to stop)", ["", "value"], rows)
         if self.calibrated is False:
             t.caption = "not calibrated: forces read 0 N until `forceplate calibrate`"
