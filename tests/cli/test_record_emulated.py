@@ -20,10 +20,13 @@ from forceplate.recording import read_recording
 pytestmark = pytest.mark.emulator
 
 
-def wait_for_samples(path, n, timeout=20.0):
-    """Wait until the recording being written holds at least n samples."""
+def wait_for_samples(path, n, timeout=20.0, proc=None):
+    """Wait until the recording being written holds at least n samples (failing at once, with
+    its error, if the recording process `proc` ended first)."""
     end = time.monotonic() + timeout
     while time.monotonic() < end:
+        if proc is not None and proc.poll() is not None:
+            raise AssertionError("forceplate record ended early (exit %s)" % proc.returncode)
         try:
             if len(read_recording(path).time_s) >= n:
                 return
@@ -81,10 +84,12 @@ def test_a_board_unplugged_mid_record_keeps_what_was_received_and_says_so(emulat
     out = tmp_path / "cut.fprec"
     proc = subprocess.Popen([sys.executable, "-m", "forceplate", "--port", emu.port, "record",
                              "-d", "30", "-o", str(out), "--raw"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    wait_for_samples(out, 100)
+                            stdout=open(tmp_path / "out.txt", "wb"),
+                            stderr=open(tmp_path / "err.txt", "wb"))  # files: never block
+    wait_for_samples(out, 100, timeout=45.0, proc=proc)
     emu.stop()  # the pty vanishes, as when the USB cable is pulled
-    stdout, stderr = proc.communicate(timeout=20)
+    proc.wait(timeout=20)
+    stderr = (tmp_path / "err.txt").read_text()
     assert proc.returncode == 1
     last = stderr.strip().splitlines()[-1]
     assert last.startswith("Error: The device at %s disconnected" % emu.port) and str(out) in last
@@ -99,10 +104,12 @@ def test_ctrl_c_during_record_stops_cleanly_and_keeps_the_data(emulate, tmp_path
     out = tmp_path / "int.fprec"
     proc = subprocess.Popen([sys.executable, "-m", "forceplate", "--port", emu.port, "record",
                              "-d", "30", "-o", str(out), "--raw"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    wait_for_samples(out, 100)
+                            stdout=open(tmp_path / "out.txt", "wb"),
+                            stderr=open(tmp_path / "err.txt", "wb"))  # files: never block
+    wait_for_samples(out, 100, timeout=45.0, proc=proc)
     proc.send_signal(signal.SIGINT)
-    stdout, stderr = proc.communicate(timeout=20)
+    proc.wait(timeout=20)
+    stderr = (tmp_path / "err.txt").read_text()
     assert proc.returncode == 130, stderr
     assert "Traceback" not in stderr and "Stopped with Ctrl-C" in stderr
     rec = read_recording(out)
@@ -201,10 +208,14 @@ def test_a_recording_survives_the_recording_process_being_killed(emulate, tmp_pa
     """SIGKILL: no handler runs, no summary is written; everything flushed before is there."""
     emu = emulate("--scenario", "still")
     out = tmp_path / "killed.fprec"
+    log = open(tmp_path / "record.log", "wb")  # a file, not a pipe nobody reads: never blocks
     proc = subprocess.Popen([sys.executable, "-m", "forceplate", "--port", emu.port, "record",
-                             "-d", "30", "-o", str(out), "--raw"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    wait_for_samples(out, 100)
+                             "-d", "60", "-o", str(out), "--raw"], stdout=log, stderr=log)
+    try:
+        wait_for_samples(out, 100, timeout=45.0, proc=proc)
+    except AssertionError as exc:
+        proc.kill()
+        raise AssertionError("%s; its output: %s" % (exc, (tmp_path / "record.log").read_text()))
     proc.kill()
     proc.wait(10)
     rec = read_recording(out)
