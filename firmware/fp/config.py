@@ -9,7 +9,7 @@ DEFAULTS = {
     "rates_hz": [10.0, 80.0],  # nominal rate with RATE low / high (e.g. [10, 320] for HX717)
     "gain": 128,              # 128, 64 (channel A) or 32 (channel B)
     "samples_per_frame": 0,   # 0 = about stream_latency_s of samples per frame
-    "stream_latency_s": 0.2,  # longest a sample waits before it is sent: >= 13 samples per frame at 80 SPS keeps the link under 4 bytes per channel-sample
+    "stream_latency_s": 0.02,  # longest a sample waits in the ring before it is sent
     "tare_max_sd_counts": 2000,  # default stillness threshold for tare
     "watchdog_s": 8.0,        # 0 = off; at most 8 (RP2040 limit); runs from a session's start
 }
