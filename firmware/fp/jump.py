@@ -30,12 +30,18 @@ from fpwire import codes as C
 
 try:
     from fp import jump_results as R
-    from fp.jump_weigh import (S_FLIGHT, S_IDLE, S_LANDED, S_MOVE, S_OFF, S_READY, S_WEIGH,
-                               SD_LIMIT_Q, Weighing)
+    from fp.jump_weigh import (H_CAND_N, H_CAND_S, H_CLK0, H_KC, H_LAT, H_N, H_PER, H_QUIET,
+                               H_RN, H_RP, H_SB, H_STAB_BN, H_STAB_RUN, H_STAB_N, H_STILL_N, H_SW, H_SX, H_TEST,
+                               H_TO_MN, H_WDC, H_WDEC, H_BAND, H_S2MAX, H_S2N, H_WLEN,
+                               H_MIN_SW, H_HOLD_N, H_SJ_HOLD, S_FLIGHT, S_IDLE, S_LANDED,
+                               S_MOVE, S_OFF, SD_LIMIT_Q, SIGN_SHIFT, Weighing)
 except ImportError:  # on the host: forceplate_firmware.fp
     from forceplate_firmware.fp import jump_results as R
-    from forceplate_firmware.fp.jump_weigh import (S_FLIGHT, S_IDLE, S_LANDED, S_MOVE, S_OFF,
-                                                   S_READY, S_WEIGH, SD_LIMIT_Q, Weighing)
+    from forceplate_firmware.fp.jump_weigh import (
+        H_CAND_N, H_CAND_S, H_CLK0, H_KC, H_LAT, H_N, H_PER, H_QUIET, H_RN, H_RP, H_SB, H_STAB_BN,
+        H_STAB_RUN, H_STAB_N, H_STILL_N, H_SW, H_SX, H_TEST, H_TO_MN, H_WDC, H_WDEC, H_BAND, H_S2MAX, H_S2N,
+        H_WLEN, H_MIN_SW, H_HOLD_N, H_SJ_HOLD, S_FLIGHT, S_IDLE, S_LANDED, S_MOVE, S_OFF,
+        SD_LIMIT_Q, SIGN_SHIFT, Weighing)
 
 
 # tests (fpwire.codes TEST_*), inlined
@@ -68,12 +74,11 @@ class JumpAnalyser(Weighing):
         self.max_rate_hz = max_rate_hz
         n = int(max_rate_hz * 0.25) + 8
         self._rn = n
-        self._rf = array("i", [0] * n)   # force ring (mN)
-        self._ri = array("i", [0] * n)   # sample index ring
-        self._rt = array("i", [0] * n)   # t_us ring
-        self._rk = array("i", [0] * n)   # sample clock count ring (see _clock)
-        self._rp = 0
-        self._rcount = 0
+        # the ring: 4 ints a sample (force mN, index, t_us, sample clock count), slot q at 4q
+        self._r = array("i", [0] * (4 * n))
+        self._h = array("i", [0] * H_N)   # feed()'s per-sample state (fp.jump_weigh, H_*)
+        self._h[H_RN] = n
+        self._h[H_SX] = SIGN_SHIFT
         self._epn = array("i", [0, 0, 0])   # epoch lengths (samples): 50, 100, 200 ms
         self._epf = array("i", [0, 0, 0])   # force at each epoch (mN)
         self._tail = array("i", [0] * 9)    # last samples before takeoff
@@ -86,21 +91,17 @@ class JumpAnalyser(Weighing):
         for name in ("wlen", "backoff_n", "hold_n", "rfd_w", "land_n", "max_flight_n",
                      "min_flight_n", "max_move_n", "plaus_n", "stab_n", "kq2", "to_mn",
                      "floor_mn", "band", "sdlim_q", "s2max", "min_sw", "sw", "sd", "thr",
-                     "acps", "ac_to", "ac_pl", "ac_db", "wref", "ws1", "ws2", "wn", "cand_n",
-                     "cand_s", "pend", "last_i", "dprev", "alo", "ahi", "dlo", "dhi", "ac",
-                     "ph", "on_i", "on_t", "on_f", "rise_i", "rise_f", "plaus", "pk", "pk_i",
-                     "br_i", "br_f", "br_hi", "br_lo", "br_pk", "pr_i", "pr_f", "pr_hi",
-                     "pr_lo", "pr_pk", "dep_hi", "dep_lo", "pw", "pw_f", "pw_hi", "pw_lo",
-                     "pv", "pv_hi", "pv_lo", "rfd", "rfd_i", "ep", "flags", "inc", "to_i",
-                     "to_t", "to_f0", "to_hi", "to_lo", "to_inc", "ld_i",
-                     "ld_t", "ld_f0", "ld_f1", "ld_pk", "c_i", "c_f0", "c_f1", "stab_bn",
-                     "stab_run", "stab_i", "stab_t", "not_still", "first",
-                     "weighed", "mv_lo", "mv_hi", "pk_t", "slope_n",
-                     "still_n", "sj_hold_n", "rebound_n", "quiet_n", "settle_n",
-                     "zeroed", "zero_mn", "tail_n", "to_zi", "lz_i", "ld_j", "tf0", "tf1",
-                     "wtarget", "confirm_n", "s2n", "off_run", "q", "zrun",
-                     "ref_k", "ref_t", "ref_n", "end_k", "end_t", "wdec", "wdc", "per",
-                     "lat", "kc", "last_k", "clk0"):
+                     "acps", "ac_to", "ac_pl", "ac_db", "last_i", "dprev", "alo", "ahi", "dlo",
+                     "dhi", "ac", "ph", "on_i", "on_t", "on_f", "rise_i", "rise_f", "plaus",
+                     "pk", "pk_i", "br_i", "br_f", "br_hi", "br_lo", "br_pk", "pr_i", "pr_f",
+                     "pr_hi", "pr_lo", "pr_pk", "dep_hi", "dep_lo", "pw", "pw_f", "pw_hi",
+                     "pw_lo", "pv", "pv_hi", "pv_lo", "rfd", "rfd_i", "ep", "flags", "inc",
+                     "to_i", "to_t", "to_f0", "to_hi", "to_lo", "to_inc", "ld_i", "ld_t",
+                     "ld_f0", "ld_f1", "ld_pk", "c_i", "c_f0", "c_f1", "first", "weighed",
+                     "mv_lo", "mv_hi", "pk_t", "slope_n", "sj_hold_n", "rebound_n",
+                     "settle_n", "zeroed", "zero_mn", "tail_n", "to_zi", "lz_i", "ld_j", "tf0",
+                     "tf1", "confirm_n", "s2n", "off_run", "q", "zrun", "ref_k", "ref_t",
+                     "ref_n", "end_k", "end_t", "wdec", "per", "last_k"):
             setattr(self, "_" + name, 0)
 
     # --- control (not per sample) ---------------------------------------------------------
@@ -123,7 +124,6 @@ class JumpAnalyser(Weighing):
         # the still window takes every wdec-th sample: at most 250 a second are plenty for a
         # weight and its SD, and the per-sample cost at 1 kHz drops
         self._wdec = max(1, int(rate // 250))
-        self._wdc = 1
         w = n(max(1.0, o.get("weigh_s", 1.0)))
         self._wlen = min(w // self._wdec + 1 if self._wdec > 1 else w, 2000)
         cap = self._rn - 8
@@ -144,11 +144,7 @@ class JumpAnalyser(Weighing):
         self._ref_n = n(60.0)
         self._ref_k = self._end_k = 0
         self._per = int(1e9 / rate_mhz + 0.5)   # sample period (us) for the clock tracker
-        self._kc = 0
-        self._clk0 = 1
         self._confirm_n = min(n(o.get("confirm_s", 0.5)) // self._wdec, self._wlen)
-        self._quiet_n = 0
-        self._stab_bn = 0
         e = self._epn
         e[0] = n(0.050)
         e[1] = n(0.100)
@@ -168,7 +164,18 @@ class JumpAnalyser(Weighing):
         self._min_sw = int(o.get("min_weight_n", 100.0) * 1000)
         self._weighed = 0
         self._first = 1
+        h = self._h   # feed()'s copy of the parameters, and its state from the start
+        for k, v in ((H_RP, 0), (H_CLK0, 1), (H_KC, 0), (H_LAT, 0), (H_PER, self._per),
+                     (H_TEST, test), (H_TO_MN, self._to_mn), (H_WDC, 1),
+                     (H_WDEC, self._wdec), (H_BAND, self._band), (H_S2MAX, self._s2max),
+                     (H_S2N, self._s2n), (H_WLEN, self._wlen), (H_MIN_SW, self._min_sw),
+                     (H_QUIET, 0), (H_STILL_N, 0), (H_CAND_S, 0), (H_HOLD_N, self._hold_n),
+                     (H_SJ_HOLD, self._sj_hold_n), (H_STAB_BN, 0), (H_STAB_RUN, 0),
+                     (H_STAB_N, self._stab_n)):
+            h[k] = v
         self._sw = 0   # a drop jump before any weighing reports times only
+        h[H_SW] = 0
+        h[H_SB] = 0
         sw = int(o.get("system_weight_n", 0) * 1000)
         if sw > 0:
             self._set_weight(sw, 0)
@@ -185,120 +192,15 @@ class JumpAnalyser(Weighing):
 
     def disarm(self):
         """Stop: a trial already in the air is closed first (finish), then EV_DISARMED."""
-        q = self._rp - 1 if self._rp > 0 else self._rn - 1
-        index, t_us = self._ri[q], self._rt[q]
+        q = self._h[H_RP] - 1 if self._h[H_RP] > 0 else self._rn - 1
+        index, t_us = self._r[4 * q + 1], self._r[4 * q + 2]
         if self.state != S_IDLE:
             self.finish(index, t_us)
         self.state = S_IDLE
         self._first = 0
         self._ev(C.EV_DISARMED, index, t_us, 0)
 
-    # --- per sample -----------------------------------------------------------------------
-    @micropython.native
-    def feed(self, index, t_us, force_mn):
-        st = self.state
-        if st == S_IDLE:
-            return
-        if force_mn > _FMAX:
-            force_mn = _FMAX
-        elif force_mn < -_FMAX:
-            force_mn = -_FMAX
-        p = self._rp
-        self._rf[p] = force_mn
-        self._ri[p] = index
-        self._rt[p] = t_us
-        self._clock(t_us & 0x3FFFFFFF)
-        self._rk[p] = self._kc
-        self._rp = p + 1 if p + 1 < self._rn else 0
-        if self._pend:
-            if self._first:
-                self._first = 0
-                self._ref_k = self._kc    # sample clock reference: the rate is measured over
-                self._ref_t = self._lat   # the trial on the conversion lattice (jump_results)
-                self._ev(C.EV_ARMED, index, t_us, self.test)
-            self._pend = 0
-            self._ev(C.EV_WEIGHING, index, t_us, 0)
-        if st == S_READY:
-            self._ready(p, index, t_us, force_mn)
-        elif st == S_WEIGH:
-            self._weigh(index, t_us, force_mn)
-        elif st == S_MOVE:
-            self._drain(p)
-        elif st == S_FLIGHT:
-            self._flight(p, index, t_us, force_mn)
-        elif st == S_LANDED:
-            self._landed(index, t_us, force_mn)
-        else:
-            self._off(p, index, t_us, force_mn)
-
-    @micropython.native
-    def _clock(self, t):
-        # The converter's own clock numbers the samples (_kc), not the reader's: a sample is
-        # read some time after its conversion, never before, so the conversion instants are
-        # the lower envelope of the stamps. _lat tracks it (a read earlier than predicted
-        # moves it there; otherwise it creeps later by at most per/16 a read) and a read one
-        # or more periods after the predicted conversion counts the conversions missed.
-        per = self._per
-        if self._clk0:
-            self._clk0 = 0
-            self._lat = t
-            return
-        d = (t - self._lat) & 0x3FFFFFFF   # since the last conversion (ticks wrap at 2**30)
-        if d < per or d >= 0x20000000:     # earlier than predicted
-            self._lat = t
-            self._kc += 1
-            return
-        q = per >> 4
-        e = (d + q) // per   # conversions since the last one (more than 1: some were missed),
-        r = d - e * per      # 1/16 period of slack for a period a little long; r: how long
-        if r < 0:            # after its conversion this read came
-            r = 0
-        self._kc += e
-        self._lat = (t - r + (r if r < q else q)) & 0x3FFFFFFF
-
-    @micropython.native
-    def _ready(self, p, index, t_us, f):
-        if self._stab_bn:
-            self._stabilise(index, t_us, f)
-        c = self._wdc - 1
-        if c:
-            self._wdc = c
-            r = 0
-        else:
-            self._wdc = self._wdec
-            r = self._acc(index, f)
-        if r > 0 and self._wtarget == self._wlen and self._cand_n == 0 and self._mv_lo >= self._min_sw:
-            self._set_weight(self._mv_lo, self._mv_hi)   # latest still second wins
-        test = self.test
-        if test == _DJ:
-            if f < self._to_mn:
-                self.state = S_OFF
-                self._off_run = 0
-            return
-        d = f - self._sw
-        s = 1 if d > self._thr else (-1 if d < -self._thr else 0)
-        if s == 0:
-            if self._still_n < 0x3FFFFFFF:
-                self._still_n += 1
-            self._cand_n = 0
-            return
-        if test == _SJ or test == _IMTP:
-            # a pull or a squat jump starts upwards from stillness (after the descent)
-            if s < 0 or (self._cand_n == 0 and self._still_n < self._sj_hold_n):
-                self._still_n = 0
-                self._cand_n = 0
-                if f < self._to_mn:
-                    self._invalid(index, t_us, REASON_NO_STILL_START)
-                return
-        if self._cand_n and s != self._cand_s:
-            self._cand_n = 0
-            self._still_n = 0
-            return
-        self._cand_s = s
-        self._cand_n += 1
-        if self._cand_n >= self._hold_n:
-            self._onset(p, index)
-
+    # --- per sample: feed() (fp.jump_weigh, viper) calls these in the moving states ------
     @micropython.native
     def _off(self, p, index, t_us, f):
         # drop jump: waiting on the box for the contact
@@ -311,7 +213,7 @@ class JumpAnalyser(Weighing):
             self._off_run = 0   # not off the plate long enough: still stepping onto the box
         else:
             j = self._touch(p, index, f)
-            self._begin(index, t_us, f, self._rk[p])
+            self._begin(index, t_us, f, self._r[4 * p + 3])
             self._q = p
             self._c_i = index - j
             self._c_f0 = self._tf0
@@ -351,31 +253,34 @@ class JumpAnalyser(Weighing):
         self._ep = 0
         self._flags = 0
         self._plaus = 0
-        self._cand_n = 0
-        self._stab_bn = 0
+        self._h[H_CAND_N] = 0
+        self._h[H_STAB_BN] = 0
 
     @micropython.native
     def _onset(self, p, index):
         # confirmed: onset = first sample past the threshold, minus the back-off
         rn = self._rn
-        back = self._cand_n - 1 + self._backoff_n
+        h = self._h
+        cand_s = h[H_CAND_S]
+        back = h[H_CAND_N] - 1 + self._backoff_n
         q = p - back
         if q < 0:
             q += rn
-        oi = self._ri[q]
-        self._begin(oi, self._rt[q], self._rf[q], self._rk[q])
+        r = self._r
+        oi = r[4 * q + 1]
+        self._begin(oi, r[4 * q + 2], r[4 * q], r[4 * q + 3])
         self._c_f1 = 0
         test = self.test
-        self._ph = P_PROP if (test == _SJ and self._cand_s > 0) else P_UNWEIGHT
-        if test == _SJ and self._cand_s < 0:
+        self._ph = P_PROP if (test == _SJ and cand_s > 0) else P_UNWEIGHT
+        if test == _SJ and cand_s < 0:
             self._flags |= R.FL_CM_IN_SJ
-        if test == _IMTP or (test == _SJ and self._cand_s > 0):
+        if test == _IMTP or (test == _SJ and cand_s > 0):
             self._rise_i = oi
-            self._rise_f = self._rf[q]
+            self._rise_f = r[4 * q]
         else:
             self._rise_i = -1
         self._ev(C.EV_ONSET, oi, self._on_t, self._thr)
-        if self._cand_s < 0 and test == _CMJ:
+        if cand_s < 0 and test == _CMJ:
             self._ev(C.EV_UNWEIGHTING, oi, self._on_t, 0)
         if self._ph == P_PROP:
             self._pr_i = oi
@@ -395,17 +300,18 @@ class JumpAnalyser(Weighing):
         # back-off window left behind by a confirmed onset is caught up over a few samples
         q = self._q
         rn = self._rn
+        r = self._r
         k = 0
         while q != p and k < 3 and self.state == S_MOVE:
             q = q + 1 if q + 1 < rn else 0
-            self._move(q, self._ri[q], self._rt[q], self._rf[q])
+            self._move(q, r[4 * q + 1], r[4 * q + 2], r[4 * q])
             k += 1
         self._q = q
 
     @micropython.native
     def _int(self, k, f):
         # impulse A += trapezoid (point ADC) or rectangle (integrating ADC); displacement += A.
-        # k: the sample's clock count (_clock), so a conversion missed counts its period
+        # k: the sample's clock count (feed's sample clock), so a conversion missed counts its period
         d = f - self._sw
         gap = k - self._last_k
         self._last_k = k
@@ -433,10 +339,11 @@ class JumpAnalyser(Weighing):
         rn = self._rn
         self._to_f0 = f
         t = self._tail
+        r = self._r
         q = p
         for j in range(9):   # the fall before this sample, newest first
             q = q - 1 if q > 0 else rn - 1
-            t[j] = self._rf[q]
+            t[j] = r[4 * q]
         self._to_hi = self._ahi
         self._to_lo = self._alo
         self._to_inc = self._inc
@@ -447,12 +354,30 @@ class JumpAnalyser(Weighing):
         if index == self._last_i:
             return
         self._last_i = index
-        self._int(self._rk[p], f)
+        # _int(k, f), inlined: one call less on every moving sample
         sw = self._sw
         d = f - sw
-        hi = self._ahi
-        lo = self._alo
-        ac = self._ac
+        k = self._r[4 * p + 3]
+        gap = k - self._last_k
+        self._last_k = k
+        inc = d + d if self.integrating else self._dprev + d
+        if gap > 1:
+            inc *= gap if gap < 4 else 4
+        self._dprev = d
+        self._inc = inc
+        lo = self._alo + inc
+        hi = self._ahi + (lo >> 24)
+        lo &= _LOW24
+        self._alo = lo
+        self._ahi = hi
+        dl = self._dlo + lo
+        self._dhi += hi + (dl >> 24)
+        self._dlo = dl & _LOW24
+        if -0x20000 < hi < 0x20000:
+            ac = (hi << 12) + (lo >> 12)   # velocity, coarse: A >> 12
+        else:
+            ac = 0x3FFFFFFF if hi > 0 else -0x3FFFFFFF
+        self._ac = ac
         if f > self._pk:
             self._pk = f
             self._pk_i = index
@@ -474,7 +399,7 @@ class JumpAnalyser(Weighing):
                 q = p - w
                 if q < 0:
                     q += self._rn
-                r = f - self._rf[q]
+                r = f - self._r[4 * q]
                 if r > self._rfd:
                     self._rfd = r
                     self._rfd_i = index
@@ -572,7 +497,7 @@ class JumpAnalyser(Weighing):
             if index - self._to_i > self._tail_n or f >= self._to_mn:
                 self._zeroed = 1
             else:
-                self._int(self._rk[p], f)
+                self._int(self._r[4 * p + 3], f)
                 if f < self._zero_mn:
                     self._zrun += 1
                     if self._zrun > self.integrating:
@@ -608,9 +533,9 @@ class JumpAnalyser(Weighing):
         q = p - j
         if q < 0:
             q += self._rn
-        self._tf0 = self._rf[q]
+        self._tf0 = self._r[4 * q]
         q = q + 1 if q + 1 < self._rn else 0
-        self._tf1 = self._rf[q] if j else _NONE
+        self._tf1 = self._r[4 * q] if j else _NONE
         return j
 
     @micropython.native
@@ -630,16 +555,16 @@ class JumpAnalyser(Weighing):
                 self._ev(C.EV_LANDED_OFF_PLATE, index, t_us, 0)
             self._end(index, t_us)
             if not self._flags & R.FL_OFF_PLATE:
-                self._stab_bn = 1
-                self._stab_run = 0
+                self._h[H_STAB_BN] = 1
+                self._h[H_STAB_RUN] = 0
 
     def _end(self, index, t_us):
-        self._end_k = self._kc   # the newest sample's count and conversion time: a read's
-        self._end_t = self._lat  # own stamp can be a period late
+        self._end_k = self._h[H_KC]    # the newest sample's count and conversion time: a
+        self._end_t = self._h[H_LAT]   # read's own stamp can be a period late
         self._ev(C.EV_TRIAL_END, index, t_us, 0)
         self._res(self.test, R.build(self))
         self._start_weigh()
-        self._quiet_n = self._settle_n   # no EV_NOT_STILL while the athlete settles
+        self._h[H_QUIET] = self._settle_n   # no EV_NOT_STILL while the athlete settles
 
     def _invalid(self, index, t_us, reason):
         self._ev(C.EV_TRIAL_INVALID, index, t_us, reason)
