@@ -17,6 +17,12 @@ def _errors(msgs, code):
     return [m.data for m in msgs if m.kind == "error" and m.data["code"] == code]
 
 
+def _count_from(msgs, first_index):
+    """Samples received with index >= first_index."""
+    index, _, _ = joined(msgs)
+    return int((index >= first_index).sum())
+
+
 @pytest.mark.emulator_options(channels=4, adc="hx717")
 def test_link_loss_shows_as_exact_gaps_in_the_sample_index(emulated_device):
     emu = emulated_device
@@ -47,27 +53,35 @@ def test_link_loss_shows_as_exact_gaps_in_the_sample_index(emulated_device):
 
 @pytest.mark.emulator_options(channels=4, adc="hx717")
 def test_a_chip_that_stops_answering_is_an_error_within_200_ms_and_the_rest_stream_on(emulated_device):
+    # Judged on the device's own clock, not the host's: the ERROR goes out at once but the
+    # samples around it come in blocks (up to stream_latency_s later), and a loaded host adds
+    # its own delays. The waits below are bounds for "never came", not the measurement.
     emu = emulated_device
     with Device.open(emu.port) as dev:
+        wrap = 1 << dev.info["ticks_bits"]
         dev.start(C.STREAM_RAW)
         collect(dev, 0.5)
-        t0 = time.monotonic()
         emu.control.sensor(2, stuck=True)
-        msgs = collect(dev, 1.5, until=lambda m: _errors(m, C.F_SENSOR_TIMEOUT))
-        elapsed = time.monotonic() - t0
+        msgs = collect(dev, 3.0, until=lambda m: _errors(m, C.F_SENSOR_TIMEOUT))
         (err,) = _errors(msgs, C.F_SENSOR_TIMEOUT)
         assert err["channel"] == 2
-        assert elapsed < 0.2 + 0.1  # + the simulated plate's 20 ms control poll, the link, the host
-        msgs = collect(dev, 0.5)
-        _, _, values = joined(msgs)
-        assert len(values) > 50
-        assert np.all(values[:, 2] == -0x800000)  # the missing channel's code
+        msgs += collect(dev, 3.0, until=lambda m: _count_from(m, err["index"]) > 50)
+        index, t_us, values = joined(msgs)
+        before, after = index < err["index"], index >= err["index"]
+        assert before.any() and after.sum() > 50
+        # up to the ERROR's index the chip answered; from it on the channel reads missing
+        assert np.all(values[before, 2] != -0x800000)
+        assert np.all(values[after, 2] == -0x800000)  # the missing channel's code
         assert np.all(values[:, [0, 1, 3]] != -0x800000)
+        # device clock: the chip's last answer to the first sample after the ERROR was raised
+        # (the ERROR is queued before that sample is taken) is within 200 ms
+        silent_us = (int(t_us[after][0]) - int(t_us[before][-1])) % wrap
+        assert silent_us < 200_000
         emu.control.sensor(2, stuck=False)
-        msgs = collect(dev, 1.0, until=lambda m: _errors(m, C.F_SENSOR_RECOVERED))
+        msgs = collect(dev, 3.0, until=lambda m: _errors(m, C.F_SENSOR_RECOVERED))
         (back,) = _errors(msgs, C.F_SENSOR_RECOVERED)
         assert back["channel"] == 2
-        msgs += collect(dev, 0.3)
+        msgs += collect(dev, 3.0, until=lambda m: _count_from(m, back["index"]) > 10)
         index, _, values = joined(msgs)
         after = index >= back["index"]  # samples from the recovery on
         assert after.sum() > 10 and np.all(values[after, 2] != -0x800000)
