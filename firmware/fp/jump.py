@@ -30,18 +30,19 @@ from fpwire import codes as C
 
 try:
     from fp import jump_results as R
-    from fp.jump_weigh import (H_CAND_N, H_CAND_S, H_CLK0, H_KC, H_LAT, H_N, H_PER, H_QUIET,
-                               H_RN, H_RP, H_SB, H_STAB_BN, H_STAB_RUN, H_STAB_N, H_STILL_N, H_SW, H_SX, H_TEST,
-                               H_TO_MN, H_WDC, H_WDEC, H_BAND, H_S2MAX, H_S2N, H_WLEN,
-                               H_MIN_SW, H_HOLD_N, H_SJ_HOLD, S_FLIGHT, S_IDLE, S_LANDED,
-                               S_MOVE, S_OFF, SD_LIMIT_Q, SIGN_SHIFT, Weighing)
+    from fp.jump_weigh import (H_BAND, H_CAND_N, H_CAND_S, H_CLK0, H_HOLD_N, H_KC, H_LAT, H_LZ_I,
+                               H_MAXFL, H_MIN_SW, H_N, H_PER, H_QUIET, H_RN, H_RP, H_S2MAX, H_S2N,
+                               H_SB, H_SJ_HOLD, H_STAB_BN, H_STAB_N, H_STAB_RUN, H_STILL_N, H_SW,
+                               H_SX, H_TEST, H_TO_I, H_TO_MN, H_WDC, H_WDEC, H_WLEN, H_ZERO_MN,
+                               H_ZEROED, S_FLIGHT, S_IDLE, S_LANDED, S_MOVE, SD_LIMIT_Q, SIGN_SHIFT,
+                               Weighing)
 except ImportError:  # on the host: forceplate_firmware.fp
     from forceplate_firmware.fp import jump_results as R
     from forceplate_firmware.fp.jump_weigh import (
-        H_CAND_N, H_CAND_S, H_CLK0, H_KC, H_LAT, H_N, H_PER, H_QUIET, H_RN, H_RP, H_SB, H_STAB_BN,
-        H_STAB_RUN, H_STAB_N, H_STILL_N, H_SW, H_SX, H_TEST, H_TO_MN, H_WDC, H_WDEC, H_BAND, H_S2MAX, H_S2N,
-        H_WLEN, H_MIN_SW, H_HOLD_N, H_SJ_HOLD, S_FLIGHT, S_IDLE, S_LANDED, S_MOVE, S_OFF,
-        SD_LIMIT_Q, SIGN_SHIFT, Weighing)
+        H_BAND, H_CAND_N, H_CAND_S, H_CLK0, H_HOLD_N, H_KC, H_LAT, H_LZ_I, H_MAXFL, H_MIN_SW, H_N,
+        H_PER, H_QUIET, H_RN, H_RP, H_S2MAX, H_S2N, H_SB, H_SJ_HOLD, H_STAB_BN, H_STAB_N,
+        H_STAB_RUN, H_STILL_N, H_SW, H_SX, H_TEST, H_TO_I, H_TO_MN, H_WDC, H_WDEC, H_WLEN,
+        H_ZERO_MN, H_ZEROED, S_FLIGHT, S_IDLE, S_LANDED, S_MOVE, SD_LIMIT_Q, SIGN_SHIFT, Weighing)
 
 
 # tests (fpwire.codes TEST_*), inlined
@@ -99,7 +100,7 @@ class JumpAnalyser(Weighing):
                      "to_i", "to_t", "to_f0", "to_hi", "to_lo", "to_inc", "ld_i", "ld_t",
                      "ld_f0", "ld_f1", "ld_pk", "c_i", "c_f0", "c_f1", "first", "weighed",
                      "mv_lo", "mv_hi", "pk_t", "slope_n", "sj_hold_n", "rebound_n",
-                     "settle_n", "zeroed", "zero_mn", "tail_n", "to_zi", "lz_i", "ld_j", "tf0",
+                     "settle_n", "zero_mn", "tail_n", "to_zi", "ld_j", "tf0",
                      "tf1", "confirm_n", "s2n", "off_run", "q", "zrun", "ref_k", "ref_t",
                      "ref_n", "end_k", "end_t", "wdec", "per", "last_k"):
             setattr(self, "_" + name, 0)
@@ -171,7 +172,8 @@ class JumpAnalyser(Weighing):
                      (H_S2N, self._s2n), (H_WLEN, self._wlen), (H_MIN_SW, self._min_sw),
                      (H_QUIET, 0), (H_STILL_N, 0), (H_CAND_S, 0), (H_HOLD_N, self._hold_n),
                      (H_SJ_HOLD, self._sj_hold_n), (H_STAB_BN, 0), (H_STAB_RUN, 0),
-                     (H_STAB_N, self._stab_n)):
+                     (H_STAB_N, self._stab_n), (H_ZERO_MN, self._zero_mn),
+                     (H_MAXFL, self._max_flight_n), (H_ZEROED, 0)):
             h[k] = v
         self._sw = 0   # a drop jump before any weighing reports times only
         h[H_SW] = 0
@@ -205,7 +207,7 @@ class JumpAnalyser(Weighing):
     def _off(self, p, index, t_us, f):
         # drop jump: waiting on the box for the contact
         if f < self._zero_mn:
-            self._lz_i = index
+            self._h[H_LZ_I] = index
         if f < self._to_mn:
             if self._off_run < 0x3FFFFFFF:
                 self._off_run += 1
@@ -311,7 +313,8 @@ class JumpAnalyser(Weighing):
     @micropython.native
     def _int(self, k, f):
         # impulse A += trapezoid (point ADC) or rectangle (integrating ADC); displacement += A.
-        # k: the sample's clock count (feed's sample clock), so a conversion missed counts its period
+        # k: the sample's clock count (feed's sample clock): a conversion missed counts its
+        # period
         d = f - self._sw
         gap = k - self._last_k
         self._last_k = k
@@ -462,10 +465,11 @@ class JumpAnalyser(Weighing):
                 self._ev(C.EV_STEP_OFF, index, t_us, 0)
                 return self._invalid(index, t_us, REASON_STEP_OFF)
             self._to_i = index
+            self._h[H_TO_I] = index
             self._to_t = t_us
             self._snap(p, index, f)
             self._zrun = 1 if f < self._zero_mn else 0
-            self._zeroed = 1 if self._zrun > self.integrating else 0
+            self._h[H_ZEROED] = 1 if self._zrun > self.integrating else 0
             self.state = S_FLIGHT
             self._ev(C.EV_TAKEOFF, index, t_us, 0)
         elif index - self._on_i > self._max_move_n:
@@ -490,23 +494,24 @@ class JumpAnalyser(Weighing):
 
     @micropython.native
     def _flight(self, p, index, t_us, f):
-        if not self._zeroed:
+        h = self._h
+        if not h[H_ZEROED]:
             # the force's tail under the takeoff threshold: integrate it until the plate reads
             # zero (under a quarter of the threshold; twice running for an averaging ADC, so
             # that one noisy reading cannot end it early), within tail_s
             if index - self._to_i > self._tail_n or f >= self._to_mn:
-                self._zeroed = 1
+                h[H_ZEROED] = 1
             else:
                 self._int(self._r[4 * p + 3], f)
                 if f < self._zero_mn:
                     self._zrun += 1
                     if self._zrun > self.integrating:
-                        self._zeroed = 1
+                        h[H_ZEROED] = 1
                         self._snap(p, index, f)
                 else:
                     self._zrun = 0
         if f < self._zero_mn:
-            self._lz_i = index
+            h[H_LZ_I] = index
         if f >= self._to_mn:
             if index - self._to_i < self._min_flight_n:
                 return self._invalid(index, t_us, REASON_SHORT_FLIGHT)
@@ -528,7 +533,7 @@ class JumpAnalyser(Weighing):
     def _touch(self, p, index, f):
         # touchdown: the first sample off zero after the last zero reading (at most 3 back);
         # returns how far back, leaves that sample and the next in _tf0, _tf1
-        j = index - self._lz_i - 1
+        j = index - self._h[H_LZ_I] - 1
         j = j if 0 <= j <= 3 else 0
         q = p - j
         if q < 0:

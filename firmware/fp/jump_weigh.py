@@ -10,7 +10,8 @@
 # still window complete, an event, the onset) call ordinary methods. Under CPython the same
 # function runs as plain Python on the same arrays.
 # Viper on a 64-bit port loads a ptr32 element zero-extended: a value that can be negative
-# is read as (v << sx) >> sx, sx = h[H_SX] (32 on a 64-bit MicroPython, else 0).
+# is read as (v << sx) >> sx, sx = h[H_SX] (32 on a 64-bit MicroPython, else 0): the signed
+# state, and every threshold that comes from an option.
 import sys
 
 if sys.implementation.name == "micropython":
@@ -103,7 +104,12 @@ H_STAB_RUN = const(33)  # stabilisation: samples within the band in a row
 H_STAB_I = const(34)    # stabilisation: index where the run began
 H_STAB_T = const(35)    # stabilisation: its t_us
 H_STAB_N = const(36)    # stabilisation: samples the run needs (param)
-H_N = const(40)
+H_TO_I = const(37)      # takeoff: its index (_to_i's copy)
+H_ZEROED = const(38)    # flight: the force's tail has been integrated down to zero
+H_LZ_I = const(39)      # flight / off the plate: index of the last zero reading
+H_ZERO_MN = const(40)   # zero reading: under this, mN (param)
+H_MAXFL = const(41)     # longest flight, samples (param)
+H_N = const(42)
 
 # 32 on a 64-bit MicroPython (viper loads ptr32 elements zero-extended), else 0; CPython's
 # array("i") reads signed values, so 0 there too
@@ -166,7 +172,13 @@ class Weighing:
                 else:
                     self._drain(p)
             elif st == S_FLIGHT:
-                self._flight(p, index, t_us, f)
+                to_mn = (h[H_TO_MN] << sx) >> sx
+                if h[H_ZEROED] and f < to_mn and index - h[H_TO_I] <= h[H_MAXFL]:
+                    # in the air: only the last zero reading, for the touchdown (jump._touch)
+                    if f < ((h[H_ZERO_MN] << sx) >> sx):
+                        h[H_LZ_I] = index
+                else:
+                    self._flight(p, index, t_us, f)
             elif st == S_LANDED:
                 self._landed(index, t_us, f)
             else:
@@ -175,9 +187,9 @@ class Weighing:
         # --- still states: weighing, onset watch ---------------------------------------------
         if h[H_STAB_BN]:
             # time to stabilisation: force within +-5 % of system weight for stable_s
-            d = f - h[H_SW]
-            b = h[H_SB]
-            if f < h[H_TO_MN]:
+            d = f - ((h[H_SW] << sx) >> sx)
+            b = (h[H_SB] << sx) >> sx
+            if f < ((h[H_TO_MN] << sx) >> sx):
                 h[H_STAB_BN] = 0
                 self._rebound(index, t_us)
             elif -b <= d and d <= b:
@@ -191,7 +203,7 @@ class Weighing:
             else:
                 h[H_STAB_RUN] = 0
         test = h[H_TEST]
-        if st == S_WEIGH and test == _DJ and f < h[H_TO_MN]:
+        if st == S_WEIGH and test == _DJ and f < ((h[H_TO_MN] << sx) >> sx):
             self.state = S_OFF   # drop jump from the box: weight known from before, or none
             self._off_run = 0
             return
@@ -206,7 +218,7 @@ class Weighing:
             n = h[H_WN]
             wref = (h[H_WREF] << sx) >> sx
             d = f - wref
-            band = h[H_BAND]
+            band = (h[H_BAND] << sx) >> sx
             if n == 0 or d > band or d < -band:
                 if n > 0:
                     r = -1
@@ -237,7 +249,7 @@ class Weighing:
             if h[H_QUIET]:
                 h[H_QUIET] -= 1
             elif r < 0 and not h[H_STAB_BN]:
-                if not h[H_NOT_STILL] and f > h[H_MIN_SW]:
+                if not h[H_NOT_STILL] and f > ((h[H_MIN_SW] << sx) >> sx):
                     h[H_NOT_STILL] = 1
                     self._ev(C.EV_NOT_STILL, index, t_us, 0)
             elif r > 0:
@@ -247,12 +259,12 @@ class Weighing:
         if r > 0:
             self._ready_window()   # latest still second wins
         if test == _DJ:
-            if f < h[H_TO_MN]:
+            if f < ((h[H_TO_MN] << sx) >> sx):
                 self.state = S_OFF
                 self._off_run = 0
             return
-        thr = h[H_THR]
-        d = f - h[H_SW]
+        thr = (h[H_THR] << sx) >> sx
+        d = f - ((h[H_SW] << sx) >> sx)
         s = 1 if d > thr else (-1 if d < -thr else 0)
         if s == 0:
             if h[H_STILL_N] < 0x3FFFFFFF:
@@ -265,7 +277,7 @@ class Weighing:
             if s < 0 or (cand_n == 0 and h[H_STILL_N] < h[H_SJ_HOLD]):
                 h[H_STILL_N] = 0
                 h[H_CAND_N] = 0
-                if f < h[H_TO_MN]:
+                if f < ((h[H_TO_MN] << sx) >> sx):
                     self._invalid(index, t_us, _NO_STILL_START)
                 return
         if cand_n and s != ((h[H_CAND_S] << sx) >> sx):
