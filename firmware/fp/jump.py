@@ -14,17 +14,26 @@
 # Impulse is kept exact as a two-part integer (hi * 2**24 + lo) in units of 2 mN x 1 sample.
 from array import array
 
-try:
+import sys
+
+if sys.implementation.name == "micropython":
     import micropython
     from micropython import const
-except ImportError:  # CPython: const is the value, @micropython.native does nothing
+else:  # CPython (whatever `micropython` stub is installed): plain Python, same arrays
     class micropython:
         @staticmethod
         def native(f):
             return f
 
+        @staticmethod
+        def viper(f):
+            return f
+
     def const(x):
         return x
+
+    def ptr32(a):   # viper's raw view of an array("i"); on CPython the array itself
+        return a
 
 from fpwire import codes as C
 
@@ -33,17 +42,75 @@ try:
     from fp.jump_weigh import (H_BAND, H_CAND_N, H_CAND_S, H_CLK0, H_HOLD_N, H_KC, H_LAT, H_LZ_I,
                                H_MAXFL, H_MIN_SW, H_N, H_PER, H_QUIET, H_RN, H_RP, H_S2MAX, H_S2N,
                                H_SB, H_SJ_HOLD, H_STAB_BN, H_STAB_N, H_STAB_RUN, H_STILL_N, H_SW,
-                               H_SX, H_TEST, H_TO_I, H_TO_MN, H_WDC, H_WDEC, H_WLEN, H_ZERO_MN,
-                               H_ZEROED, S_FLIGHT, S_IDLE, S_LANDED, S_MOVE, SD_LIMIT_Q, SIGN_SHIFT,
-                               Weighing)
+                               H_SX, H_TEST, H_THR, H_TO_I, H_TO_MN, H_WDC, H_WDEC, H_WLEN,
+                               H_ZERO_MN, H_ZEROED, S_FLIGHT, S_IDLE, S_LANDED, S_MOVE, SD_LIMIT_Q,
+                               SIGN_SHIFT, Weighing)
 except ImportError:  # on the host: forceplate_firmware.fp
     from forceplate_firmware.fp import jump_results as R
     from forceplate_firmware.fp.jump_weigh import (
         H_BAND, H_CAND_N, H_CAND_S, H_CLK0, H_HOLD_N, H_KC, H_LAT, H_LZ_I, H_MAXFL, H_MIN_SW, H_N,
         H_PER, H_QUIET, H_RN, H_RP, H_S2MAX, H_S2N, H_SB, H_SJ_HOLD, H_STAB_BN, H_STAB_N,
-        H_STAB_RUN, H_STILL_N, H_SW, H_SX, H_TEST, H_TO_I, H_TO_MN, H_WDC, H_WDEC, H_WLEN,
+        H_STAB_RUN, H_STILL_N, H_SW, H_SX, H_TEST, H_THR, H_TO_I, H_TO_MN, H_WDC, H_WDEC, H_WLEN,
         H_ZERO_MN, H_ZEROED, S_FLIGHT, S_IDLE, S_LANDED, S_MOVE, SD_LIMIT_Q, SIGN_SHIFT, Weighing)
 
+
+# The moving states' per-sample fields, in self._h after fp.jump_weigh's (H_N). _move() is
+# viper and reads them through a raw pointer; jump_results reads the ones it needs as
+# attributes, copied by _publish() when a trial ends. Viper needs its indices as this
+# module's own constants, so the few it shares with fp.jump_weigh are repeated here and
+# checked against it on import.
+_H_SX = const(2)
+_H_RN = const(1)
+_H_TEST = const(8)
+_H_TO_MN = const(9)
+_H_SW = const(24)
+_H_THR = const(25)
+if ((_H_SX, _H_RN, _H_TEST, _H_TO_MN, _H_SW, _H_THR) != (H_SX, H_RN, H_TEST, H_TO_MN, H_SW,
+                                                          H_THR) or 42 < H_N):
+    raise ImportError("fp.jump: self._h layout out of step with fp.jump_weigh")
+_H_LAST_I = const(42)   # index of the newest sample integrated
+_H_LAST_K = const(43)   # its sample clock count
+_H_DPREV = const(44)    # its F - SW, mN
+_H_INC = const(45)      # its impulse increment
+_H_ALO = const(46)      # impulse A = AHI * 2**24 + ALO, 0 <= ALO < 2**24
+_H_AHI = const(47)
+_H_DLO = const(48)      # displacement D, two parts like A
+_H_DHI = const(49)
+_H_AC = const(50)       # velocity, coarse: A >> 12
+_H_PK = const(51)       # peak force, mN; its index, t_us
+_H_PK_I = const(52)
+_H_PK_T = const(53)
+_H_C_F1 = const(54)     # the sample after contact / onset (_NONE until seen)
+_H_PV = const(55)       # peak velocity (ac) and A there
+_H_PV_HI = const(56)
+_H_PV_LO = const(57)
+_H_RISE_I = const(58)   # start of the RFD epochs (-1: not yet)
+_H_EP = const(59)       # RFD epochs passed
+_H_EPN = const(60)      # epoch lengths, samples: 3 ints (param)
+_H_RFD = const(63)      # peak RFD over rfd_w samples, mN; its index
+_H_RFD_I = const(64)
+_H_RFD_W = const(65)    # (param)
+_H_PLAUS = const(66)    # the movement reached 0.1 m/s
+_H_PLAUS_N = const(67)  # (param)
+_H_ON_I = const(68)     # onset index
+_H_PH = const(69)       # phase P_*
+_H_BR_PK = const(70)    # peak braking / propulsive force, mN
+_H_PR_PK = const(71)
+_H_PW = const(72)       # peak power (argmax only) and the force and A there
+_H_PW_F = const(73)
+_H_PW_HI = const(74)
+_H_PW_LO = const(75)
+_H_AC_PL = const(76)    # velocity thresholds (_set_weight): 0.1 m/s, 0.3 m/s, 0.1 m/s
+_H_AC_TO = const(77)
+_H_AC_DB = const(78)
+_H_MAXMV = const(79)    # max movement, samples (param)
+_H_INTEG = const(80)    # averaging ADC (param)
+_H_END = const(81)
+# (attribute, index) copied to attributes for jump_results when a trial ends
+_PUBLISHED = (("_pk", _H_PK), ("_c_f1", _H_C_F1), ("_pv_hi", _H_PV_HI), ("_pv_lo", _H_PV_LO),
+              ("_rise_i", _H_RISE_I), ("_ep", _H_EP), ("_rfd", _H_RFD), ("_rfd_i", _H_RFD_I),
+              ("_br_pk", _H_BR_PK), ("_pr_pk", _H_PR_PK), ("_pw", _H_PW), ("_pw_f", _H_PW_F),
+              ("_pw_hi", _H_PW_HI), ("_pw_lo", _H_PW_LO))
 
 # tests (fpwire.codes TEST_*), inlined
 _CMJ = const(1)
@@ -77,7 +144,7 @@ class JumpAnalyser(Weighing):
         self._rn = n
         # the ring: 4 ints a sample (force mN, index, t_us, sample clock count), slot q at 4q
         self._r = array("i", [0] * (4 * n))
-        self._h = array("i", [0] * H_N)   # feed()'s per-sample state (fp.jump_weigh, H_*)
+        self._h = array("i", [0] * _H_END)   # per-sample state: H_* (fp.jump_weigh), _H_*
         self._h[H_RN] = n
         self._h[H_SX] = SIGN_SHIFT
         self._epn = array("i", [0, 0, 0])   # epoch lengths (samples): 50, 100, 200 ms
@@ -92,18 +159,17 @@ class JumpAnalyser(Weighing):
         for name in ("wlen", "backoff_n", "hold_n", "rfd_w", "land_n", "max_flight_n",
                      "min_flight_n", "max_move_n", "plaus_n", "stab_n", "kq2", "to_mn",
                      "floor_mn", "band", "sdlim_q", "s2max", "min_sw", "sw", "sd", "thr",
-                     "acps", "ac_to", "ac_pl", "ac_db", "last_i", "dprev", "alo", "ahi", "dlo",
-                     "dhi", "ac", "ph", "on_i", "on_t", "on_f", "rise_i", "rise_f", "plaus",
-                     "pk", "pk_i", "br_i", "br_f", "br_hi", "br_lo", "br_pk", "pr_i", "pr_f",
-                     "pr_hi", "pr_lo", "pr_pk", "dep_hi", "dep_lo", "pw", "pw_f", "pw_hi",
-                     "pw_lo", "pv", "pv_hi", "pv_lo", "rfd", "rfd_i", "ep", "flags", "inc",
-                     "to_i", "to_t", "to_f0", "to_hi", "to_lo", "to_inc", "ld_i", "ld_t",
-                     "ld_f0", "ld_f1", "ld_pk", "c_i", "c_f0", "c_f1", "first", "weighed",
-                     "mv_lo", "mv_hi", "pk_t", "slope_n", "sj_hold_n", "rebound_n",
-                     "settle_n", "zero_mn", "tail_n", "to_zi", "ld_j", "tf0",
+                     "acps", "ac_to", "ac_pl", "ac_db", "on_i", "on_t", "on_f", "rise_f",
+                     "br_i", "br_f", "br_hi", "br_lo", "pr_i", "pr_f", "pr_hi", "pr_lo",
+                     "dep_hi", "dep_lo", "flags", "to_i", "to_t", "to_f0", "to_hi", "to_lo",
+                     "to_inc", "ld_i", "ld_t", "ld_f0", "ld_f1", "ld_pk", "c_i", "c_f0",
+                     "first", "weighed", "mv_lo", "mv_hi", "slope_n", "sj_hold_n",
+                     "rebound_n", "settle_n", "zero_mn", "tail_n", "to_zi", "ld_j", "tf0",
                      "tf1", "confirm_n", "s2n", "off_run", "q", "zrun", "ref_k", "ref_t",
-                     "ref_n", "end_k", "end_t", "wdec", "per", "last_k"):
+                     "ref_n", "end_k", "end_t", "wdec", "per"):
             setattr(self, "_" + name, 0)
+        for name, _ in _PUBLISHED:
+            setattr(self, name, 0)
 
     # --- control (not per sample) ---------------------------------------------------------
     def arm(self, test, rate_mhz, options):
@@ -173,7 +239,10 @@ class JumpAnalyser(Weighing):
                      (H_QUIET, 0), (H_STILL_N, 0), (H_CAND_S, 0), (H_HOLD_N, self._hold_n),
                      (H_SJ_HOLD, self._sj_hold_n), (H_STAB_BN, 0), (H_STAB_RUN, 0),
                      (H_STAB_N, self._stab_n), (H_ZERO_MN, self._zero_mn),
-                     (H_MAXFL, self._max_flight_n), (H_ZEROED, 0)):
+                     (H_MAXFL, self._max_flight_n), (H_ZEROED, 0), (_H_EPN, e[0]),
+                     (_H_EPN + 1, e[1]), (_H_EPN + 2, e[2]), (_H_RFD_W, self._rfd_w),
+                     (_H_PLAUS_N, self._plaus_n), (_H_MAXMV, self._max_move_n),
+                     (_H_INTEG, self.integrating)):
             h[k] = v
         self._sw = 0   # a drop jump before any weighing reports times only
         h[H_SW] = 0
@@ -206,8 +275,9 @@ class JumpAnalyser(Weighing):
     @micropython.native
     def _off(self, p, index, t_us, f):
         # drop jump: waiting on the box for the contact
+        h = self._h
         if f < self._zero_mn:
-            self._h[H_LZ_I] = index
+            h[H_LZ_I] = index
         if f < self._to_mn:
             if self._off_run < 0x3FFFFFFF:
                 self._off_run += 1
@@ -219,11 +289,18 @@ class JumpAnalyser(Weighing):
             self._q = p
             self._c_i = index - j
             self._c_f0 = self._tf0
-            self._c_f1 = self._tf1
-            self._ph = P_BRAKE
-            self._rise_i = index
+            h[_H_C_F1] = self._tf1
+            h[_H_PH] = P_BRAKE
+            h[_H_RISE_I] = index
             self._rise_f = f
             self._ev(C.EV_CONTACT, index, t_us, 0)
+
+    def _set_weight(self, sw, sd):
+        Weighing._set_weight(self, sw, sd)
+        h = self._h
+        h[_H_AC_PL] = self._ac_pl
+        h[_H_AC_TO] = self._ac_to
+        h[_H_AC_DB] = self._ac_db
 
     @micropython.native
     def _begin(self, index, t_us, f, k):
@@ -231,32 +308,34 @@ class JumpAnalyser(Weighing):
         self._on_i = index
         self._on_t = t_us
         self._on_f = f
-        self._last_i = index
-        self._last_k = k
-        self._dprev = f - self._sw
-        self._alo = 0
-        self._ahi = 0
-        self._dlo = 0
-        self._dhi = 0
-        self._ac = 0
-        self._pk = f
-        self._pk_i = index
+        h = self._h
+        h[_H_ON_I] = index
+        h[_H_LAST_I] = index
+        h[_H_LAST_K] = k
+        h[_H_DPREV] = f - self._sw
+        h[_H_ALO] = 0
+        h[_H_AHI] = 0
+        h[_H_DLO] = 0
+        h[_H_DHI] = 0
+        h[_H_AC] = 0
+        h[_H_PK] = f
+        h[_H_PK_I] = index
         self._br_i = -1
         self._pr_i = -1
-        self._br_pk = 0
-        self._pr_pk = 0
-        self._pw = 0
-        self._pw_f = 0
-        self._pv = 0
-        self._pv_hi = 0
-        self._pv_lo = 0
-        self._rfd = -_FMAX
-        self._rfd_i = -1
-        self._ep = 0
+        h[_H_BR_PK] = 0
+        h[_H_PR_PK] = 0
+        h[_H_PW] = 0
+        h[_H_PW_F] = 0
+        h[_H_PV] = 0
+        h[_H_PV_HI] = 0
+        h[_H_PV_LO] = 0
+        h[_H_RFD] = -_FMAX
+        h[_H_RFD_I] = -1
+        h[_H_EP] = 0
         self._flags = 0
-        self._plaus = 0
-        self._h[H_CAND_N] = 0
-        self._h[H_STAB_BN] = 0
+        h[_H_PLAUS] = 0
+        h[H_CAND_N] = 0
+        h[H_STAB_BN] = 0
 
     @micropython.native
     def _onset(self, p, index):
@@ -271,25 +350,26 @@ class JumpAnalyser(Weighing):
         r = self._r
         oi = r[4 * q + 1]
         self._begin(oi, r[4 * q + 2], r[4 * q], r[4 * q + 3])
-        self._c_f1 = 0
+        h[_H_C_F1] = 0
         test = self.test
-        self._ph = P_PROP if (test == _SJ and cand_s > 0) else P_UNWEIGHT
+        ph = P_PROP if (test == _SJ and cand_s > 0) else P_UNWEIGHT
+        h[_H_PH] = ph
         if test == _SJ and cand_s < 0:
             self._flags |= R.FL_CM_IN_SJ
         if test == _IMTP or (test == _SJ and cand_s > 0):
-            self._rise_i = oi
+            h[_H_RISE_I] = oi
             self._rise_f = r[4 * q]
         else:
-            self._rise_i = -1
+            h[_H_RISE_I] = -1
         self._ev(C.EV_ONSET, oi, self._on_t, self._thr)
         if cand_s < 0 and test == _CMJ:
             self._ev(C.EV_UNWEIGHTING, oi, self._on_t, 0)
-        if self._ph == P_PROP:
+        if ph == P_PROP:
             self._pr_i = oi
             self._pr_f = self._on_f
             self._pr_hi = 0
             self._pr_lo = 0
-            self._pr_pk = self._on_f
+            h[_H_PR_PK] = self._on_f
             self._dep_hi = 0
             self._dep_lo = 0
             self._ev(C.EV_PROPULSION, oi, self._on_t, 0)
@@ -302,11 +382,10 @@ class JumpAnalyser(Weighing):
         # back-off window left behind by a confirmed onset is caught up over a few samples
         q = self._q
         rn = self._rn
-        r = self._r
         k = 0
         while q != p and k < 3 and self.state == S_MOVE:
             q = q + 1 if q + 1 < rn else 0
-            self._move(q, r[4 * q + 1], r[4 * q + 2], r[4 * q])
+            self._move(q)
             k += 1
         self._q = q
 
@@ -314,27 +393,28 @@ class JumpAnalyser(Weighing):
     def _int(self, k, f):
         # impulse A += trapezoid (point ADC) or rectangle (integrating ADC); displacement += A.
         # k: the sample's clock count (feed's sample clock): a conversion missed counts its
-        # period
+        # period. (_move does the same inline.)
+        h = self._h
         d = f - self._sw
-        gap = k - self._last_k
-        self._last_k = k
-        inc = d + d if self.integrating else self._dprev + d
+        gap = k - h[_H_LAST_K]
+        h[_H_LAST_K] = k
+        inc = d + d if self.integrating else h[_H_DPREV] + d
         if gap > 1:
             inc *= gap if gap < 4 else 4
-        self._dprev = d
-        self._inc = inc
-        lo = self._alo + inc
-        hi = self._ahi + (lo >> 24)
+        h[_H_DPREV] = d
+        h[_H_INC] = inc
+        lo = h[_H_ALO] + inc
+        hi = h[_H_AHI] + (lo >> 24)
         lo &= _LOW24
-        self._alo = lo
-        self._ahi = hi
-        dl = self._dlo + lo
-        self._dhi += hi + (dl >> 24)
-        self._dlo = dl & _LOW24
+        h[_H_ALO] = lo
+        h[_H_AHI] = hi
+        dl = h[_H_DLO] + lo
+        h[_H_DHI] += hi + (dl >> 24)
+        h[_H_DLO] = dl & _LOW24
         if -0x20000 < hi < 0x20000:
-            self._ac = (hi << 12) + (lo >> 12)   # velocity, coarse: A >> 12
+            h[_H_AC] = (hi << 12) + (lo >> 12)   # velocity, coarse: A >> 12
         else:
-            self._ac = 0x3FFFFFFF if hi > 0 else -0x3FFFFFFF
+            h[_H_AC] = 0x3FFFFFFF if hi > 0 else -0x3FFFFFFF
 
     @micropython.native
     def _snap(self, p, index, f):
@@ -347,133 +427,169 @@ class JumpAnalyser(Weighing):
         for j in range(9):   # the fall before this sample, newest first
             q = q - 1 if q > 0 else rn - 1
             t[j] = r[4 * q]
-        self._to_hi = self._ahi
-        self._to_lo = self._alo
-        self._to_inc = self._inc
+        h = self._h
+        self._to_hi = h[_H_AHI]
+        self._to_lo = h[_H_ALO]
+        self._to_inc = h[_H_INC]
         self._to_zi = index
 
-    @micropython.native
-    def _move(self, p, index, t_us, f):
-        if index == self._last_i:
+    @micropython.viper
+    def _move(self, p: int):
+        # one sample of the movement (ring slot p): integrate, track peaks, RFD and phases;
+        # the phase changes and the takeoff call the methods below
+        h = ptr32(self._h)
+        sx = h[_H_SX]
+        ring = ptr32(self._r)
+        j = p << 2
+        index = (ring[j + 1] << sx) >> sx
+        if index == ((h[_H_LAST_I] << sx) >> sx):
             return
-        self._last_i = index
-        # _int(k, f), inlined: one call less on every moving sample
-        sw = self._sw
+        h[_H_LAST_I] = index
+        f = (ring[j] << sx) >> sx
+        # _int, inlined
+        sw = (h[_H_SW] << sx) >> sx
         d = f - sw
-        k = self._r[4 * p + 3]
-        gap = k - self._last_k
-        self._last_k = k
-        inc = d + d if self.integrating else self._dprev + d
+        k = ring[j + 3]
+        gap = k - h[_H_LAST_K]
+        h[_H_LAST_K] = k
+        if h[_H_INTEG]:
+            inc = d + d
+        else:
+            inc = ((h[_H_DPREV] << sx) >> sx) + d
         if gap > 1:
             inc *= gap if gap < 4 else 4
-        self._dprev = d
-        self._inc = inc
-        lo = self._alo + inc
-        hi = self._ahi + (lo >> 24)
-        lo &= _LOW24
-        self._alo = lo
-        self._ahi = hi
-        dl = self._dlo + lo
-        self._dhi += hi + (dl >> 24)
-        self._dlo = dl & _LOW24
-        if -0x20000 < hi < 0x20000:
+        h[_H_DPREV] = d
+        h[_H_INC] = inc
+        lo = h[_H_ALO] + inc
+        hi = ((h[_H_AHI] << sx) >> sx) + (lo >> 24)
+        lo &= 0xFFFFFF
+        h[_H_ALO] = lo
+        h[_H_AHI] = hi
+        dl = h[_H_DLO] + lo
+        h[_H_DHI] = ((h[_H_DHI] << sx) >> sx) + hi + (dl >> 24)
+        h[_H_DLO] = dl & 0xFFFFFF
+        if -0x20000 < hi and hi < 0x20000:
             ac = (hi << 12) + (lo >> 12)   # velocity, coarse: A >> 12
+        elif hi > 0:
+            ac = 0x3FFFFFFF
         else:
-            ac = 0x3FFFFFFF if hi > 0 else -0x3FFFFFFF
-        self._ac = ac
-        if f > self._pk:
-            self._pk = f
-            self._pk_i = index
-            self._pk_t = t_us
-        if self._c_f1 == _NONE:
-            self._c_f1 = f
-        if ac > self._pv:
-            self._pv = ac
-            self._pv_hi = hi
-            self._pv_lo = lo
-        ri = self._rise_i
+            ac = -0x3FFFFFFF
+        h[_H_AC] = ac
+        if f > ((h[_H_PK] << sx) >> sx):
+            h[_H_PK] = f
+            h[_H_PK_I] = index
+            h[_H_PK_T] = ring[j + 2]
+        if ((h[_H_C_F1] << sx) >> sx) == _NONE:
+            h[_H_C_F1] = f
+        if ac > ((h[_H_PV] << sx) >> sx):
+            h[_H_PV] = ac
+            h[_H_PV_HI] = hi
+            h[_H_PV_LO] = lo
+        ri = (h[_H_RISE_I] << sx) >> sx
         if ri >= 0:
-            e = self._ep
-            if e < 3 and index - ri >= self._epn[e]:
-                self._epf[e] = f
-                self._ep = e + 1
-            w = self._rfd_w
+            e = h[_H_EP]
+            if e < 3 and index - ri >= h[_H_EPN + e]:
+                epf = ptr32(self._epf)
+                epf[e] = f
+                h[_H_EP] = e + 1
+            w = h[_H_RFD_W]
             if index - w >= ri:
                 q = p - w
                 if q < 0:
-                    q += self._rn
-                r = f - self._r[4 * q]
-                if r > self._rfd:
-                    self._rfd = r
-                    self._rfd_i = index
-        test = self.test
-        if not self._plaus:
-            if ac > self._ac_pl or ac < -self._ac_pl:
-                self._plaus = 1
-            elif index - self._on_i > self._plaus_n:
-                return self._invalid(index, t_us, REASON_FALSE_ONSET)
+                    q += h[_H_RN]
+                r = f - ((ring[q << 2] << sx) >> sx)
+                if r > ((h[_H_RFD] << sx) >> sx):
+                    h[_H_RFD] = r
+                    h[_H_RFD_I] = index
+        test = h[_H_TEST]
+        acpl = (h[_H_AC_PL] << sx) >> sx
+        if not h[_H_PLAUS]:
+            if ac > acpl or ac < -acpl:
+                h[_H_PLAUS] = 1
+            elif index - ((h[_H_ON_I] << sx) >> sx) > h[_H_PLAUS_N]:
+                self._invalid(index, ring[j + 2], REASON_FALSE_ONSET)
+                return
         if test == _IMTP:
-            return self._pull(index, t_us, f, d)
-        ph = self._ph
-        thr = self._thr
+            self._pull(index, ring[j + 2], f, d)
+            return
+        ph = h[_H_PH]
         if test == _DJ:
             pass
         elif ph == P_UNWEIGHT:
-            if ac < -self._ac_pl and d >= 0:
-                self._ph = P_BRAKE
-                self._br_i = index
-                self._br_f = f
-                self._br_hi = hi
-                self._br_lo = lo
-                self._br_pk = f
-                if ri < 0:
-                    self._rise_i = index
-                    self._rise_f = f
-                self._ev(C.EV_BRAKING, index, t_us, 0)
-            elif ac > self._ac_pl:
-                self._ph = P_PROP   # no countermovement
+            if ac < -acpl and d >= 0:
+                h[_H_PH] = P_BRAKE
+                self._braking(p)
+            elif ac > acpl:
+                h[_H_PH] = P_PROP   # no countermovement
         elif ph == P_BRAKE:
-            if f > self._br_pk:
-                self._br_pk = f
-            if d < -thr and self._br_pk > sw + thr:
-                self._double(index, t_us)
+            if f > ((h[_H_BR_PK] << sx) >> sx):
+                h[_H_BR_PK] = f
+            thr = (h[_H_THR] << sx) >> sx
+            if d < -thr and ((h[_H_BR_PK] << sx) >> sx) > sw + thr:
+                self._double(index, ring[j + 2])
             if ac >= 0:
-                self._ph = P_PROP
-                self._pr_i = index
-                self._pr_f = f
-                self._pr_hi = hi
-                self._pr_lo = lo
-                self._pr_pk = f
-                self._dep_hi = self._dhi
-                self._dep_lo = self._dlo
-                self._ev(C.EV_PROPULSION, index, t_us, 0)
+                h[_H_PH] = P_PROP
+                self._propulsion(p)
         else:
-            if f > self._pr_pk:
-                self._pr_pk = f
-            if ac < -self._ac_db:
-                self._double(index, t_us)
+            if f > ((h[_H_PR_PK] << sx) >> sx):
+                h[_H_PR_PK] = f
+            if ac < -((h[_H_AC_DB] << sx) >> sx):
+                self._double(index, ring[j + 2])
             elif ac > 0 and hi < 0x40:
                 pw = (f >> 14) * ac   # < 2**11 * 2**18
-                if pw > self._pw:
-                    self._pw = pw
-                    self._pw_f = f
-                    self._pw_hi = hi
-                    self._pw_lo = lo
-        if f < self._to_mn:
-            ok = ac >= self._ac_to if test != _DJ else ac >= self._ac_to + self._ac_to
-            if not ok:
-                self._ev(C.EV_STEP_OFF, index, t_us, 0)
-                return self._invalid(index, t_us, REASON_STEP_OFF)
-            self._to_i = index
-            self._h[H_TO_I] = index
-            self._to_t = t_us
-            self._snap(p, index, f)
-            self._zrun = 1 if f < self._zero_mn else 0
-            self._h[H_ZEROED] = 1 if self._zrun > self.integrating else 0
-            self.state = S_FLIGHT
-            self._ev(C.EV_TAKEOFF, index, t_us, 0)
-        elif index - self._on_i > self._max_move_n:
-            self._invalid(index, t_us, REASON_NO_TAKEOFF)
+                if pw > ((h[_H_PW] << sx) >> sx):
+                    h[_H_PW] = pw
+                    h[_H_PW_F] = f
+                    h[_H_PW_HI] = hi
+                    h[_H_PW_LO] = lo
+        if f < ((h[_H_TO_MN] << sx) >> sx):
+            self._takeoff(p)
+        elif index - ((h[_H_ON_I] << sx) >> sx) > h[_H_MAXMV]:
+            self._invalid(index, ring[j + 2], REASON_NO_TAKEOFF)
+
+    def _braking(self, p):
+        # start of braking (eccentric): the sample after peak negative velocity
+        r, h = self._r, self._h
+        index, f = r[4 * p + 1], r[4 * p]
+        self._br_i = index
+        self._br_f = f
+        self._br_hi = h[_H_AHI]
+        self._br_lo = h[_H_ALO]
+        h[_H_BR_PK] = f
+        if h[_H_RISE_I] < 0:
+            h[_H_RISE_I] = index
+            self._rise_f = f
+        self._ev(C.EV_BRAKING, index, r[4 * p + 2], 0)
+
+    def _propulsion(self, p):
+        # start of propulsion (concentric): velocity back to zero
+        r, h = self._r, self._h
+        index, f = r[4 * p + 1], r[4 * p]
+        self._pr_i = index
+        self._pr_f = f
+        self._pr_hi = h[_H_AHI]
+        self._pr_lo = h[_H_ALO]
+        h[_H_PR_PK] = f
+        self._dep_hi = h[_H_DHI]
+        self._dep_lo = h[_H_DLO]
+        self._ev(C.EV_PROPULSION, index, r[4 * p + 2], 0)
+
+    def _takeoff(self, p):
+        # the force under the takeoff threshold: a takeoff, or a step off the plate
+        r, h = self._r, self._h
+        index, t_us, f = r[4 * p + 1], r[4 * p + 2], r[4 * p]
+        ac, ac_to = h[_H_AC], self._ac_to
+        if not (ac >= ac_to if self.test != _DJ else ac >= ac_to + ac_to):
+            self._ev(C.EV_STEP_OFF, index, t_us, 0)
+            return self._invalid(index, t_us, REASON_STEP_OFF)
+        self._to_i = index
+        h[H_TO_I] = index
+        self._to_t = t_us
+        self._snap(p, index, f)
+        self._zrun = 1 if f < self._zero_mn else 0
+        h[H_ZEROED] = 1 if self._zrun > self.integrating else 0
+        self.state = S_FLIGHT
+        self._ev(C.EV_TAKEOFF, index, t_us, 0)
 
     @micropython.native
     def _pull(self, index, t_us, f, d):
@@ -481,10 +597,12 @@ class JumpAnalyser(Weighing):
         if f < self._to_mn:
             self._ev(C.EV_STEP_OFF, index, t_us, 0)
             return self._invalid(index, t_us, REASON_STEP_OFF)
-        net = self._pk - self._sw
+        h = self._h
+        pk, pk_i = h[_H_PK], h[_H_PK_I]
+        net = pk - self._sw
         end = net // 10 if net // 10 > self._thr else self._thr
-        if (d < end and index - self._pk_i > self._hold_n) or index - self._on_i > self._max_move_n:
-            self._ev(C.EV_PEAK_FORCE, self._pk_i, self._pk_t, self._pk)
+        if (d < end and index - pk_i > self._hold_n) or index - self._on_i > self._max_move_n:
+            self._ev(C.EV_PEAK_FORCE, pk_i, h[_H_PK_T], pk)
             self._end(index, t_us)
 
     def _double(self, index, t_us):
@@ -563,7 +681,13 @@ class JumpAnalyser(Weighing):
                 self._h[H_STAB_BN] = 1
                 self._h[H_STAB_RUN] = 0
 
+    def _publish(self):
+        h = self._h
+        for name, k in _PUBLISHED:
+            setattr(self, name, h[k])
+
     def _end(self, index, t_us):
+        self._publish()
         self._end_k = self._h[H_KC]    # the newest sample's count and conversion time: a
         self._end_t = self._h[H_LAT]   # read's own stamp can be a period late
         self._ev(C.EV_TRIAL_END, index, t_us, 0)

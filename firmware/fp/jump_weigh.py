@@ -168,7 +168,7 @@ class Weighing:
                 q = int(self._q)   # the integration is at the previous sample: no back-log
                 if (q + 1 if q + 1 < h[H_RN] else 0) == p:
                     self._q = p
-                    self._move(p, index, t_us, f)
+                    self._move(p)
                 else:
                     self._drain(p)
             elif st == S_FLIGHT:
