@@ -194,13 +194,18 @@ def test_set_rate_drives_the_rate_pin_and_the_measured_rate_follows(dev, emulate
 def test_set_gain_64_halves_the_counts_of_channel_a(dev, emulated_device):
     from streamtools import collect, joined
     import numpy as np
+    def twenty(m):  # 20 samples, however many frames (up to stream_latency_s each) that takes
+        return len(joined(m)[0]) >= 20
     dev.start(C.STREAM_RAW)
-    _, _, v128 = joined(collect(dev, 0.6))
+    _, _, v128 = joined(collect(dev, 5.0, until=twenty))
     dev.stop()
     dev.set_gain(64)
     dev.start(C.STREAM_RAW)
-    collect(dev, 0.3)  # the conversion after the change settles
-    _, _, v64 = joined(collect(dev, 0.6))
+
+    def settled(m):  # samples from 0.3 s (device time) after the first: the change has settled
+        _, t_us, v = joined(m)
+        return v[t_us - t_us[0] >= 300_000] if len(v) else v
+    v64 = settled(collect(dev, 5.0, until=lambda m: len(settled(m)) >= 20))
     dev.stop()
     half = np.median(v128[-20:], axis=0) / 2
     assert np.all(np.abs(np.median(v64[-20:], axis=0) - half) < 100)  # noise: 60 counts rms

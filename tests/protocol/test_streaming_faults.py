@@ -23,6 +23,12 @@ def _count_from(msgs, first_index):
     return int((index >= first_index).sum())
 
 
+def _last_value(msgs, channel):
+    """The newest received sample's value on channel (None before any sample)."""
+    _, _, values = joined(msgs)
+    return int(values[-1, channel]) if len(values) else None
+
+
 @pytest.mark.emulator_options(channels=4, adc="hx717")
 def test_link_loss_shows_as_exact_gaps_in_the_sample_index(emulated_device):
     emu = emulated_device
@@ -98,12 +104,13 @@ def test_a_full_scale_reading_is_flagged_on_its_channel(emulated_device):
         msgs = collect(dev, 1.0, until=lambda m: _errors(m, C.F_SATURATION))
         (err,) = _errors(msgs, C.F_SATURATION)
         assert err["channel"] == 1
-        msgs += collect(dev, 0.3)
+        msgs += collect(dev, 3.0, until=lambda m: _count_from(m, err["index"]) > 10)
         index, _, values = joined(msgs)
         after = index >= err["index"]  # from the first full-scale sample on
         assert after.sum() > 10 and np.all(values[after, 1] == 0x7FFFFF)
         emu.control.sensor(1, saturate=False)
-        _, _, values = joined(collect(dev, 0.5))
+        # samples already held for a block still read full scale: wait for a clear one
+        _, _, values = joined(collect(dev, 3.0, until=lambda m: _last_value(m, 1) not in (None, 0x7FFFFF)))
         assert values[-1, 1] != 0x7FFFFF
         assert dev.status()["saturations"] > 0
 
@@ -143,7 +150,7 @@ def test_a_pulled_cable_loses_samples_in_a_counted_gap_and_the_stream_resumes(em
         emu.link.set(disconnect=True)
         time.sleep(0.5)
         emu.link.set(disconnect=False)
-        msgs = collect(dev, 1.0)
+        msgs = collect(dev, 3.0, until=lambda m: len(joined(m)[0]) > 200)
         assert dev.stats["samples_lost"] >= 100
         index, _, _ = joined(msgs)
         assert len(index) > 200
@@ -160,7 +167,7 @@ def test_a_reset_mid_stream_says_hello_and_streaming_starts_again(emulated_devic
         assert any(m.kind == "hello" for m in msgs)
         assert dev.status()["streaming"] == 0
         dev.start(C.STREAM_RAW)
-        msgs = collect(dev, 0.5)
+        msgs = collect(dev, 3.0, until=lambda m: len(joined(m)[0]) > 50)
         index, _, _ = joined(msgs)
         assert len(index) > 50 and index[0] < 500  # numbering restarted with the device
 
