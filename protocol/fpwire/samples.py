@@ -29,7 +29,14 @@ class SamplesPacker:
         self._rem = 0
 
     def begin(self, index, t_us):
-        struct.pack_into(HEAD, self.buf, 0, index & 0xFFFFFFFF, t_us & 0xFFFFFFFF,
+        # Wrap only what is out of u32 range: `x & 0xFFFFFFFF` makes a new long int on ports
+        # whose small ints are 31 bits (rp2, esp32) even for a small x; comparing allocates
+        # nothing. The device passes indices and ticks that are already in range.
+        if index < 0 or index > 0xFFFFFFFF:
+            index &= 0xFFFFFFFF
+        if t_us < 0 or t_us > 0xFFFFFFFF:
+            t_us &= 0xFFFFFFFF
+        struct.pack_into(HEAD, self.buf, 0, index, t_us,
                          self.channels, 0, self.fmt, self.dt_shift)
         self.count = 0
         self._o = HEAD_SIZE
