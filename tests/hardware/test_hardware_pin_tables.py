@@ -9,6 +9,10 @@ from hardware_files import HARDWARE, firmware_boards, markdown_table, pin_rows
 BOARDS = firmware_boards()
 
 
+def _pin(cell):
+    return int(cell) if cell.isdigit() else cell
+
+
 def _documented(board):
     rows = [r for r in pin_rows() if r["board"] == board]
     by_signal = collections.defaultdict(list)
@@ -26,7 +30,8 @@ def test_pins_csv_matches_the_board_file(board):
     fw, doc = BOARDS[board], _documented(board)
     assert [int(r["gpio"]) for r in doc["SCK"]] == [fw["sck"]]
     assert [int(r["gpio"]) for r in doc["RATE"]] == ([] if fw["rate"] is None else [fw["rate"]])
-    assert [int(r["gpio"]) for r in doc["LED"]] == ([] if fw["led"] is None else [fw["led"]])
+    # the LED is a GPIO number or the port's pin name (rp2: "LED", which is not a GPIO on a Pico W)
+    assert [_pin(r["gpio"]) for r in doc["LED"]] == ([] if fw["led"] is None else [fw["led"]])
     douts = sorted(doc["DOUT"], key=lambda r: int(r["chip"]))
     assert [int(r["chip"]) for r in douts] == list(range(len(fw["dout"])))
     assert tuple(int(r["gpio"]) for r in douts) == tuple(fw["dout"])
@@ -34,7 +39,7 @@ def test_pins_csv_matches_the_board_file(board):
 
 @pytest.mark.parametrize("board", sorted(BOARDS))
 def test_no_gpio_is_wired_to_two_signals(board):
-    gpios = [int(r["gpio"]) for r in pin_rows() if r["board"] == board]
+    gpios = [_pin(r["gpio"]) for r in pin_rows() if r["board"] == board]
     assert len(gpios) == len(set(gpios))
 
 
@@ -62,6 +67,16 @@ def test_esp32_data_pins_avoid_strapping_flash_and_input_only_pins_and_fit_one_r
         assert all(g < 34 for g in outputs), "GPIO 34-39 cannot drive SCK or RATE"
 
 
+def test_pico_boards_use_no_pin_of_a_pico_w_wireless_chip_and_name_the_led():
+    # Pico W / Pico 2 W: GP23 WL_ON, GP24 data/IRQ, GP25 SPI select, GP29 clock; the LED is
+    # the chip's WL_GPIO0, reached only as Pin("LED") (GP25 on a plain Pico)
+    for board in ("pico", "pico2"):
+        fw = BOARDS[board]
+        used = {fw["sck"], fw["rate"], *fw["dout"]}
+        assert used.isdisjoint({23, 24, 25, 29}), f"{board}: {sorted(used & {23, 24, 25, 29})}"
+        assert fw["led"] == "LED"
+
+
 def test_pico_data_pins_are_contiguous_for_the_pio_program():
     for board in ("pico", "pico2"):
         douts = sorted((int(r["chip"]), int(r["gpio"])) for r in pin_rows()
@@ -83,8 +98,9 @@ def test_the_pin_table_in_wiring_md_matches_pins_csv():
             if cell in ("-", ""):
                 assert expect == [], f"{board} {signal} {chip}: documented as absent"
                 continue
-            gpio = int("".join(ch for ch in cell.split()[0] if ch.isdigit()))
-            assert [int(r["gpio"]) for r in expect] == [gpio], f"{board} {signal} {chip}"
+            first = cell.split()[0].strip("`")
+            gpio = first if first.isalpha() else int("".join(ch for ch in first if ch.isdigit()))
+            assert [_pin(r["gpio"]) for r in expect] == [gpio], f"{board} {signal} {chip}"
             if board == "pico" and expect[0]["header_pin"]:
                 assert f"pin {expect[0]['header_pin']}" in cell
         seen.add((signal, chip))

@@ -7,7 +7,10 @@
 #   sck       GPIO of the shared HX711 clock (PD_SCK of every chip)
 #   dout      GPIOs of each chip's DOUT, chip 0 first (up to 8)
 #   rate      GPIO wired to every chip's RATE pin (high = 80 SPS), or None when hard-wired
-#   led       status LED GPIO or None
+#   led       status LED: a GPIO number, the port's pin name ("LED" on rp2: GP25 on a Pico,
+#             WL_GPIO0 on a Pico W), or None
+#   DOUT pins are inputs with the port's pull-up (fp.app), so a chip that is not connected
+#   reads high: never ready, never counted at boot.
 #   driver    "pio" (rp2 PIO), "esp32" (viper bit-bang) or "gpio" (portable driver)
 
 
