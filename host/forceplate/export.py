@@ -10,7 +10,11 @@ from forceplate.errors import UsageError
 from forceplate.recording import LAYOUTS
 
 FORMATS = ("csv", "c3d")
-DEFAULT_PLATE = {"width_m": 0.6, "depth_m": 0.4}  # the reference build (hardware/)
+# The reference build's load-cell centres, across and front to back (hardware/mechanical.md,
+# Sizes: a 600 x 400 mm top, each cell 25 mm in from the edges). The centre of pressure is
+# spread over the cells' spacing, not the top's edges. The one place the host keeps it
+# (session headers and monitor use it); tests/cli/test_export.py checks it against hardware/.
+DEFAULT_PLATE = {"width_m": 0.55, "depth_m": 0.35}
 
 
 def plate_positions_m(rec):

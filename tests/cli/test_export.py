@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from forceplate.cli import cli
+from forceplate.export import DEFAULT_PLATE, centre_of_pressure, plate_positions_m
 from forceplate.recording import FORMAT_MN32, RecordingWriter
 
 RATE = 500.0
@@ -18,7 +19,7 @@ def recording(tmp_path):
     path = tmp_path / "jump.fprec"
     header = {"channels": 4, "layout": "corners4", "ticks_bits": 32, "athlete": "ada",
               "device": {"board": "emulator", "firmware_version": "0.1.0"},
-              "plate": {"width_m": 0.6, "depth_m": 0.4}}
+              "plate": dict(DEFAULT_PLATE)}
     n = 1000
     index = np.arange(n)
     keep = (index < 400) | (index >= 410)  # 10 samples lost
@@ -43,8 +44,11 @@ def test_csv_has_one_row_per_received_sample_with_total_and_centre_of_pressure(r
     assert len(rows) == keep.sum()
     assert rows[0]["front_left_n"] == "200.000"
     assert float(rows[0]["total_n"]) == pytest.approx(force[0].sum())
-    # right-hand corners (FR 150 + BR 184) vs left (FL 200 + BL 250) -> CoP x < 0
-    assert float(rows[0]["cop_x_m"]) == pytest.approx(0.3 * (334 - 450) / 784, abs=1e-5)
+    # right-hand corners (FR 150 + BR 184) vs left (FL 200 + BL 250) -> CoP x < 0, spread over
+    # half the 0.55 m between the left and right cell centres
+    assert float(rows[0]["cop_x_m"]) == pytest.approx(0.275 * (334 - 450) / 784, abs=1e-5)
+    # front (FL 200 + FR 150) vs back (BL 250 + BR 184), over half the 0.35 m front to back
+    assert float(rows[0]["cop_y_m"]) == pytest.approx(0.175 * (350 - 434) / 784, abs=1e-5)
     assert int(rows[400]["index"]) == 410
 
 
@@ -119,3 +123,42 @@ def test_c3d_frames_of_three_samples_read_back_whole_with_the_padding_counted(tm
     assert back.shape == (3, n + 2)
     np.testing.assert_allclose(back[:, :n], data.T, rtol=1e-6, atol=1e-4)
     assert c["parameters"]["ANALOG"]["PADDED"]["value"][0] == 2
+
+
+def _hardware_cell_spans_m():
+    """(across, front to back) between the single plate's load-cell centres, as hardware/
+    documents them: mechanical.md's Sizes table and the layout drawing's inset."""
+    import pathlib
+    import re
+    import runpy
+    hw = pathlib.Path(__file__).resolve().parents[2] / "hardware"
+    row = next(line for line in (hw / "mechanical.md").read_text().splitlines()
+               if line.startswith("| single plate |"))
+    top = tuple(float(v) / 1000 for v in re.search(r"\| (\d+) x (\d+) mm \|", row).groups())
+    spans = tuple(float(v) / 1000 for v in re.search(r"spans (\d+) x (\d+) mm", row).groups())
+    inset = runpy.run_path(str(hw / "diagrams" / "layout.py"), run_name="layout")["INSET_MM"] / 1000
+    assert spans == pytest.approx((top[0] - 2 * inset, top[1] - 2 * inset))
+    return spans
+
+
+def test_the_default_plate_is_the_reference_builds_load_cell_spacing_from_hardware():
+    assert (DEFAULT_PLATE["width_m"], DEFAULT_PLATE["depth_m"]) == pytest.approx(_hardware_cell_spans_m())
+
+
+class _Rec:
+    layout = "corners4"
+
+    def __init__(self, force_n, plate):
+        self.force_n = np.asarray(force_n, float)
+        self.meta = {"plate": plate}
+
+
+@pytest.mark.parametrize("corner,where", [(0, (-1, 1)), (1, (1, 1)), (2, (-1, -1)), (3, (1, -1))])
+def test_a_load_over_one_cell_puts_the_centre_of_pressure_on_that_cells_centre(corner, where):
+    # all of the load on one cell is a load over its centre: the CoP must be there, 275 mm
+    # and 175 mm from the middle on the reference build, not at the top's corner (300, 200)
+    force = np.zeros((1, 4))
+    force[0, corner] = 800.0
+    rec = _Rec(force, dict(DEFAULT_PLATE))
+    cop = centre_of_pressure(rec.force_n, plate_positions_m(rec))
+    assert cop[0] == pytest.approx((where[0] * 0.275, where[1] * 0.175))
