@@ -6,6 +6,9 @@
    own encoder (SamplesPacker + FrameWriter) writes: framing (delimiters, COBS, header, CRC)
    and per-sample timing (the dt field) included; against raw 24-bit values (3.0) and a JSON
    line per sample, in the same run.
+   The firmware's default framing: the device's own Streamer (firmware/fp/streamer.py) with
+   the default configuration (firmware/fp/config.py) on a virtual clock at 10, 80, 320 and
+   1000 SPS, against the old default (stream_latency_s 0.02 s) in the same run.
 2. Host decode throughput, wire bytes -> numpy arrays (index, time, values), in
    channel-samples per second: FrameDecoder + bulk.decode_samples against a naive per-frame
    struct-unpack loop over the same frames, as a ratio in one run.
@@ -22,6 +25,7 @@ import numpy as np
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "protocol"))
+sys.path.insert(0, str(ROOT / "firmware"))
 
 from fpwire import codes as C  # noqa: E402
 from fpwire.bulk import decode_samples  # noqa: E402
@@ -29,6 +33,71 @@ from fpwire.frame import FrameDecoder, FrameWriter, cobs_decode  # noqa: E402
 from fpwire.samples import HEAD, HEAD_SIZE, SamplesPacker  # noqa: E402
 
 CHANNELS = 4
+DEFAULT_RATES_HZ = (10, 80, 320, 1000)
+OLD_LATENCY_S = 0.02  # the default before the 16-sample rule
+
+
+class _CountingLink:
+    """The firmware link's interface; frames with fpwire's FrameWriter (fp.fastframe writes
+    the same bytes) and counts SAMPLES wire bytes, frames and samples."""
+
+    def __init__(self):
+        self.writer = FrameWriter(1024)
+        self.payload = self.writer.payload
+        self.bytes = 0
+        self.frames = 0
+
+    def writable(self):
+        return True
+
+    def send(self, mtype, n):
+        length = self.writer.frame(mtype, n)
+        if mtype == C.SAMPLES:
+            self.bytes += length
+            self.frames += 1
+        return True
+
+
+def firmware_framing(rate_hz, mode, old=False, seconds=20.0, turn_us=500):
+    """Stream `seconds` of a 4-channel plate through the firmware's Streamer with its default
+    configuration (old: the previous default, about 0.02 s of samples per frame, as
+    samples_per_frame), on a virtual clock: the loop turns every turn_us and pumps once per
+    turn, as App.step does. Returns (spf, wire bytes per channel-sample, frames per second,
+    the oldest sample's age when its frame is sent, in s)."""
+    from fp import config as fcfg
+    from fp.calib import Calibration
+    from fp.outbox import Outbox
+    from fp.ring import Ring
+    from fp.streamer import Streamer
+    cfg = dict(fcfg.DEFAULTS)
+    if old:
+        cfg["stream_latency_s"] = OLD_LATENCY_S
+        cfg["samples_per_frame"] = max(1, int(rate_hz * OLD_LATENCY_S))
+    n = int(seconds * rate_hz)
+    vals = plate_signal(n, float(rate_hz)).tolist()
+    ring = Ring(max(256, int(2 * rate_hz)), CHANNELS)
+    cal = Calibration(CHANNELS)
+    cal.set([84000, -31000, 12000, 250000], [0.0002] * CHANNELS)
+    link = _CountingLink()
+    mask = 0xFFFFFFFF
+    st = Streamer(link, ring, cal, Outbox(), mask)
+    st.start(mode, cfg["samples_per_frame"], int(rate_hz), int(cfg["stream_latency_s"] * 1e6))
+    period_us = 1e6 / rate_hz
+    k = 0
+    now = 0
+    sent_t = []   # (time sent, oldest sample time) per frame
+    while k < n or ring.count:
+        while k < n and k * period_us <= now:
+            ring.push(k, int(k * period_us) & mask, vals[k])
+            k += 1
+        oldest = ring.t[ring.tail()] if ring.count else 0
+        if st.pump(now & mask):
+            sent_t.append(now - oldest)
+        now += turn_us
+        if k >= n and ring.count and now > n * period_us + 2e6:
+            break
+    per = link.bytes / (st.sent * CHANNELS)
+    return st.spf, per, link.frames / seconds, max(sent_t) / 1e6
 
 
 def plate_signal(n, rate_hz, seed=1):
@@ -121,6 +190,24 @@ def main(argv=None):
         per = len(wire) / (n_small * CHANNELS)
         js = len(json_lines(vals, t_us)) / (n_small * CHANNELS)
         print("| %d | %.3f | %.2fx | %.1fx |" % (spf, per, per / 3.0, js / per))
+    print()
+
+    # 1b. the firmware's default framing
+    from fp import config as fcfg
+    print("### The firmware's default framing (Streamer + default config, 4 channels, virtual clock)\n")
+    print("Default: samples_per_frame %d (0 = at most %d, at most stream_latency_s of samples), "
+          "stream_latency_s %.2f s. Old default: about %.2f s of samples per frame.\n"
+          % (fcfg.DEFAULTS["samples_per_frame"], fcfg.DEFAULT_SPF, fcfg.DEFAULTS["stream_latency_s"],
+             OLD_LATENCY_S))
+    print("| rate SPS | samples per frame | raw: bytes / ch-sample | newtons: bytes / ch-sample "
+          "| frames/s | oldest sample's age at send | old default: spf, raw bytes / ch-sample | old / new (raw) |")
+    print("|---|---|---|---|---|---|---|---|")
+    for rate in DEFAULT_RATES_HZ:
+        spf, raw, fps, wait = firmware_framing(rate, C.STREAM_RAW)
+        _, mn, _, _ = firmware_framing(rate, C.STREAM_FORCE)
+        ospf, oraw, _, _ = firmware_framing(rate, C.STREAM_RAW, old=True)
+        print("| %d | %d | %.3f | %.3f | %.1f | %.3f s | %d, %.3f | %.2fx |"
+              % (rate, spf, raw, mn, fps, wait, ospf, oraw, oraw / raw))
     print()
 
     # 2. decode throughput

@@ -8,11 +8,16 @@ DEFAULTS = {
     "rate_select": 1,         # RATE pin at power-up: 0 low, 1 high
     "rates_hz": [10.0, 80.0],  # nominal rate with RATE low / high (e.g. [10, 320] for HX717)
     "gain": 128,              # 128, 64 (channel A) or 32 (channel B)
-    "samples_per_frame": 0,   # 0 = about stream_latency_s of samples per frame
-    "stream_latency_s": 0.02,  # longest a sample waits in the ring before it is sent
+    "samples_per_frame": 0,   # 0 = DEFAULT_SPF, fewer when that is more than stream_latency_s of samples
+    "stream_latency_s": 0.2,  # longest a sample waits in the ring before it is sent (5 frames/s at least)
     "tare_max_sd_counts": 2000,  # default stillness threshold for tare
     "watchdog_s": 8.0,        # 0 = off; at most 8 (RP2040 limit); runs from a session's start
 }
+
+# The default block (samples_per_frame 0): 16 samples keep the link at 3.87 bytes per
+# channel-sample (4 channels, raw; at most 4.0 from 13 on), and a 16-sample block is built
+# within one 320 SPS conversion period on an RP2040 (docs/firmware.md, latency budget).
+DEFAULT_SPF = 16
 
 
 class ConfigError(ValueError):

@@ -3,7 +3,8 @@
 # stalls acquisition: the ring fills, the sampler's pushes are dropped and counted.
 #
 # A block is sent when the ring holds samples_per_frame samples or its oldest sample is
-# older than latency_us. A block ends early at an index gap (dropped samples) or a time gap
+# older than latency_us. The default block (spf 0) is DEFAULT_SPF (16) samples, fewer where
+# that is more than latency_us of them (2 at 10 SPS with the default 0.2 s). A block ends early at an index gap (dropped samples) or a time gap
 # that its dt field cannot hold. Allocation-free for SAMPLES; ERROR/EVENT packing may
 # allocate (rare messages).
 import struct
@@ -21,6 +22,7 @@ from fpwire import codes as C
 from fpwire import messages as M
 from fpwire.samples import SamplesPacker
 
+from fp.config import DEFAULT_SPF
 from fp.outbox import KIND_EVENT
 from fp.sampler import MISSING
 
@@ -54,8 +56,8 @@ class Streamer:
         cap = self._mn.capacity if mode & C.STREAM_FORCE else self._raw.capacity
         self.spf = cap if spf == 0 else min(spf, cap)
         if spf == 0:
-            # default: about latency_us of samples per frame
-            self.spf = max(1, min(cap, rate_hz * latency_us // 1000000))
+            # default: DEFAULT_SPF samples, fewer where that is more than latency_us of them
+            self.spf = max(1, min(cap, DEFAULT_SPF, rate_hz * latency_us // 1000000))
         self.latency_us = latency_us
         self.mode = mode
         self._mn_due = 0
