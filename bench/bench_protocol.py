@@ -39,7 +39,7 @@ OLD_LATENCY_S = 0.02  # the default before the 16-sample rule
 
 class _CountingLink:
     """The firmware link's interface; frames with fpwire's FrameWriter (fp.fastframe writes
-    the same bytes) and counts SAMPLES wire bytes, frames and samples."""
+    the same bytes) and counts the SAMPLES frames and their wire bytes."""
 
     def __init__(self):
         self.writer = FrameWriter(1024)
@@ -85,7 +85,7 @@ def firmware_framing(rate_hz, mode, old=False, seconds=20.0, turn_us=500):
     period_us = 1e6 / rate_hz
     k = 0
     now = 0
-    sent_t = []   # (time sent, oldest sample time) per frame
+    sent_t = []   # per frame: the age of its oldest sample when it was sent (us)
     while k < n or ring.count:
         while k < n and k * period_us <= now:
             ring.push(k, int(k * period_us) & mask, vals[k])
