@@ -17,7 +17,7 @@ pytestmark = pytest.mark.emulator
 
 
 def run_micropython(binary, repo_root, tmp_path, force_n, rate, test, options=None,
-                    stride=1):
+                    stride=1, t_us=None):
     mn = to_millinewtons(force_n)
     period_us = 1e6 / rate
     path = tmp_path / "trial"
@@ -25,7 +25,10 @@ def run_micropython(binary, repo_root, tmp_path, force_n, rate, test, options=No
             "max_rate_hz": max(1000, rate), "options": options or {}, "n": len(mn),
             "stride": stride}
     (tmp_path / "trial.json").write_text(json.dumps(head))
-    t_us = [int(i * period_us) % TICKS_US_WRAP for i in range(len(mn))]
+    if t_us is None:
+        t_us = [int(i * period_us) % TICKS_US_WRAP for i in range(len(mn))]
+    else:
+        t_us = [int(t) % TICKS_US_WRAP for t in t_us]
     (tmp_path / "trial.bin").write_bytes(np.array(t_us + mn, dtype="<i4").tobytes())
     runner = repo_root / "tests" / "jump_device" / "mpy_jump_runner.py"
     heap = f"{(20 * len(mn)) // 1024 + 1024}K"   # small heap: mem_alloc() scans it all
@@ -109,3 +112,46 @@ def test_memory_stays_flat_over_a_long_session_at_1000_sps(micropython_binary, r
                              stride=64)
     assert device["allocating_samples"] == []
     assert len(device["results"]) == 1 and device["result_samples"] == 1
+
+
+def late_reads(n, rate, seed=11):
+    """Read stamps of a busy board: each read 0-40 % of a period after its conversion, one in
+    40 a whole period later (a conversion overwritten), starting near the 2**30 wrap."""
+    rng = np.random.default_rng(seed)
+    period_us = 1e6 / rate
+    late = rng.uniform(0.0, 0.4, n) + (rng.random(n) < 0.025)
+    return (TICKS_US_WRAP - 3_000_000 + (np.arange(n) + late) * period_us).astype(np.int64)
+
+
+# feed() and _move() are viper: on a 64-bit MicroPython every value that can be negative is
+# sign-extended from its 32-bit slot. These cases put negative numbers where a missing
+# sign extension shows: forces under zero in the air and on the box (a plate tared a little
+# high), thresholds from options, late and missed reads for the sample clock, the ticks wrap.
+SIGNED_CASES = [
+    ("cmj-late-reads-320sps", lambda: jumpsynth.cmj(mass=75.0, jump_height=0.30), 320, "cmj",
+     {}, -12.0),
+    ("cmj-below-zero-in-the-air-1000sps", lambda: jumpsynth.cmj(mass=95.0), 1000, "cmj",
+     {"zero_n": -2.0, "takeoff_n": 15.0, "still_band_n": 45.0}, -6.0),
+    ("dj-below-zero-on-the-box-1000sps", lambda: jumpsynth.drop_jump(), 1000, "dj",
+     {"zero_n": -1.0}, -4.0),
+    ("sj-80sps", lambda: jumpsynth.cmj(mass=70.0, countermovement=False), 80, "sj",
+     {"onset_floor_n": 25.0}, -8.0),
+]
+
+
+@pytest.mark.parametrize("name,make,rate,test,options,offset_n", SIGNED_CASES,
+                         ids=[c[0] for c in SIGNED_CASES])
+def test_micropython_matches_the_host_with_negative_forces_late_reads_and_options(
+        micropython_binary, repo_root, tmp_path, name, make, rate, test, options, offset_n):
+    force = sampled(make(), rate) + offset_n
+    stamps = late_reads(len(force), rate)
+    device = run_micropython(micropython_binary, repo_root, tmp_path, force, rate, test,
+                             options, stride=8, t_us=stamps)
+    assert device["allocating_samples"] == []
+    host_events, host_results = host_view(replay(force, rate, test, options, finish=False,
+                                                 t_us=stamps))
+    assert device["events"] == host_events
+    assert device["results"] == host_results
+    names = [C.EVENT_NAMES[e[0]] for e in device["events"]]
+    assert "weighed" in names and ("takeoff" in names or "trial_invalid" in names)
+    assert min(force) < 0   # the case does reach below zero
