@@ -12,11 +12,12 @@ core) until the figure is measured on a board. The budget: at 1000 samples/s a s
 
 Each figure is the best over --rounds interpreter processes of --repeat feeds of the trial
 (best per state). --baseline REV also times fp.jump as it was at that git revision, its
-processes interleaved with this tree's, so that both come from the same run on the same
-machine state. --device-path also runs bench/firmware_mpy.py (the firmware's device path:
-sampler bookkeeping + ring + calibrated framing, as bench/bench_firmware.py) in the same
-run, and prints the combined 1 kHz x 4 projection: device path + PIO read (--pio-us, the
-cycle-count estimate of docs/drivers.md) + the analysis' whole-trial mean.
+processes interleaved with this tree's (or --tree REV's), so that both come from the same
+run on the same machine state. --device-path also runs bench/firmware_mpy.py in the same run
+and prints the combined 1 kHz x 4 projection: the device path (sampler bookkeeping + ring +
+calibrated framing, as bench/bench_firmware.py) + the PIO read (--pio-us, the cycle-count
+estimate of docs/drivers.md) + what Sampler.poll() adds when an analyser is armed
+(calibrating into the plate total, the feed() call) + the analysis' whole-trial mean.
 """
 
 import argparse
@@ -75,20 +76,31 @@ def summarise(r, n):
     return ref, rows, r["analyser_us"], weighted / n
 
 
-def device_path_us(binary, rounds):
-    """The firmware's device path (bench/firmware_mpy.py: buffer + frame in newtons), best of
-    `rounds` processes of 25 runs of 1000 samples, 4 channels."""
-    best = None
-    for _ in range(rounds):
-        proc = subprocess.run([binary, str(ROOT / "bench" / "firmware_mpy.py"),
-                               str(ROOT / "firmware"), str(ROOT / "protocol"), "4", "1000",
-                               "25"], capture_output=True, text=True, timeout=600)
-        if proc.returncode:
-            sys.exit(proc.stderr)
-        r = json.loads(proc.stdout)
-        us = r["sample_bookkeeping_and_ring_us"] + r["frame_force_us"]
-        best = us if best is None else min(best, us)
-    return best
+def device_path(binary, firmware, protocol):
+    """bench/firmware_mpy.py on this firmware (4 channels, 25 runs of 1000 samples): the device
+    path (buffer + frame in newtons) and, armed, the sampler's part for the analyser
+    (calibrate into the plate total + call feed(): armed with a do-nothing analyser minus
+    buffer), in unix-port us a sample."""
+    proc = subprocess.run([binary, str(ROOT / "bench" / "firmware_mpy.py"), str(firmware),
+                           str(protocol), "4", "1000", "25"],
+                          capture_output=True, text=True, timeout=600)
+    if proc.returncode:
+        sys.exit(proc.stderr)
+    r = json.loads(proc.stdout)
+    return (r["sample_bookkeeping_and_ring_us"] + r["frame_force_us"],
+            r["armed_null_us"] - r["sample_bookkeeping_and_ring_us"])
+
+
+def extract(rev, into):
+    """firmware/ and protocol/ of git revision rev, under into."""
+    os.mkdir(into)
+    arch = subprocess.run(["git", "-C", str(ROOT), "archive", rev, "firmware", "protocol"],
+                          capture_output=True)
+    if arch.returncode:
+        sys.exit(f"bench_device_analysis: cannot read revision {rev}: "
+                 f"{arch.stderr.decode().strip()}")
+    subprocess.run(["tar", "-x", "-C", into], input=arch.stdout, check=True)
+    return os.path.join(into, "firmware"), os.path.join(into, "protocol")
 
 
 def main(argv=None):
@@ -98,6 +110,9 @@ def main(argv=None):
     ap.add_argument("--rate", type=float, default=1000.0)
     ap.add_argument("--rp2040-slowdown", type=float, default=100.0)
     ap.add_argument("--baseline", metavar="REV", help="also time fp.jump at this git revision")
+    ap.add_argument("--tree", metavar="REV",
+                    help="time this git revision instead of the working tree (a shared "
+                         "checkout's uncommitted work left out)")
     ap.add_argument("--device-path", action="store_true",
                     help="also time the firmware's device path; print the combined projection")
     ap.add_argument("--pio-us", type=float, default=55.0,
@@ -120,25 +135,21 @@ def main(argv=None):
             json.dump({"n": n, "test": 1, "rate_mhz": int(args.rate * 1000),
                        "max_rate_hz": 1000}, fh)
         np.array(mn, dtype="<i4").tofile(trial + ".bin")
-        trees = [("this tree", ROOT / "firmware", ROOT / "protocol")]
+        if args.tree:
+            fw, proto = extract(args.tree, os.path.join(tmp, "tree"))
+            trees = [(args.tree, fw, proto)]
+        else:
+            trees = [("this tree", ROOT / "firmware", ROOT / "protocol")]
         if args.baseline:
-            base = os.path.join(tmp, "baseline")
-            os.mkdir(base)
-            arch = subprocess.run(["git", "-C", str(ROOT), "archive", args.baseline, "firmware",
-                                   "protocol"], capture_output=True)
-            if arch.returncode:
-                sys.exit(f"bench_device_analysis: cannot read revision {args.baseline}: "
-                         f"{arch.stderr.decode().strip()}")
-            subprocess.run(["tar", "-x", "-C", base], input=arch.stdout, check=True)
-            trees.insert(0, (f"baseline {args.baseline}", os.path.join(base, "firmware"),
-                             os.path.join(base, "protocol")))
+            fw, proto = extract(args.baseline, os.path.join(tmp, "baseline"))
+            trees.insert(0, (f"baseline {args.baseline}", fw, proto))
         runs = {name: [] for name, _, _ in trees}
         device = []
         for _ in range(args.rounds):   # interleaved: every tree sees the same machine states
             for name, fw, proto in trees:
                 runs[name].append(run_analyser(binary, fw, proto, trial, args.repeat))
             if args.device_path:
-                device.append(device_path_us(binary, 1))
+                device.append(device_path(binary, trees[-1][1], trees[-1][2]))
     results = {name: summarise(best_of(runs[name]), n) for name, _, _ in trees}
     print(f"fp.jump feed(), one {n / args.rate:.1f} s CMJ at {args.rate:.0f} SPS ({n} samples), "
           f"MicroPython unix port, best of {args.rounds} processes x {args.repeat} runs, "
@@ -191,20 +202,26 @@ def main(argv=None):
           f"{100 * net_mean * slow / budget:.0f} % of it on average (slowdown {slow:.0f}x "
           f"assumed).")
     if args.device_path:
-        dev = min(device)
-        print(f"\nDevice path measured in this run (bench/firmware_mpy.py, buffer + frame in "
-              f"newtons, best of {len(device)}): {dev:.2f} us, {dev * slow:.0f} us projected; "
-              f"PIO read {args.pio_us:.0f} us (docs/drivers.md).\n")
-        print("| analysis | device path us | PIO us | analysis mean us | total us per sample "
-              "| headroom at 1 kHz |")
-        print("|---|---|---|---|---|---|")
-        print(f"| not armed | {dev * slow:.0f} | {args.pio_us:.0f} | 0 | "
-              f"{dev * slow + args.pio_us:.0f} | {1000 / (dev * slow + args.pio_us):.2f}x |")
+        dev = min(d for d, _ in device) * slow
+        arm = min(a for _, a in device) * slow
+        print(f"\nMeasured in this run on {names[-1]}'s firmware (bench/firmware_mpy.py, best of "
+              f"{len(device)}): the device path (buffer + frame in newtons) {dev:.0f} us "
+              f"projected, and what Sampler.poll() adds for an armed analyser (calibrate into "
+              f"the plate total + call feed()) {arm:.0f} us; PIO read {args.pio_us:.0f} us "
+              f"(docs/drivers.md). The earlier projection (device path + PIO + analysis) left "
+              f"the sampler's part out; both are shown.\n")
+        print("| analysis | device path us | PIO us | sampler's part when armed us | analysis "
+              "mean us | total us per sample | headroom at 1 kHz | headroom without the "
+              "sampler's part |")
+        print("|---|---|---|---|---|---|---|---|")
+        base = dev + args.pio_us
+        print(f"| not armed | {dev:.0f} | {args.pio_us:.0f} | - | - | {base:.0f} | "
+              f"{1000 / base:.2f}x | {1000 / base:.2f}x |")
         for name in names:
             a = results[name][3] * slow
-            tot = dev * slow + args.pio_us + a
-            print(f"| armed, {name} | {dev * slow:.0f} | {args.pio_us:.0f} | {a:.1f} | "
-                  f"{tot:.0f} | {1000 / tot:.2f}x |")
+            print(f"| armed, {name} | {dev:.0f} | {args.pio_us:.0f} | {arm:.0f} | {a:.1f} | "
+                  f"{base + arm + a:.0f} | {1000 / (base + arm + a):.2f}x | "
+                  f"{1000 / (base + a):.2f}x |")
 
 
 if __name__ == "__main__":

@@ -72,6 +72,20 @@ def main(argv=None):
     total = r["sample_bookkeeping_and_ring_us"] + r["frame_force_us"]
     print(f"| **per sample on the device path (buffer + frame in newtons)** | {total:.2f} | "
           f"{total / ref:.0f}x | {total * rp:.0f} | {total * esp:.0f} |")
+    # analysis armed: Sampler.poll()'s own work for the analyser (calibrate into the plate
+    # total, call feed()), then the analyser on a standing athlete (bench/firmware_mpy.py)
+    arm = r["armed_null_us"] - r["sample_bookkeeping_and_ring_us"]
+    still = r["standing_analyser_us"] - r["standing_null_us"]
+    print(f"| analysis armed, the sampler's part: calibrate into the plate total + call feed() "
+          f"(armed minus buffer) | {arm:.2f} | {arm / ref:.0f}x | {arm * rp:.0f} | "
+          f"{arm * esp:.0f} |")
+    print(f"| analysis armed, fp.jump on a standing athlete (onset watch; the moving states: "
+          f"bench/bench_device_analysis.py) | {still:.2f} | {still / ref:.0f}x | {still * rp:.0f} "
+          f"| {still * esp:.0f} |")
+    armed_total = total + arm + still
+    print(f"| **per sample on the device path, analysis armed, athlete standing** | "
+          f"{armed_total:.2f} | {armed_total / ref:.0f}x | {armed_total * rp:.0f} | "
+          f"{armed_total * esp:.0f} |")
     rp_rate = 1e6 / (total * rp)
     esp_rate = 1e6 / ((total + r["acquire_gpio_null_pins_us"]) * esp)
     print(f"\nProjected throughput: RP2040 {rp_rate:.0f} samples/s ({args.channels} channels, PIO "
@@ -79,6 +93,9 @@ def main(argv=None):
           f"({'meets' if rp_rate >= 2000 else 'misses'} the 2x-headroom goal); ESP32 with "
           f"bit-banged acquisition (GPIO-driver cost as a stand-in for the viper reader, an upper "
           f"bound) {esp_rate:.0f} samples/s.")
+    print(f"With the analysis armed and the athlete standing: RP2040 "
+          f"{1e6 / (armed_total * rp):.0f} samples/s, {1e3 / (armed_total * rp):.2f}x the 1 kHz "
+          f"target (PIO acquisition not counted).")
     print(f"Bytes per sample on the wire: raw {r['frame_raw_bytes'] / args.samples:.1f}, "
           f"newtons {r['frame_force_bytes'] / args.samples:.1f}.")
 

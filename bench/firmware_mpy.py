@@ -7,6 +7,8 @@ sys.path[:0] = [sys.argv[1], sys.argv[2]]
 
 import json
 import time
+
+import micropython
 from array import array
 
 from fpwire import codes as C
@@ -14,6 +16,7 @@ from fpwire.frame import LineDecoder
 from fp.fastframe import FastFrameWriter
 
 from fp.calib import Calibration
+from fp.jump import JumpAnalyser
 from fp.hx711 import HX711
 from fp.hx711_gpio import HX711GPIO
 from fp.outbox import Outbox
@@ -159,6 +162,68 @@ def frame_best(mode):
     return b / N, nbytes
 
 
+# --- analysis armed (owner: the on-device analysis, docs/device-analysis.md) -------------------
+# Arming the jump analyser adds to every sample what Sampler.poll() does for it (calibrate all
+# channels into the plate total, call feed()) and feed() itself. Two loops of the same
+# sampler as buffer(), armed with an analyser whose feed() does nothing (arming's own cost,
+# timed like buffer()); then the real JumpAnalyser (CMJ at 1000 SPS) against that do-nothing
+# one, both after a warm-up, watching an athlete who stands still on the null driver's
+# constant codes (weighed, then the onset watch: the state of most samples of a session; the
+# moving states are bench/bench_device_analysis.py's).
+
+
+class NullAnalyser:
+    state = 2
+
+    @micropython.native   # compiled like fp.jump's feed(), so the two compare
+    def feed(self, index, t_us, force_mn):
+        pass
+
+
+def _no_event(code, index, t_us, value):
+    pass
+
+
+def _no_result(test, entries):
+    pass
+
+
+def armed_null():
+    """buffer() with a do-nothing analyser armed: the sampler's own part of arming."""
+    s, ring, st, link = sampler_parts(C.STREAM_RAW)
+    s.analyser = NullAnalyser()
+    for i in range(N):
+        s.poll()
+
+
+def standing(real):
+    """N polls armed, timed after a warm-up of 1500 (the real analyser has weighed the athlete
+    by then and watches for the onset); the do-nothing analyser, same loop, is its baseline."""
+    s, ring, st, link = sampler_parts(C.STREAM_RAW)
+    if real:
+        a = JumpAnalyser(_no_event, _no_result, max_rate_hz=1000)
+        a.arm(C.TEST_CMJ, 1000000, {})
+    else:
+        a = NullAnalyser()
+    s.analyser = a
+    for i in range(1500):
+        s.poll()
+    if a.state != 2:
+        raise SystemExit("bench: the standing athlete was not weighed")
+    t0 = time.ticks_us()
+    for i in range(N):
+        s.poll()
+    return time.ticks_diff(time.ticks_us(), t0)
+
+
+def standing_best(real):
+    b = 1 << 30
+    for _ in range(REPEAT):
+        us = standing(real)
+        b = us if us < b else b
+    return b / N
+
+
 ref = best(reference)
 out = {
     "reference_us": ref,
@@ -168,4 +233,7 @@ out = {
 }
 out["frame_raw_us"], out["frame_raw_bytes"] = frame_best(C.STREAM_RAW)
 out["frame_force_us"], out["frame_force_bytes"] = frame_best(C.STREAM_FORCE)
+out["armed_null_us"] = best(armed_null)
+out["standing_null_us"] = standing_best(False)
+out["standing_analyser_us"] = standing_best(True)
 print(json.dumps(out))
