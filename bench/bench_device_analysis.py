@@ -77,18 +77,15 @@ def summarise(r, n):
 
 
 def device_path(binary, firmware, protocol):
-    """bench/firmware_mpy.py on this firmware (4 channels, 25 runs of 1000 samples): the device
-    path (buffer + frame in newtons) and, armed, the sampler's part for the analyser
-    (calibrate into the plate total + call feed(): armed with a do-nothing analyser minus
-    buffer), in unix-port us a sample."""
+    """bench/firmware_mpy.py on this firmware (4 channels, 25 runs of 1000 samples): buffer,
+    frame in newtons, and buffer armed with a do-nothing analyser, unix-port us a sample."""
     proc = subprocess.run([binary, str(ROOT / "bench" / "firmware_mpy.py"), str(firmware),
                            str(protocol), "4", "1000", "25"],
                           capture_output=True, text=True, timeout=600)
     if proc.returncode:
         sys.exit(proc.stderr)
     r = json.loads(proc.stdout)
-    return (r["sample_bookkeeping_and_ring_us"] + r["frame_force_us"],
-            r["armed_null_us"] - r["sample_bookkeeping_and_ring_us"])
+    return r["sample_bookkeeping_and_ring_us"], r["frame_force_us"], r["armed_null_us"]
 
 
 def extract(rev, into):
@@ -191,19 +188,24 @@ def main(argv=None):
     if len(names) == 2:
         line += f" {nets[1] / nets[0]:.2f} |" if nets[0] > 0 else " - |"
     print(line)
-    mine = best_of(runs[names[-1]])
-    worst = mine["worst_us"] - mine["reference_worst_us"]
-    print(f"\nWorst single sample ({names[-1]}): index {mine['worst_index']}, "
-          f"{mine['worst_us']} us ({worst * slow / 1000:.1f} ms projected): the end of a trial, "
-          f"where the RESULT is built with floats; acquisition must buffer across it.")
+    for name in names:
+        b = best_of(runs[name])
+        worst = b["worst_us"] - b["reference_worst_us"]
+        print(f"\nWorst single sample ({name}): index {b['worst_index']}, {b['worst_us']} us "
+              f"({worst * slow / 1000:.1f} ms projected).", end="")
+    print(" The end of a trial, where the RESULT is built with floats; acquisition must buffer "
+          "across it.")
     net_mean = results[names[-1]][3]
     print(f"RP2040 budget at 1 kHz with 2x headroom: {budget:.0f} us per sample for 4-chip "
           f"acquisition plus analysis; the analysis ({names[-1]}) takes "
           f"{100 * net_mean * slow / budget:.0f} % of it on average (slowdown {slow:.0f}x "
           f"assumed).")
     if args.device_path:
-        dev = min(d for d, _ in device) * slow
-        arm = min(a for _, a in device) * slow
+        # each part the best of its own runs; the sampler's part when armed is the best armed
+        # run minus the best unarmed one (a best of differences would pick out noise)
+        buf = min(d[0] for d in device)
+        dev = (buf + min(d[1] for d in device)) * slow
+        arm = (min(d[2] for d in device) - buf) * slow
         print(f"\nMeasured in this run on {names[-1]}'s firmware (bench/firmware_mpy.py, best of "
               f"{len(device)}): the device path (buffer + frame in newtons) {dev:.0f} us "
               f"projected, and what Sampler.poll() adds for an armed analyser (calibrate into "
