@@ -395,7 +395,7 @@ class App:
                 got = False
             if self.wdt is not None:
                 self.wdt.feed()
-            if not got and not self.ring.count and not self.outbox.count:
+            if not got and self.ring.count < self.streamer.spf and not self.outbox.count:
                 # idle until about 1.5 ms before the next conversion is due
                 left = s.period_us - ((s.now() - s.last_t) & self.mask)
                 if left > 2500:

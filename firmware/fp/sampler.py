@@ -27,10 +27,12 @@ from array import array
 
 from fpwire import codes as C
 
+from fp.chipclock import ChipClocks
 from fp.hx711 import FULL_SCALE_HIGH, FULL_SCALE_LOW
 from fp.outbox import KIND_ERROR
 
 MISSING = FULL_SCALE_LOW
+CHIP_CLOCKS_MAX_HZ = 400   # per-chip clocks are tracked at or below this nominal rate
 
 
 class Sampler:
@@ -50,6 +52,7 @@ class Sampler:
         self.index = 0                  # index of the next sample
         self.produced = 0
         self.missed = 0                 # conversions the chips overwrote before we read them
+        self.missed_by_reads = 0        # of those, numbered from read times (no chip clock)
         self.timeouts = 0
         self.read_failures = 0          # reads the driver gave up on (values left untouched)
         self._fresh = True
@@ -58,6 +61,13 @@ class Sampler:
         self.force_total = 0
         self._strike = 0
         self.nominal_hz = 80
+        # per-chip conversion clocks (fp/chipclock.py): DOUT falling edges, seen at each poll
+        self.clk = ChipClocks(self.n, ticks_mask)
+        self.clk_on = True
+        self._m_prev = 0
+        self._look_t = 0
+        self.ref = -1          # the slowest locked chip: its conversions number the samples
+        self._ref_c = 0        # its conversion count at the previous read
         self.set_nominal(80)
         # measured sample-clock period (1/16 us) and how many intervals it rests on
         self.p16 = self.period_us << 4
@@ -84,6 +94,12 @@ class Sampler:
         self.p16 = period << 4
         self._timeouts_for(period)
         self.rate_n = 0  # not measured at this rate yet
+        # tracking costs ~1 us of unix-port time per chip per conversion: affordable at the
+        # HX711/HX717 rates, where chips on their own oscillators need it; above, a plate's
+        # converters share a clock (hardware/wiring.md) and the read lattice numbers them
+        self.clk_on = rate_hz <= CHIP_CLOCKS_MAX_HZ
+        self.clk.reset(period)
+        self.ref = -1
 
     def _timeouts_for(self, period):
         # ERROR within 200 ms of a chip's silence: 150 ms, longer only below 10 SPS
@@ -97,12 +113,31 @@ class Sampler:
         self._grace = self.settle_us if settle else 0
         self._strike = 0
         self._fresh = True
+        if settle:   # the chips restarted: their lattices are new
+            self.clk.reset(self.period_us)
+            self.ref = -1
 
     # --- the per-sample path --------------------------------------------------------------
     @micropython.native
     def poll(self):
         drv = self.drv
-        m = drv.ready_mask()
+        if self.clk_on:
+            # a DOUT that fell since the last look fell in (previous look, now]: that bracket
+            # bounds the observation's delay, so the clocks can trust short ones only
+            t0 = self.now()
+            m = drv.ready_mask()
+            fresh = m & ~self._m_prev
+            self._m_prev = m
+            if fresh:   # fell after the last look began, before this one ended
+                t1 = self.now()
+                w = (t1 - self._look_t) & self.mask
+                clk = self.clk
+                for i in range(self.n):
+                    if (fresh >> i) & 1:
+                        clk.observe(i, t1, w)
+            self._look_t = t0
+        else:
+            m = drv.ready_mask()
         en = drv.enabled
         if self.ready_t is not None:
             self._note_ready(m)
@@ -124,8 +159,20 @@ class Sampler:
             self.read_failures += 1
             return False
         self._seen = 0
+        self._m_prev = 0   # every chip read: DOUT high until its next conversion
+        self._look_t = t
         en = drv.enabled
         idx = self.index
+        ref = self.ref
+        lost = -1
+        if ref >= 0:
+            # numbered by the slowest chip's own clock: conversions of it that no read took
+            c = self.clk.delivered(ref, t)
+            lost = c - self._ref_c - 1
+            self._ref_c = c
+            if lost < 0 or lost > 0xFFFF or not (en >> ref) & 1 or not self.clk.usable(ref):
+                self.ref = -1
+                lost = -1
         # The chips' period: an average of the intervals between reads that look like one
         # conversion (0.75 to 1.25 periods), so late reads hardly bias it. The first 8
         # intervals after a (re)start set it.
@@ -149,7 +196,11 @@ class Sampler:
         # Conversion lattice: c is where the chips' next result was due. A read a whole
         # period (or more) after it means the chips overwrote results: number them as lost.
         p = p16 >> 4
-        if self._fresh or self.rate_n < 8:
+        if lost >= 0:
+            self.missed += lost
+            idx += lost
+            c = t
+        elif self._fresh or self.rate_n < 8:
             c = t
         else:
             c = self._c + p
@@ -160,6 +211,7 @@ class Sampler:
                 if d >= p - (p >> 4):
                     lost = (d + (p >> 4)) // p
                     self.missed += lost
+                    self.missed_by_reads += lost
                     idx += lost
                     c += lost * p
                     d -= lost * p
@@ -169,9 +221,17 @@ class Sampler:
         self._c = c & self.mask
         self._read_t = t
         self._fresh = False
-        if (idx & 63) == 0 and self.rate_n >= 8:
-            self.period_us = p
-            self._timeouts_for(p)
+        if (idx & 63) == 0:
+            if self.rate_n >= 8:
+                self.period_us = p
+                self._timeouts_for(p)
+                # the chips' clocks are acquired near the measured period, not the configured
+                # one (a chip may run at another rate than the configuration names)
+                self.clk.nominal16 = p << 4
+            if self.clk_on:
+                self._pick_ref(en, t)
+        elif self.ref < 0 and self.clk_on and (idx & 7) == 0:
+            self._pick_ref(en, t)
         self.index = idx + 1
         self.produced += 1
         self.last_t = t
@@ -203,6 +263,25 @@ class Sampler:
             self.force_total = self.cal.force_into(raw, self.force)
             a.feed(idx, t, self.force_total)
         return True
+
+    def _pick_ref(self, en, t):
+        # the slowest enabled chip whose clock is locked numbers the samples (every read has
+        # a new conversion of each chip, so the slowest gives one per sample); every enabled
+        # chip must be locked, else the read lattice numbers them
+        clk = self.clk
+        best = -1
+        q = 0
+        for i in range(self.n):
+            if (en >> i) & 1:
+                if not clk.usable(i):
+                    self.ref = -1
+                    return
+                if clk.per[i] > q:
+                    q = clk.per[i]
+                    best = i
+        if best >= 0 and best != self.ref:
+            self.ref = best
+            self._ref_c = clk.delivered(best, t)
 
     def _check_timeout(self):
         waited = (self.now() - self.last_t) & self.mask
@@ -272,7 +351,14 @@ class Sampler:
         return cap, n
 
     def rate_mhz(self):
-        """Measured sample-clock rate in mHz (0 = not measured yet)."""
+        """Measured sample-clock rate in mHz (0 = not measured yet): the slowest chip's own
+        clock when the chips' clocks are tracked, else the read lattice's."""
+        if self.ref >= 0:
+            return self.clk.rate_mhz(self.ref)
         if self.rate_n < 8 or not self.p16:
             return 0
         return int(16e9 / self.p16 + 0.5)
+
+    def chip_rate_mhz(self, i):
+        """Chip i's own conversion rate in mHz (0 = not tracked or not locked)."""
+        return self.clk.rate_mhz(i) if self.clk_on else 0
