@@ -16,10 +16,12 @@ RESULT = 0x12   # device -> host: on-device metrics at the end of a trial
 ERROR = 0x13    # device -> host: sensor timeout, saturation, overflow... with counts
 LOG = 0x14      # device -> host: human-readable log line
 STATUS = 0x15   # device -> host: counters (also the ACK payload of CMD_STATUS)
+CLOCKS = 0x16   # device -> host, while streaming: per-chip conversion instants (sparse)
 
 MESSAGE_NAMES = {
     HELLO: "HELLO", CMD: "CMD", ACK: "ACK", NAK: "NAK", SAMPLES: "SAMPLES",
     EVENT: "EVENT", RESULT: "RESULT", ERROR: "ERROR", LOG: "LOG", STATUS: "STATUS",
+    CLOCKS: "CLOCKS",
 }
 
 # --- commands (CMD payload byte 2) ---------------------------------------------------

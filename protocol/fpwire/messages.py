@@ -13,8 +13,13 @@ _STATUS = "<IIIIHHBBIIII"
 _INFO_FIXED = "<BBBBBBIIIB"  # proto, fw major/minor/patch, adc, channels, nominal, measured, caps, ticks_bits
 _RESULT_HEAD = "<HBB"  # trial number, test, entry count
 _RESULT_ENTRY = "<BBf"  # metric id, flags, value (float32, SI)
+_CLOCKS_HEAD = "<IB"   # sample index, entry count
+_CLOCKS_ENTRY = "<BII"  # chip, t_us (conversion instant), period_q (1/16 us; 0 = not known)
 
 EVENT_SIZE = struct.calcsize(_EVENT)
+CLOCKS_HEAD_SIZE = 5
+CLOCKS_ENTRY_SIZE = 9
+CLOCKS_MAX_ENTRIES = 8   # one per chip: channels are 1..8
 
 
 class PayloadError(ValueError):
@@ -180,6 +185,64 @@ def unpack_result(payload):
     return {"trial": trial, "test": C.TEST_NAMES.get(test, "test%d" % test), "metrics": metrics}
 
 
+# --- CLOCKS ----------------------------------------------------------------------------
+# Chip c's conversion instant in sample k >= index (until c's next entry), all in integers:
+#     (t_us + (((k - index) * period_q) >> 4)) mod 2**ticks_bits
+def clock_instant(index, t_us, period_q, k, ticks_bits):
+    """The rule above: chip's conversion instant in sample k from its entry (index, t_us,
+    period_q); None when period_q is 0 (not known) or k is before the entry."""
+    if period_q == 0 or k < index:
+        return None
+    return (t_us + (((k - index) * period_q) >> 4)) & ((1 << ticks_bits) - 1)
+
+
+def pack_clocks_into(buf, index, n, chips, t_us, period_q):
+    """CLOCKS straight into a preallocated buffer (at least 5 + 9 * n bytes), allocation-free
+    on the device: entries 0..n-1 of the arrays chips (bytearray / array), t_us and period_q
+    (array "i"). Returns the payload length."""
+    struct.pack_into(_CLOCKS_HEAD, buf, 0, index, n)
+    o = CLOCKS_HEAD_SIZE
+    for i in range(n):
+        struct.pack_into(_CLOCKS_ENTRY, buf, o, chips[i], t_us[i], period_q[i])
+        o += CLOCKS_ENTRY_SIZE
+    return o
+
+
+def pack_clocks(index, entries):
+    """entries: (chip, t_us, period_q) per chip, 1..8 of them."""
+    n = len(entries)
+    if not 1 <= n <= CLOCKS_MAX_ENTRIES:
+        raise PayloadError("CLOCKS holds 1..%d entries, not %d" % (CLOCKS_MAX_ENTRIES, n))
+    out = struct.pack(_CLOCKS_HEAD, index, n)
+    for chip, t_us, period_q in entries:
+        if not 0 <= chip < CLOCKS_MAX_ENTRIES:
+            raise PayloadError("CLOCKS chip %d is not 0..%d" % (chip, CLOCKS_MAX_ENTRIES - 1))
+        out += struct.pack(_CLOCKS_ENTRY, chip, t_us, period_q)
+    return out
+
+
+def unpack_clocks(payload):
+    """-> {"index", "chips": [{"chip", "t_us", "period_q"}, ...]} in payload order. The length
+    must be exactly 5 + 9 * n (no trailing bytes: a payload of whole entries only)."""
+    _need(payload, CLOCKS_HEAD_SIZE, "CLOCKS")
+    index, n = struct.unpack_from(_CLOCKS_HEAD, payload, 0)
+    if not 1 <= n <= CLOCKS_MAX_ENTRIES:
+        raise PayloadError("CLOCKS holds %d entries, not 1..%d" % (n, CLOCKS_MAX_ENTRIES))
+    want = CLOCKS_HEAD_SIZE + n * CLOCKS_ENTRY_SIZE
+    if len(payload) != want:
+        raise PayloadError("CLOCKS payload is %d bytes, %d entries need %d"
+                           % (len(payload), n, want))
+    chips = []
+    o = CLOCKS_HEAD_SIZE
+    for _ in range(n):
+        chip, t_us, period_q = struct.unpack_from(_CLOCKS_ENTRY, payload, o)
+        if chip >= CLOCKS_MAX_ENTRIES:
+            raise PayloadError("CLOCKS chip %d is not 0..%d" % (chip, CLOCKS_MAX_ENTRIES - 1))
+        chips.append({"chip": chip, "t_us": t_us, "period_q": period_q})
+        o += CLOCKS_ENTRY_SIZE
+    return {"index": index, "chips": chips}
+
+
 # --- ERROR / LOG -----------------------------------------------------------------------
 def pack_error(code, channel=0xFF, count=0, index=0, message=""):
     m = _utf8(message, 200)
@@ -325,6 +388,7 @@ def unpack_arm(args):
 _DECODERS = {
     C.HELLO: unpack_info, C.STATUS: unpack_status, C.EVENT: unpack_event,
     C.RESULT: unpack_result, C.ERROR: unpack_error, C.LOG: unpack_log,
+    C.CLOCKS: unpack_clocks,
 }
 
 

@@ -287,6 +287,35 @@ def ex_status():
     return device_example(C.STATUS, 12, p, rows)
 
 
+CLOCKS_ENTRIES = [(0, 50001234, 198020), (1, 50005000, 199990), (2, 49998000, 200000),
+                  (3, 50000000, 202000)]
+
+
+def ex_clocks():
+    p = M.pack_clocks(4000, CLOCKS_ENTRIES)
+    rows = [u32(4000, "index = 4000 (the sample the entries describe)"), u8(4, "entries = 4")]
+    for chip, t, q in CLOCKS_ENTRIES:
+        rows += [u8(chip, "chip = %d" % chip),
+                 u32(t, "  t_us = %d (its conversion in sample 4000)" % t),
+                 u32(q, "  period_q = %d (%s us)" % (q, ("%.4f" % (q / 16)).rstrip("0").rstrip(".")))]
+    frame = device_example(C.CLOCKS, 13, p, rows)
+    lines = ["", "instants (us) by the rule, ticks_bits = 30:"]
+    lines.append("sample  " + "  ".join("chip %d   " % c for c, _, _ in CLOCKS_ENTRIES).rstrip())
+    for k in (4000, 4001, 4003, 4030):
+        got = [M.clock_instant(4000, t, q, k, 30) for _, t, q in CLOCKS_ENTRIES]
+        lines.append(("%-6d  " % k + "  ".join("%-9d" % v for v in got)).rstrip())
+    ref = max(CLOCKS_ENTRIES, key=lambda e: e[2])
+    lines += [
+        "chip 3 has the largest period_q: the reference. Sample 4003, chip 1:",
+        "  50005000 + ((3 * 199990) >> 4) = 50005000 + (599970 >> 4) = 50005000 + 37498 = %d"
+        % M.clock_instant(4000, 50005000, 199990, 4003, 30),
+        "near the wrap: t_us = 1073741000, period_q = 200000, one sample later:",
+        "  (1073741000 + 12500) mod 2**30 = %d" % M.clock_instant(0, 1073741000, 200000, 1, 30),
+    ]
+    assert ref[0] == 3
+    return frame + "\n".join(lines)
+
+
 def ex_boundary():
     run = bytes(range(1, 251))
     seq = 0x0101
@@ -310,7 +339,7 @@ EXAMPLES = {
     "crc": ex_crc, "cobs": ex_cobs, "info-request": ex_info_request, "info-reply": ex_info_reply,
     "ping": ex_ping, "nak": ex_nak, "start": ex_start, "samples": ex_samples, "event": ex_event,
     "result": ex_result, "error": ex_error, "log": ex_log, "status": ex_status,
-    "boundary": ex_boundary,
+    "clocks": ex_clocks, "boundary": ex_boundary,
 }
 
 BLOCK = re.compile(r"(<!-- example: ([a-z-]+) -->\n)(.*?)(<!-- /example -->)", re.S)

@@ -139,6 +139,25 @@ MESSAGES = [
     ("ERROR: sensor timeout on channel 2", C.ERROR, M.pack_error(C.F_SENSOR_TIMEOUT, 2, 1, 77)),
     ("LOG", C.LOG, M.pack_log(C.LOG_INFO, "boot ok")),
     ("unknown message type (reported and skipped)", 0x7F, b"\x01\x02\x03"),
+    # appended after the others so that the frames of the older entries keep their seq
+    ("CLOCKS: four chips, first known (slowest chip 3)", C.CLOCKS,
+     M.pack_clocks(4000, [(0, 50001234, 198020), (1, 50005000, 199990),
+                          (2, 49998000, 200000), (3, 50000000, 202000)])),
+    ("CLOCKS: one chip converted twice in a sample step", C.CLOCKS,
+     M.pack_clocks(4050, [(0, 50632422, 198020)])),
+    ("CLOCKS: a chip not known (period_q 0), t_us near the 30-bit wrap", C.CLOCKS,
+     M.pack_clocks(0xFFFFFFFF, [(7, 0x3FFFFF00, 0), (5, 0x3FFFFFFF, 16)])),
+]
+
+# Payloads every decoder must refuse (PayloadError in fpwire): the decoder and the reason.
+REJECTED = [
+    ("CLOCKS: no entries", C.CLOCKS, struct.pack("<IB", 7, 0)),
+    ("CLOCKS: 9 entries", C.CLOCKS,
+     struct.pack("<IB", 7, 9) + b"".join(struct.pack("<BII", c % 8, 1, 16) for c in range(9))),
+    ("CLOCKS: chip 8", C.CLOCKS, struct.pack("<IBBII", 7, 1, 8, 1000, 200000)),
+    ("CLOCKS: one byte short", C.CLOCKS, M.pack_clocks(7, [(0, 1000, 200000)])[:-1]),
+    ("CLOCKS: a trailing byte", C.CLOCKS, M.pack_clocks(7, [(0, 1000, 200000)]) + b"\x00"),
+    ("CLOCKS: header cut", C.CLOCKS, b"\x07\x00\x00"),
 ]
 
 LAYOUTS = [
@@ -183,6 +202,20 @@ def message_vectors():
         mod, attr = fn.split(".")
         out.append({"name": name, "payload_hex": payload.hex(), "decoder": fn,
                     "decoded": plain(getattr(mods[mod], attr)(payload))})
+    return out
+
+
+def rejected_vectors():
+    out = []
+    for name, mtype, payload in REJECTED:
+        try:
+            M.decode(mtype, payload)
+        except M.PayloadError:
+            pass
+        else:
+            raise AssertionError("%s was accepted" % name)
+        out.append({"name": name, "type": mtype, "payload_hex": payload.hex(),
+                    "decoder": "messages.decode", "error": "PayloadError"})
     return out
 
 
@@ -324,7 +357,7 @@ def build():
     return {
         "crc32.json": {"algorithm": "CRC-32/ISO-HDLC (zlib.crc32)", "vectors": crc_vectors()},
         "cobs.json": cobs_vectors(),
-        "messages.json": {"vectors": message_vectors()},
+        "messages.json": {"vectors": message_vectors(), "rejected": rejected_vectors()},
         "frames.json": {"protocol_version": C.PROTOCOL_VERSION, "max_payload": C.MAX_PAYLOAD,
                         "header_size": HEADER_SIZE, "crc_size": CRC_SIZE,
                         "device_to_host": frame_vectors(), "host_to_device": line_vectors()},

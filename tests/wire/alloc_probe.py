@@ -48,6 +48,9 @@ def main():
         raw.count = 1  # stay inside the block
         raw._o = 12 + raw.rec
 
+    chips = bytearray((0, 1, 2, 3, 4, 5, 6, 7))
+    t_us = array("i", (0x3FFFFF00, 50000000, 1, 0x3FFFFFFF, 7, 8, 9, 10))
+    period_q = array("i", (198020, 0, 200000, 202000, 16, 1, 2, 3))
     raw.begin(0, 0)
     results = {
         "control: bytes(64) allocates": measure(lambda: bytes(64), 20),
@@ -61,6 +64,12 @@ def main():
             lambda: w.frame(C.ERROR, M.pack_error_into(w.payload, 3, 0xFF, 37, 90210)), 20),
         "pack_event_into + frame": measure(
             lambda: w.frame(C.EVENT, M.pack_event_into(w.payload, 5000, 62500000, 8, -3)), 20),
+        "pack_clocks_into 1 entry + frame": measure(
+            lambda: w.frame(C.CLOCKS, M.pack_clocks_into(w.payload, 4031, 1, chips, t_us,
+                                                         period_q)), 20),
+        "pack_clocks_into 8 entries + frame": measure(
+            lambda: w.frame(C.CLOCKS, M.pack_clocks_into(w.payload, 4000, 8, chips, t_us,
+                                                         period_q)), 20),
     }
     print(json.dumps(results))
 

@@ -17,6 +17,7 @@ class Lcg:
 
 
 def corpus(count):
+    from array import array
     from fpwire import codes as C
     from fpwire import messages as M
     from fpwire.frame import FrameWriter, encode_line
@@ -24,8 +25,11 @@ def corpus(count):
     r = Lcg(2024)
     w = FrameWriter()
     out = []
+    chips = bytearray(8)
+    t_us = array("i", bytes(32))
+    period_q = array("i", bytes(32))
     for k in range(count):
-        kind = k % 6
+        kind = k % 7
         if kind == 0:  # SAMPLES straight from the device's packer
             fmt = C.FORMAT_RAW24 if r.next(2) == 0 else C.FORMAT_MN32
             ch = 1 + r.next(8)
@@ -65,6 +69,17 @@ def corpus(count):
             payload = M.pack_result(r.next(0x10000), 1 + r.next(4), entries)
             out.append(M.pack_status(uptime_ms=r.next(1 << 30), samples_sent=r.next(1 << 30),
                                      buffer_fill=r.next(0x10000)) + payload)
+        elif kind == 6:  # CLOCKS from the device's allocation-free packer
+            n = 1 + r.next(8)
+            for i in range(n):
+                chips[i] = r.next(8)
+                t_us[i] = r.next(1 << 30)
+                period_q[i] = 0 if r.next(4) == 0 else r.next(1 << 22)
+            m = M.pack_clocks_into(w.payload, r.next(1 << 30) * 4 + r.next(4), n, chips, t_us,
+                                   period_q)
+            w.seq = r.next(0x10000)
+            m = w.frame(C.CLOCKS, m)
+            out.append(bytes(w.out[0:m]))
         else:
             text = "".join(chr(0x20 + r.next(0x2FF)) for _ in range(r.next(120)))
             out.append(M.pack_nak(r.next(0x10000), r.next(256), r.next(12), text)

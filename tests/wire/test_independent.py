@@ -147,3 +147,47 @@ def test_samples_and_info_read_from_the_spec_tables_match_the_vectors():
             assert d["unique_id"] == p[20:20 + ulen].hex()
             assert d["board"] == p[21 + ulen:21 + ulen + blen].decode()
             assert d["capability_bits"] == caps
+
+
+def clocks_from_spec(p):  # SPEC 7.9: exact length, 1..8 entries, chip < 8
+    if len(p) < 5:
+        return None
+    index, n = struct.unpack_from("<IB", p, 0)
+    if not 1 <= n <= 8 or len(p) != 5 + 9 * n:
+        return None
+    chips = [dict(zip(("chip", "t_us", "period_q"), struct.unpack_from("<BII", p, 5 + 9 * i)))
+             for i in range(n)]
+    if any(c["chip"] >= 8 for c in chips):
+        return None
+    return {"index": index, "chips": chips}
+
+
+def instant_from_spec(entry_index, t_us, period_q, k, ticks_bits):  # SPEC 7.9, the rule
+    return (t_us + (((k - entry_index) * period_q) >> 4)) % (1 << ticks_bits)
+
+
+def test_clocks_read_from_the_spec_table_match_the_vectors_and_refuse_the_rejected_ones():
+    msgs = load("messages.json")
+    clocks = [v for v in msgs["vectors"] if v.get("type") == 0x16]
+    assert len(clocks) >= 3
+    for v in clocks:
+        got = clocks_from_spec(bytes.fromhex(v["payload_hex"]))
+        assert got is not None and dict(got, type="CLOCKS") == v["decoded"], v["name"]
+    rejected = [v for v in msgs["rejected"] if v["type"] == 0x16]
+    assert len(rejected) >= 5
+    for v in rejected:
+        assert clocks_from_spec(bytes.fromhex(v["payload_hex"])) is None, v["name"]
+
+
+def test_the_clocks_worked_example_follows_from_the_rule_as_written():
+    spec = (PROTOCOL / "SPEC.md").read_text()
+    block = spec.split("<!-- example: clocks -->")[1].split("<!-- /example -->")[0]
+    rows = {int(line.split()[0]): [int(x) for x in line.split()[1:]]
+            for line in block.splitlines() if line[:4].isdigit() and len(line.split()) == 5}
+    assert set(rows) == {4000, 4001, 4003, 4030}
+    body = bytes.fromhex(" ".join(block.split("body (51 bytes):\n")[1]
+                                  .split("on the wire")[0].split()))
+    entry = clocks_from_spec(body[6:-4])
+    for k, instants in rows.items():
+        assert instants == [instant_from_spec(entry["index"], c["t_us"], c["period_q"], k, 30)
+                            for c in entry["chips"]]

@@ -76,8 +76,20 @@ def checks(protocol_dir):
         got = fn(v["type"], payload) if attr == "decode" else fn(payload)
         _eq(_plain(got), v["decoded"], v["decoder"])
 
-    for v in _load(protocol_dir, "messages.json")["vectors"]:
+    messages = _load(protocol_dir, "messages.json")
+    for v in messages["vectors"]:
         add("message " + v["name"], message, v)
+
+    def rejected(v):
+        mod, attr = v["decoder"].split(".")
+        try:
+            getattr(mods[mod], attr)(v["type"], bytes.fromhex(v["payload_hex"]))
+        except M.PayloadError:
+            return
+        raise AssertionError("accepted a payload it must refuse")
+
+    for v in messages.get("rejected", ()):
+        add("message refused: " + v["name"], rejected, v)
 
     frames = _load(protocol_dir, "frames.json")
 
