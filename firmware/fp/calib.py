@@ -5,17 +5,40 @@
 # 2**15 <= |q| < 2**16 (relative error < 2**-16). The difference d = raw - offset (at most
 # 25 bits) is split into d >> 12 and d & 0xFFF so that no product exceeds 2**29:
 #     mN = (hi * q + ((lo * q) >> 12) + half) >> (s - 12)
+#
+# force_into() runs for every sample while the jump analysis is armed, so it is viper: the
+# four per-channel values live in one int array (self._k: channel count, SIGN_SHIFT, then
+# offset, q, s - 12, half for each channel) read through a raw pointer. Viper ints are machine words:
+# on the boards (32 bits) every step above stays within +-2**31 for 24-bit codes (MISSING and
+# the full-scale codes included), offsets in the 24-bit range and the gains encode_gain
+# accepts, up to 8 channels (tests/firmware/test_calib_viper.py checks it bit by bit). On a
+# 64-bit MicroPython a ptr32 load is zero-extended, so the values that can be negative (the
+# difference raw - offset, and q) are sign-extended by shifting SIGN_SHIFT up and back. The offsets
+# and gains stay readable as before (offsets, q, shift, half: the streamer calibrates its
+# frames from them); set() writes both, nothing else writes either.
 import sys as _sys
 
 if _sys.implementation.name == "micropython":
     import micropython
-else:  # CPython (host tests import the firmware): the decorator does nothing
+else:  # CPython (host tests import the firmware): plain Python on the same arrays
     class micropython:  # noqa: N801
         @staticmethod
         def native(f):
             return f
 
+        @staticmethod
+        def viper(f):
+            return f
+
+    def ptr32(a):   # viper's raw view of an array("i"); on CPython the array itself
+        return a
+
 from array import array
+
+# 32 on a 64-bit MicroPython (viper loads ptr32 elements zero-extended), else 0 (32-bit
+# boards; CPython's array("i") reads signed values)
+SIGN_SHIFT = 32 if (_sys.implementation.name == "micropython"
+                    and _sys.maxsize > 0x7FFFFFFF) else 0
 
 MAX_GAIN_N = 0.015   # N per count; above it s would be < 12 (no use: 15 N per 1000 counts)
 MIN_GAIN_N = 1e-9    # smaller magnitudes are out of range (0 is allowed: channel unused)
@@ -56,6 +79,9 @@ class Calibration:
         self.q = array("i", bytes(4 * channels))
         self.shift = array("i", [0] * channels)
         self.half = array("i", [0] * channels)
+        self._k = array("i", bytes(4 * (2 + 4 * channels)))   # force_into's copy (see top)
+        self._k[0] = channels
+        self._k[1] = SIGN_SHIFT
         for i in range(channels):
             self._set_gain(i, 0.0)
 
@@ -65,6 +91,15 @@ class Calibration:
         self.shift[i] = s - 12
         self.half[i] = (1 << (s - 13)) if s > 12 else 0
         self.gains[i] = float(gain)
+        self._pack(i)
+
+    def _pack(self, i):
+        k = self._k
+        j = 2 + 4 * i
+        k[j] = self.offsets[i]
+        k[j + 1] = self.q[i]
+        k[j + 2] = self.shift[i]
+        k[j + 3] = self.half[i]
 
     def set(self, offsets, gains):
         """Validate everything first, then apply (no half-applied calibration)."""
@@ -80,20 +115,26 @@ class Calibration:
             self.offsets[i] = offsets[i]
             self._set_gain(i, gains[i])
 
-    @micropython.native
-    def force_into(self, raw, out):
-        """out[i] = force in mN of channel i; returns the sum. Allocation-free."""
+    @micropython.viper
+    def force_into(self, raw, out) -> int:
+        """out[i] = force in mN of channel i; returns the sum. Allocation-free.
+        raw: array("i") of 24-bit codes, out: array("i"), both at least `channels` long."""
+        k = ptr32(self._k)
+        r = ptr32(raw)
+        o = ptr32(out)
+        n = k[0]
+        sx = k[1]
         total = 0
-        offs = self.offsets
-        qs = self.q
-        sh = self.shift
-        hf = self.half
-        for i in range(self.channels):
-            d = raw[i] - offs[i]
-            q = qs[i]
-            v = ((d >> 12) * q + (((d & 0xFFF) * q) >> 12) + hf[i]) >> sh[i]
-            out[i] = v
+        i = 0
+        j = 2
+        while i < n:
+            d = ((r[i] - k[j]) << sx) >> sx
+            q = (k[j + 1] << sx) >> sx
+            v = ((d >> 12) * q + (((d & 0xFFF) * q) >> 12) + k[j + 3]) >> k[j + 2]
+            o[i] = v
             total += v
+            i += 1
+            j += 4
         return total
 
     def is_calibrated(self):
