@@ -166,7 +166,8 @@ def trial_report(path, out_dir):
     rec = read_recording(path)
     keep = rec.time_s >= jumptest.weighing_start_s(rec.events)
     res = analyze_trial(rec.time_s[keep], rec.force_n[keep], test=rec.meta.get("test", "cmj"),
-                        layout=rec.layout, file=path, meta=rec.meta)
+                        layout=rec.layout, file=path, meta=rec.meta, index=rec.index[keep],
+                        clocks=rec.clocks)
     return report.write(res, out_dir)[1]
 
 

@@ -58,6 +58,7 @@ _UNPACK = {
     C.EVENT: ("event", M.unpack_event), C.RESULT: ("result", M.unpack_result),
     C.ERROR: ("error", M.unpack_error), C.LOG: ("log", M.unpack_log),
     C.STATUS: ("status", M.unpack_status), C.HELLO: ("hello", M.unpack_info),
+    C.CLOCKS: ("clocks", M.unpack_clocks),
 }
 
 

@@ -131,7 +131,8 @@ def analyse_trial(trial):
         # the host weighs the athlete itself (an independent check of the device), from the
         # window the device weighed in: an earlier unweighed jump is not this trial
         res = analyze_trial(rec.time_s[keep], rec.force_n[keep], test=trial.test, mass_kg=None,
-                            layout=rec.layout, file=trial.path, meta=rec.meta)
+                            layout=rec.layout, file=trial.path, meta=rec.meta,
+                            index=rec.index[keep], clocks=rec.clocks)
         trial.host_result = res
         trial.analysis = res.to_dict()
     except AnalysisError as exc:

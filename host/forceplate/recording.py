@@ -29,9 +29,9 @@ FORMAT_MN32 = 1   # values are milli-newtons (fpwire.codes.FORMAT_MN32)
 
 # Message chunks carry one UTF-8 JSON object each; the reader collects them by kind.
 JSON_CHUNKS = {b"EVNT": "events", b"RSLT": "results", b"FALT": "errors", b"LOGM": "logs",
-               b"STAT": "status", b"CALB": "calibrations", b"NOTE": "notes"}
+               b"STAT": "status", b"CALB": "calibrations", b"NOTE": "notes", b"CLKS": "clocks"}
 KIND_CHUNKS = {"event": b"EVNT", "result": b"RSLT", "error": b"FALT", "log": b"LOGM",
-               "status": b"STAT", "calibration": b"CALB", "note": b"NOTE"}
+               "status": b"STAT", "calibration": b"CALB", "note": b"NOTE", "clocks": b"CLKS"}
 
 # Channel layouts: the position of each load cell on the plate, in units of the half width
 # (x, to the right) and half depth (y, forward); the plate's geometry scales them.
@@ -98,7 +98,8 @@ class RecordingWriter:
         self.samples_written += n
 
     def message(self, kind, data, host_time_s=None):
-        """A device message (event, result, error, log, status) or a host note/calibration."""
+        """A device message (event, result, error, log, status, clocks) or a host
+        note/calibration."""
         record = dict(data)
         record["host_time_s"] = time.time() if host_time_s is None else host_time_s
         self._chunk(KIND_CHUNKS[kind], json.dumps(record, default=_jsonable).encode())
@@ -166,6 +167,7 @@ class Recording:
     status: list = field(default_factory=list)
     calibrations: list = field(default_factory=list)
     notes: list = field(default_factory=list)
+    clocks: list = field(default_factory=list)  # CLOCKS messages: {"index", "chips": [...]}
     losses: list = field(default_factory=list)  # [(first_missing_index, count)]
     summary: dict = None                        # the ENDS chunk; None if the file was cut
     truncated_bytes: int = 0                    # bytes after the last whole chunk

@@ -125,7 +125,7 @@ class Stream:
                 if self.writer:
                     self.writer.message("log", {"level": 30, "text": "device restarted (HELLO)"})
                 raise _Restarted()
-            elif m.kind in ("event", "result", "error", "log", "status"):
+            elif m.kind in ("event", "result", "error", "log", "status", "clocks"):
                 self.messages.append((m.kind, m.data))
                 if self.writer:
                     self.writer.message(m.kind, m.data)

@@ -106,6 +106,32 @@ def test_a_forceplate_answering_info_opens(fake_port):
         stop.set()
 
 
+def test_clocks_frames_arrive_as_clocks_messages_and_a_malformed_one_is_counted(fake_port):
+    path, master = fake_port
+    stop = threading.Event()
+    t = threading.Thread(target=_answer_info, args=(master, None, stop), daemon=True)
+    t.start()
+    try:
+        with Device.open(path, timeout=1.0) as dev:
+            good = M.pack_clocks(4000, [(0, 50001234, 198020), (3, 50000000, 0)])
+            os.write(master, encode_frame(C.CLOCKS, 5, good)
+                     + encode_frame(C.CLOCKS, 6, good + b"\x00")   # not whole entries
+                     + encode_frame(C.CLOCKS, 7, M.pack_clocks(4050, [(1, 7, 16)])))
+            got = []
+            for _ in range(20):
+                got += dev.poll(0.1)
+                if len(got) >= 2:
+                    break
+            assert [m.kind for m in got] == ["clocks", "clocks"]
+            assert got[0].data == {"index": 4000, "chips": [
+                {"chip": 0, "t_us": 50001234, "period_q": 198020},
+                {"chip": 3, "t_us": 50000000, "period_q": 0}]}
+            assert got[1].data["index"] == 4050 and got[1].seq == 7
+            assert dev.stats["rejected"].get("bad_payload") == 1
+    finally:
+        stop.set()
+
+
 @pytest.mark.emulator
 def test_a_port_already_open_is_busy(emulated_device):
     with Device.open(emulated_device.port):

@@ -19,7 +19,8 @@ def analyze_file(path, test="auto", rate_hz=None, mass_kg=None, **options):
     if (rec.meta or {}).get("samples_lost"):
         options.setdefault("samples_lost", rec.meta["samples_lost"])
     res = analyze_trial(rec.time_s, rec.force_n, test=test, mass_kg=mass_kg, layout=rec.layout,
-                        file=os.fspath(path), meta=rec.meta, **options)
+                        file=os.fspath(path), meta=rec.meta, index=rec.index, clocks=rec.clocks,
+                        **options)
     return res
 
 

@@ -26,6 +26,8 @@ class Recording:
     layout: str
     meta: dict = field(default_factory=dict)
     path: str = None
+    index: np.ndarray = None   # a device recording's sample index per sample
+    clocks: list = None        # its CLOCKS messages (chip conversion instants), if any
 
 
 def load(path, rate_hz=None):
@@ -70,7 +72,8 @@ def _own(path):
     lost = getattr(rec, "samples_lost", 0)
     if lost:
         meta["samples_lost"] = int(lost)
-    return Recording(np.asarray(rec.time_s, dtype=float), f[:, 0] if f.shape[1] == 1 else f, layout, meta, path)
+    return Recording(np.asarray(rec.time_s, dtype=float), f[:, 0] if f.shape[1] == 1 else f, layout, meta, path,
+                     index=getattr(rec, "index", None), clocks=list(getattr(rec, "clocks", None) or []))
 
 
 def _split(line, delim):

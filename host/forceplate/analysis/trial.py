@@ -6,7 +6,7 @@ import numpy as np
 
 from forceplate.errors import AnalysisError, UsageError
 
-from . import acquisition
+from . import acquisition, chipclocks
 from .results import TrialResult
 
 LAYOUTS = {"total": None, "left_right": 2, "corners4": 4, "corners8": 8}
@@ -60,11 +60,47 @@ def _sides(f, layout):
     return {}
 
 
-def analyze_trial(time_s, force_n, test="auto", mass_kg=None, layout=None, file=None, meta=None, **options):
+def _chip_clocks(t, ch, index, clocks, meta):
+    """Channels brought to the reference chip's conversion lattice by the device's CLOCKS
+    messages (chipclocks): (t, channels, message), or None when no sample could be aligned.
+    Samples whose clocks are not known (before the chips' clocks are first acquired, or while
+    one re-acquires) keep their values and read stamps, moved back by the median lag of the
+    aligned ones; a sample that would then not be later than the one before it is left out."""
+    index = np.asarray(index, dtype=np.int64).ravel()
+    if len(index) != len(t):
+        raise AnalysisError(f"the sample index has {len(index)} samples but time has {len(t)}")
+    meta = meta or {}
+    if "t0_us" not in meta:
+        raise AnalysisError("chip clocks need the recording's device time origin (meta t0_us)")
+    bits = int(meta.get("ticks_bits") or (meta.get("device") or {}).get("ticks_bits") or 32)
+    t0 = int(meta["t0_us"])
+    t_us = np.rint(t * 1e6).astype(np.int64) + t0
+    T, aligned, known = chipclocks.align_recording(index, t_us, ch, clocks, bits)
+    if not known.any():
+        return None
+    T = (T - t0) * 1e-6
+    n = len(t)
+    message = f"corners aligned on each chip's conversion clock (CLOCKS) in {int(known.sum())} of {n} samples"
+    if not known.all():
+        lag = float(np.median(t[known] - T[known]))
+        T = np.where(known, T, t - lag)
+        message += f"; the others as read, {lag * 1000:.1f} ms earlier"
+    keep = np.concatenate(([True], T[1:] > np.maximum.accumulate(T)[:-1]))
+    if not keep.all():
+        T, aligned = T[keep], aligned[keep]
+        message += f"; {int((~keep).sum())} samples left out (out of time order)"
+    return T, aligned, message
+
+
+def analyze_trial(time_s, force_n, test="auto", mass_kg=None, layout=None, file=None, meta=None,
+                  index=None, clocks=None, **options):
     """Analyse one trial. force_n is (n,) total force or (n, k) channels with `layout` one of
     total, left_right, corners4, corners8. Options: acquisition (auto|lab|hx711), weighing,
-    onset, takeoff (method ids or their last part), plate_size_m (balance). A trial that
-    cannot be analysed comes back with an `unanalysable` flag saying why."""
+    onset, takeoff (method ids or their last part), plate_size_m (balance). A device
+    recording's `index` (sample index per sample) and `clocks` (its CLOCKS messages) align
+    the channels on each chip's own conversion clock before they are summed (meta must hold
+    the recording's t0_us and ticks_bits, as read_recording's does). A trial that cannot be
+    analysed comes back with an `unanalysable` flag saying why."""
     from . import detect, TEST_MODULES
 
     if test not in ("auto",) + TESTS:
@@ -72,7 +108,10 @@ def analyze_trial(time_s, force_n, test="auto", mass_kg=None, layout=None, file=
     if mass_kg is not None and not (mass_kg > 0):
         raise UsageError(f"mass must be positive, got {mass_kg}")
     t, ch, layout = _arrays(time_s, force_n, layout)
-    if acquisition.stamped_when_read(meta):
+    clocked = _chip_clocks(t, ch, index, clocks, meta) if clocks and index is not None else None
+    if clocked is not None:
+        t, ch, clock_note = clocked
+    elif acquisition.stamped_when_read(meta):
         t = acquisition.conversion_times(t)
     acq = acquisition.describe(t, options.get("acquisition", "auto"), meta)
     total = ch.sum(axis=1)
@@ -80,6 +119,8 @@ def analyze_trial(time_s, force_n, test="auto", mass_kg=None, layout=None, file=
     ta = t - acq.delay_s
     tr = Trial(ta, total, ch if ch.shape[1] > 1 else None, layout, acq, mass_kg, dict(options), result,
                _sides(ch, layout))
+    if clocked is not None:
+        result.flag("chip_clocks", clock_note)
     if acq.jitter_s > 0.05 * acq.period_s:
         result.flag("uneven_sampling", f"sample intervals vary by {acq.jitter_s * 1000:.2f} ms around "
                                        f"{acq.period_s * 1000:.2f} ms; integrated on the real times")
