@@ -7,15 +7,15 @@
 #     mN = (hi * q + ((lo * q) >> 12) + half) >> (s - 12)
 #
 # force_into() runs for every sample while the jump analysis is armed, so it is viper: the
-# four per-channel values live in one int array (self._k: channel count, SIGN_SHIFT, then
-# offset, q, s - 12, half for each channel) read through a raw pointer. Viper ints are machine words:
-# on the boards (32 bits) every step above stays within +-2**31 for 24-bit codes (MISSING and
-# the full-scale codes included), offsets in the 24-bit range and the gains encode_gain
-# accepts, up to 8 channels (tests/firmware/test_calib_viper.py checks it bit by bit). On a
-# 64-bit MicroPython a ptr32 load is zero-extended, so the values that can be negative (the
-# difference raw - offset, and q) are sign-extended by shifting SIGN_SHIFT up and back. The offsets
-# and gains stay readable as before (offsets, q, shift, half: the streamer calibrates its
-# frames from them); set() writes both, nothing else writes either.
+# per-channel values live in one int array (self._k: channel count, SIGN_SHIFT, then offset,
+# q, s - 12, half for each channel) read through a raw pointer. Viper ints are machine words:
+# on the boards (32 bits) no step above leaves +-2**31 for 24-bit codes (MISSING and the
+# full-scale codes included), offsets in the 24-bit range, the gains encode_gain accepts and
+# up to 8 channels (tests/firmware/test_calib_viper.py checks it bit by bit). On a 64-bit
+# MicroPython a ptr32 load is zero-extended: the values that can be negative (raw - offset,
+# q) are sign-extended by shifting SIGN_SHIFT up and back. The public arrays (offsets, q,
+# shift, half; the streamer calibrates its frames from them) and _k are written together by
+# set(), and by nothing else.
 import sys as _sys
 
 if _sys.implementation.name == "micropython":
