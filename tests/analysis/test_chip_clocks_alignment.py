@@ -17,8 +17,9 @@ SHARES = (0.31, 0.22, 0.26, 0.21)
 
 
 def device(force, duration_s, spread=SPREAD, shares=SHARES, t_start_us=3_000_000, ticks_bits=32,
-           seed=1, first_known=16, noise_us=8.0):
-    """What the board sends for the corner forces shares[c] * force(t): each chip converts on
+           seed=1, first_known=16, noise_us=8.0, noise_n=0.0):
+    """What the board sends for the corner forces shares[c] * force(t) (shares: constants, or
+    a function of (t, chip)) plus noise_n newtons of noise per corner: each chip converts on
     its own period; the sampler reads when every chip has a new conversion (0-300 us later),
     taking each chip's latest; samples are numbered one per read; force time 0 is device
     time t_start_us. CLOCKS as the firmware sends
@@ -53,9 +54,11 @@ def device(force, duration_s, spread=SPREAD, shares=SHARES, t_start_us=3_000_000
     given = np.array(given)                     # (n, chips) true conversion instants
     n = len(reads)
     index = 1000 + np.arange(n)
-    values = np.rint(np.array([[s * force((x - t_start_us) * 1e-6) * 1000
-                                for s, x in zip(shares, row)]
-                               for row in given])).astype(np.int64)
+    tt = (given - t_start_us) * 1e-6
+    share = (np.stack([shares(tt[:, c], c) for c in range(len(periods))], 1) if callable(shares)
+             else np.asarray(shares)[None, :])
+    force_n = np.array([[force(x) for x in row] for row in tt]) * share
+    values = np.rint((force_n + rng.normal(0.0, noise_n, force_n.shape)) * 1000).astype(np.int64)
     q = np.rint(periods * 16).astype(np.int64)
     clocks, entry = [], [None] * len(periods)
 
@@ -75,7 +78,23 @@ def device(force, duration_s, spread=SPREAD, shares=SHARES, t_start_us=3_000_000
                 chips.append({"chip": c, "t_us": t & mask, "period_q": int(q[c])})
             clocks.append({"index": int(index[k]), "chips": chips})
     stamps = np.rint(reads).astype(np.int64) & mask
-    return index, stamps, values, clocks, given, np.asarray(shares)
+    return index, stamps, values, clocks, given, (None if callable(shares) else np.asarray(shares))
+
+
+def moving_shares(events):
+    """Corner shares (FL, FR, BL, BR) of a CMJ whose centre of pressure moves: a slow sway, back
+    towards the heels while braking, onto the toes through propulsion, heels first on landing,
+    and a lean to the left while pushing off."""
+    pr, to, land = events["propulsion_start"], events["takeoff"], events["landing"]
+
+    def share(t, c):
+        push = np.clip((t - pr) / (to - pr), 0, 1) * (t < to + 0.05)
+        front = (0.5 + 0.05 * np.sin(2 * np.pi * 0.3 * t) - 0.1 * np.exp(-((t - pr + 0.1) / 0.12) ** 2)
+                 + 0.35 * push ** 2 - 0.2 * np.exp(-((t - land - 0.03) / 0.05) ** 2))
+        left = 0.5 + 0.08 * np.sin(2 * np.pi * 0.7 * t + 1.0) + 0.1 * push
+        front, left = np.clip(front, 0.05, 0.95), np.clip(left, 0.1, 0.9)
+        return (front if c < 2 else 1 - front) * (left if c % 2 == 0 else 1 - left)
+    return share
 
 
 def smooth_force(t):
@@ -173,15 +192,17 @@ def test_an_entry_replaces_the_previous_one_from_its_own_index_on():
 
 
 # --- through analyze_trial: a CMJ of the emulator's athlete model -------------------------------
-def cmj_recording(mass, height, seed, spread=SPREAD):
+def cmj_recording(mass, height, seed, spread=SPREAD, moving=False, noise_n=0.0):
     timeline = athlete.scenario("cmj", mass_kg=mass, jump_height_m=height)
+    truth = timeline.trials(7.0)[0]
+    shares = moving_shares(truth["events_s"]) if moving else SHARES
     index, stamps, values, clocks, _, _ = device(timeline.force, 7.0, spread=spread, seed=seed,
-                                                 t_start_us=0)
+                                                 t_start_us=0, shares=shares, noise_n=noise_n)
     t_us = unwrap_us(stamps, 32)
     t0 = int(t_us[0])
     meta = {"device": {"board": "emulator", "adc": "HX711", "ticks_bits": 32}, "ticks_bits": 32,
             "t0_us": t0}
-    return (t_us - t0) * 1e-6, values * 1e-3, index, clocks, meta, timeline.trials(7.0)[0]
+    return (t_us - t0) * 1e-6, values * 1e-3, index, clocks, meta, truth
 
 
 @pytest.mark.parametrize("mass,height", [(60.0, 0.25), (80.0, 0.35), (100.0, 0.45)])
@@ -212,21 +233,24 @@ def test_analyze_trial_without_clocks_is_what_it_was():
     assert not any(fl["code"] == "chip_clocks" for fl in a.flags)
 
 
-def study(n=40, seed=11):
+def study(n=40, seed=11, moving=False, noise_n=0.0):
     """The table of docs/analysis.md ("Corners on their own clocks"): impulse and flight-time
     jump height minus truth (cm) for n CMJs with random chips within +-1 %, analysed on the
-    true total at T, on the aligned corners and on the read stamps without CLOCKS.
+    true total at T, on the aligned corners and on the read stamps without CLOCKS; with fixed
+    corner shares and no noise, then with moving shares and 1 N of noise per corner.
         python tests/analysis/test_chip_clocks_alignment.py"""
     rng = np.random.default_rng(seed)
     rows = []
     for i in range(n):
         mass, height = rng.uniform(55, 105), rng.uniform(0.2, 0.45)
         spread = tuple(rng.uniform(-0.01, 0.01, 4))
-        t, f, index, clocks, meta, truth = cmj_recording(mass, height, i, spread=spread)
+        t, f, index, clocks, meta, truth = cmj_recording(mass, height, i, spread=spread,
+                                                         moving=moving, noise_n=noise_n)
         timeline = athlete.scenario("cmj", mass_kg=mass, jump_height_m=height)
         t_us = np.rint(t * 1e6).astype(np.int64) + meta["t0_us"]
         T, _, known = chipclocks.align_recording(index, t_us, f, clocks, 32)
-        ideal = np.array([timeline.force(x) for x in T[known] * 1e-6]) * sum(SHARES)
+        noise = np.random.default_rng(1000 + i).normal(0.0, 2 * noise_n, known.sum())
+        ideal = np.array([timeline.force(x) for x in T[known] * 1e-6]) + noise  # 4 corners' noise
         runs = [analyze_trial((T[known] - meta["t0_us"]) * 1e-6, ideal, test="cmj", meta=meta),
                 analyze_trial(t, f, test="cmj", layout="corners4", meta=meta, index=index, clocks=clocks),
                 analyze_trial(t, f, test="cmj", layout="corners4", meta=meta)]
@@ -234,6 +258,7 @@ def study(n=40, seed=11):
                      for r in runs])
     a = np.array(rows) * 100
     names = ["ideal at T", "aligned", "read stamps"]
+    print("moving shares: %s, noise %.1f N a corner" % (moving, noise_n))
     for j in range(a.shape[1]):
         what = ("impulse " if j < 3 else "flight  ") + names[j % 3]
         print("%-22s min %+.2f  max %+.2f  mean %+.2f  SD %.2f cm" % (what, a[:, j].min(), a[:, j].max(),
@@ -242,3 +267,4 @@ def study(n=40, seed=11):
 
 if __name__ == "__main__":
     study()
+    study(moving=True, noise_n=1.0)
