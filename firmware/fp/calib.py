@@ -33,6 +33,9 @@ else:  # CPython (host tests import the firmware): plain Python on the same arra
     def ptr32(a):   # viper's raw view of an array("i"); on CPython the array itself
         return a
 
+    def ptr8(a):    # viper's raw view of a buffer's bytes; on CPython the buffer itself
+        return a
+
 from array import array
 
 # 32 on a 64-bit MicroPython (viper loads ptr32 elements zero-extended), else 0 (32-bit
@@ -136,6 +139,45 @@ class Calibration:
             i += 1
             j += 4
         return total
+
+    @micropython.viper
+    def pack_into(self, raw, b: int, buf, o: int) -> int:
+        """The forces of one sample, raw[b:b + channels], into buf from byte o as int32
+        little-endian mN (the SAMPLES MN32 format): a MISSING or full-scale-low code as
+        INT32_MIN, full scale high as INT32_MAX; returns o past them. Allocation-free (the
+        int32 limits are never Python ints: those are long ints where small ints are 31 bits)."""
+        k = ptr32(self._k)
+        r = ptr32(raw)
+        p = ptr8(buf)
+        n = k[0]
+        sx = k[1]
+        lo = 0 - 0x800000   # MISSING / full scale low
+        i = 0
+        j = 2
+        while i < n:
+            c = (r[b + i] << sx) >> sx
+            if c == lo:
+                p[o] = 0
+                p[o + 1] = 0
+                p[o + 2] = 0
+                p[o + 3] = 0x80
+            elif c == 0x7FFFFF:
+                p[o] = 0xFF
+                p[o + 1] = 0xFF
+                p[o + 2] = 0xFF
+                p[o + 3] = 0x7F
+            else:
+                d = ((c - k[j]) << sx) >> sx
+                q = (k[j + 1] << sx) >> sx
+                v = ((d >> 12) * q + (((d & 0xFFF) * q) >> 12) + k[j + 3]) >> k[j + 2]
+                p[o] = v & 0xFF
+                p[o + 1] = (v >> 8) & 0xFF
+                p[o + 2] = (v >> 16) & 0xFF
+                p[o + 3] = (v >> 24) & 0xFF
+            o += 4
+            i += 1
+            j += 4
+        return o
 
     def is_calibrated(self):
         for g in self.gains:

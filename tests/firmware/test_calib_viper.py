@@ -1,12 +1,13 @@
-"""Calibration.force_into (fp/calib.py) is viper on the device: it must give, bit for bit, what
-the fixed-point formula it replaced gave (the host replays the device's analysis exactly from
+"""Calibration.force_into and pack_into (fp/calib.py) are viper on the device: they must give,
+bit for bit, what the fixed-point code they replace gave (the host replays the device's analysis exactly from
 the same numbers), on MicroPython (64-bit unix port: ptr32 loads zero-extended, sign-extended
 by the code), on CPython (plain Python on the same arrays) and on a 32-bit board (modelled
 here: every viper step wrapped to 32 bits); allocate nothing per call; and compile to machine
 code for the boards.
 
-The reference is the code force_into was before it became viper (a native loop over the
-offsets, q, shift and half arrays), copied verbatim."""
+The references, copied verbatim: force_into as it was before it became viper (a native loop
+over the offsets, q, shift and half arrays), and the newtons branch of fp/streamer.py's
+_pack, which pack_into is for."""
 
 import json
 import random
@@ -36,7 +37,37 @@ def reference(cal, raw, out):
         total += v
     return total
 '''
+# fp/streamer.py's _pack, its newtons branch as it is inline there (the reference of pack_into)
+REFERENCE_PACK = '''
+def reference_pack(cal, raw, b, buf, o):
+    MISSING = -8388608
+    INT32_MAX = 0x7FFFFFFF
+    INT32_MIN = -0x7FFFFFFF - 1
+    n = cal.channels
+    offs = cal.offsets
+    qs = cal.q
+    sh = cal.shift
+    hf = cal.half
+    for i in range(n):
+        r = raw[b + i]
+        if r == MISSING:
+            v = INT32_MIN
+        elif r == 0x7FFFFF:
+            v = INT32_MAX
+        else:
+            d = r - offs[i]
+            g = qs[i]
+            v = ((d >> 12) * g + (((d & 0xFFF) * g) >> 12) + hf[i]) >> sh[i]
+        buf[o] = v & 0xFF
+        buf[o + 1] = (v >> 8) & 0xFF
+        buf[o + 2] = (v >> 16) & 0xFF
+        buf[o + 3] = (v >> 24) & 0xFF
+        o += 4
+    return o
+'''
 _ns = {}
+exec(REFERENCE_PACK, _ns)   # noqa: S102 - the same source runs under MicroPython below
+reference_pack = _ns["reference_pack"]
 exec(REFERENCE, _ns)   # noqa: S102 - the same source runs under MicroPython below
 reference = _ns["reference"]
 
@@ -100,6 +131,23 @@ def _expected(cases):
     return res
 
 
+def _expected_packed(cases):
+    """The reference packing of every case's samples laid out as in a ring (one after
+    another), from byte 3 of a buffer (an odd offset, as after a SAMPLES record's dt)."""
+    from array import array
+    res = []
+    for offs, gains, raws in cases:
+        cal = Calibration(len(offs))
+        cal.set(offs, gains)
+        ring = array("i", [c for raw in raws for c in raw])
+        buf = bytearray(3 + 4 * len(ring) + 2)
+        o = 3
+        for s in range(len(raws)):
+            o = reference_pack(cal, ring, s * len(offs), buf, o)
+        res.append([o, buf.hex()])
+    return res
+
+
 def test_cpython_matches_the_reference_bit_for_bit():
     from array import array
     cases = _cases()
@@ -114,6 +162,26 @@ def test_cpython_matches_the_reference_bit_for_bit():
             got.append([total, list(out)])
     assert len(got) > 3000
     assert got == want
+
+
+def test_cpython_packs_like_the_streamer_bit_for_bit():
+    from array import array
+    cases = _cases()
+    want = _expected_packed(cases)
+    got = []
+    for offs, gains, raws in cases:
+        cal = Calibration(len(offs))
+        cal.set(offs, gains)
+        ring = array("i", [c for raw in raws for c in raw])
+        buf = bytearray(3 + 4 * len(ring) + 2)
+        view = memoryview(buf)   # the streamer packs into the link's payload memoryview
+        o = 3
+        for s in range(len(raws)):
+            o = cal.pack_into(ring, s * len(offs), view, o)
+        got.append([o, buf.hex()])
+    assert got == want
+    # MISSING and full scale high are there, and packed as the int32 limits
+    assert any("00000080" in h for _, h in want) and any("ffffff7f" in h for _, h in want)
 
 
 def _wrap(x):
@@ -182,6 +250,42 @@ for offs, gains, raws in cases:
 '''
 
 
+MPY_PACK = "import micropython\n@micropython.native\n" + REFERENCE_PACK.lstrip() + '''
+import json
+from array import array
+from fp.calib import Calibration
+
+cases = json.load(open(sys.argv[4]))
+for offs, gains, raws in cases:
+    n = len(offs)
+    cal = Calibration(n)
+    cal.set(offs, gains)
+    ring = array("i", [c for raw in raws for c in raw])
+    res = []
+    for pack in (cal.pack_into, None):
+        buf = bytearray(3 + 4 * len(ring) + 2)
+        view = memoryview(buf)
+        o = 3
+        for s in range(len(raws)):
+            if pack is None:
+                o = reference_pack(cal, ring, s * n, view, o)
+            else:
+                o = pack(ring, s * n, view, o)
+        res.append([o, "".join("%02x" % x for x in buf)])
+    print(json.dumps(res))
+'''
+
+
+def test_micropython_packs_like_the_streamer_bit_for_bit(mpy, tmp_path):
+    cases = _cases(seed=11)
+    want = _expected_packed(cases)
+    path = tmp_path / "cases.json"
+    path.write_text(json.dumps(cases))
+    rows = [json.loads(line) for line in mpy(MPY_PACK, path)]
+    assert [r[0] for r in rows] == want   # pack_into
+    assert [r[1] for r in rows] == want   # the streamer's native code, same interpreter
+
+
 def test_micropython_matches_the_reference_bit_for_bit(mpy, tmp_path):
     cases = _cases(seed=7)
     want = _expected(cases)
@@ -212,14 +316,20 @@ out = array("i", bytes(4 * n))
 total = before = delta = k = 0
 locked = ""
 
+buf = bytearray(4 * n + 8)
+view = memoryview(buf)
+end = 0
+
 def run(m):
-    global total
+    global total, end
     c = cal
     r = raw
     o = out
+    v = view
     k = 0
     while k < m:
         total = c.force_into(r, o)
+        end = c.pack_into(r, 0, v, 2)
         k += 1
 
 run(10)
@@ -239,11 +349,13 @@ print("delta", delta)
 print("locked", locked)
 print("total", total)
 print("out", " ".join(str(v) for v in out))
+print("end", end)
+print("buf", " ".join(str(x) for x in buf))
 '''
 
 
 @pytest.mark.parametrize("channels", [1, 4, 8])
-def test_force_into_allocates_nothing_in_micropython(mpy, channels):
+def test_force_into_and_pack_into_allocate_nothing_in_micropython(mpy, channels):
     out = dict(line.split(" ", 1) for line in mpy(MPY_ALLOC, channels))
     assert int(out["delta"]) == 0
     assert out["locked"] == "ok"
@@ -251,6 +363,12 @@ def test_force_into_allocates_nothing_in_micropython(mpy, channels):
     forces = [int(v) for v in out["out"].split()]
     assert len(forces) == channels and forces[0] < -1000000
     assert int(out["total"]) == sum(forces)
+    # pack_into: channel 0 (MISSING) as INT32_MIN, the others as force_into computed them
+    packed = bytes(int(x) for x in out["buf"].split())
+    assert int(out["end"]) == 2 + 4 * channels
+    values = [int.from_bytes(packed[2 + 4 * i:6 + 4 * i], "little", signed=True)
+              for i in range(channels)]
+    assert values == [-(1 << 31)] + forces[1:]
 
 
 def test_a_rejected_set_leaves_force_into_unchanged():
