@@ -1,7 +1,7 @@
 """The firmware's per-sample cost in the real MicroPython interpreter (unix port): acquire,
 calibrate, buffer, frame, each against a reference loop measured in the same run, and the
 projection to an RP2040 and an ESP32. Run: python bench/bench_firmware.py [--channels 4]
-    [--baseline REV] [--tree REV]
+    [--baseline REV] [--tree REV ...]
 
 Method (docs/performance.md): every part runs N samples in a loop; the figure is the best of
 --repeat runs in each of --rounds interpreter processes (short runs, many of them: on a loaded
@@ -20,8 +20,9 @@ cycle-count estimate of docs/drivers.md), what Sampler.poll() adds when an analy
 (calibrate into the plate total, call feed(): the sampler armed with a do-nothing analyser
 minus the sampler not armed) and the analyser's feed() on a standing athlete (the real
 analyser minus the do-nothing one). --baseline REV times the firmware of that git revision
-as well, its interpreter processes interleaved with this tree's (or --tree REV's), and prints
-both projections from the same run.
+as well, its interpreter processes interleaved with this tree's (or with each --tree's: a git
+revision, or a directory holding firmware/ and protocol/, e.g. a prototype), and prints every
+projection from the same run.
 """
 
 import argparse
@@ -93,8 +94,9 @@ def main(argv=None):
                     help="RP2040 PIO FIFO drain + transpose per sample, us (docs/drivers.md)")
     ap.add_argument("--baseline", metavar="REV", help="also time the firmware at this git "
                     "revision, interleaved, and print the armed projection of both")
-    ap.add_argument("--tree", metavar="REV", help="time this git revision instead of the "
-                    "working tree (a shared checkout's uncommitted work left out)")
+    ap.add_argument("--tree", metavar="REV", action="append", help="time this git revision "
+                    "(or directory with firmware/ and protocol/) instead of the working tree (a "
+                    "shared checkout's uncommitted work left out); may be given more than once")
     args = ap.parse_args(argv)
     if min(args.channels, args.samples, args.repeat, args.rounds, args.rate) < 1:
         sys.exit("bench_firmware: --channels, --samples, --repeat, --rounds and --rate must be "
@@ -102,7 +104,13 @@ def main(argv=None):
     with tempfile.TemporaryDirectory() as tmp:
         trees = [("this tree", ROOT / "firmware", ROOT / "protocol")]
         if args.tree:
-            trees = [(args.tree, *extract(args.tree, os.path.join(tmp, "tree")))]
+            trees = []
+            for k, tree in enumerate(args.tree):
+                if os.path.isdir(os.path.join(tree, "firmware")):
+                    fw, proto = os.path.join(tree, "firmware"), os.path.join(tree, "protocol")
+                else:
+                    fw, proto = extract(tree, os.path.join(tmp, "tree%d" % k))
+                trees.append((tree, fw, proto))
         if args.baseline:
             trees.insert(0, (args.baseline, *extract(args.baseline, os.path.join(tmp, "base"))))
         runs = {name: [] for name, _, _ in trees}

@@ -142,16 +142,35 @@ def sampler_parts(mode, samples=N):
     return s, ring, st, link
 
 
-def buffer():
+def polls(analyser=None):
+    """N polls of a new sampler (its construction not timed), us."""
     s, ring, st, link = sampler_parts(C.STREAM_RAW)
+    s.analyser = analyser
+    t0 = time.ticks_us()
     for i in range(N):
         s.poll()
+    return time.ticks_diff(time.ticks_us(), t0)
+
+
+def timed_best(fn, *args):
+    """Best of REPEAT runs of fn (which times itself), us a sample."""
+    b = 1 << 30
+    for _ in range(REPEAT):
+        us = fn(*args)
+        b = us if us < b else b
+    return b / N
+
+
+codes = array("i", [100000 + i for i in range(CH)])   # the null driver's
 
 
 def frame(mode):
+    """N samples as a chip at RATE delivers them (consecutive indices, stamps one period
+    apart: the blocks are the streamer's default, whatever the host's load), framed."""
     s, ring, st, link = sampler_parts(mode)
+    period = 1000000 // RATE
     for i in range(N):
-        s.poll()
+        ring.push(i, (i * period) & MASK, codes)
     t0 = time.ticks_us()
     while ring.count:
         st.pump(0)
@@ -175,8 +194,8 @@ def frame_best(mode):
 # real JumpAnalyser (CMJ at 1000 SPS; its feed(): loop 3 - loop 2), watching an athlete who
 # stands still on the null driver's constant codes (weighed, then the onset watch: the state
 # of most samples of a session; the moving states are bench/bench_device_analysis.py's).
-# armed_null is the older measure of the sampler's part (armed minus buffer(), no warm-up),
-# kept for bench/bench_device_analysis.py.
+# armed_null is the older measure of the sampler's part (polls() armed with the do-nothing
+# analyser: armed_null - buffer, no warm-up), kept for bench/bench_device_analysis.py.
 
 WARM = 1500
 
@@ -195,14 +214,6 @@ def _no_event(code, index, t_us, value):
 
 def _no_result(test, entries):
     pass
-
-
-def armed_null():
-    """buffer() with a do-nothing analyser armed: the sampler's own part of arming."""
-    s, ring, st, link = sampler_parts(C.STREAM_RAW)
-    s.analyser = NullAnalyser()
-    for i in range(N):
-        s.poll()
 
 
 def standing(kind):
@@ -230,23 +241,19 @@ def standing(kind):
 
 
 def standing_best(kind):
-    b = 1 << 30
-    for _ in range(REPEAT):
-        us = standing(kind)
-        b = us if us < b else b
-    return b / N
+    return timed_best(standing, kind)
 
 
 ref = best(reference)
 out = {
     "reference_us": ref,
     "acquire_gpio_null_pins_us": best(acquire_gpio),
-    "sample_bookkeeping_and_ring_us": best(buffer),
+    "sample_bookkeeping_and_ring_us": timed_best(polls),
     "calibrate_us": best(calibrate),
 }
 out["frame_raw_us"], out["frame_raw_bytes"] = frame_best(C.STREAM_RAW)
 out["frame_force_us"], out["frame_force_bytes"] = frame_best(C.STREAM_FORCE)
-out["armed_null_us"] = best(armed_null)
+out["armed_null_us"] = timed_best(polls, NullAnalyser())
 out["standing_unarmed_us"] = standing_best(0)
 out["standing_null_us"] = standing_best(1)
 out["standing_analyser_us"] = standing_best(2)
