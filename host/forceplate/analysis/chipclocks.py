@@ -11,7 +11,8 @@ chips are 1 % apart. The device says where each chip's conversions are:
 For sample k the common instant is T_k = instant_ref(k) - period_ref, the reference being the
 chip with the largest period in force (the slowest, which numbers the samples): one reference
 period back, every chip has a conversion at or before T_k and one after it, and each channel
-is interpolated linearly between its own two.
+is interpolated linearly between its own two, except where the force leaves a corner between
+them (a takeoff: it falls at the slope it had, as the device's aligner fp/align.py does).
 """
 
 import numpy as np
@@ -91,7 +92,37 @@ def _periods_from_instants(index, instants):
     return np.broadcast_to(per, instants.shape)
 
 
-def _align(index, t_us, values, instants, periods=None):
+TAKEOFF_ZERO_N = 5.0   # a corner at or under this has no one on it (firmware fp/align.py)
+
+
+def _interp(xs, ys, t, zero=None):
+    """ys at t, linear between the conversions (xs increasing) around each t; NaN outside them.
+    With `zero` (the device's takeoff rule): where a corner's force leaves it between two
+    conversions (the later one at or under zero, the earlier above it and falling from the one
+    before), the force is taken to fall at the slope it had until it reaches the later value,
+    then to stay there, when that happens within the gap and within 4 earlier gaps' time: a
+    straight line to the later value would spread the fall over the whole gap and hold force
+    on the plate after the athlete left it."""
+    j = np.searchsorted(xs, t, side="right") - 1
+    inside = (j >= 0) & (j < len(xs) - 1)
+    j = np.clip(j, 0, len(xs) - 2)
+    x0, lo, hi = xs[j], ys[j], ys[j + 1]
+    gap = xs[j + 1] - x0
+    d = t - x0
+    v = lo + (hi - lo) * (d / gap)
+    if zero is not None:
+        jp = np.maximum(j - 1, 0)
+        pv, pg = ys[jp], x0 - xs[jp]
+        fall = pv - lo
+        edge = (j >= 1) & (hi <= zero) & (lo > zero) & (pv > lo) & (pg > 0)
+        r = np.where(edge, (lo - hi) / np.where(edge, fall, 1.0), 0.0)  # time to hi / pg
+        edge &= (r < 4) & (r * pg < gap)
+        slope = np.where(edge, lo - fall * (d / np.where(edge, pg, 1.0)), v)
+        v = np.where(edge, np.where(d >= r * pg, hi, slope), v)
+    return np.where(inside, v, np.nan)
+
+
+def _align(index, t_us, values, instants, periods=None, takeoff_zero=TAKEOFF_ZERO_N):
     """(T, aligned, known): known[k] is False where sample k could not be aligned (a clock not
     known, or a channel without a conversion on both sides of T_k); there T and the values
     are the input's."""
@@ -121,28 +152,31 @@ def _align(index, t_us, values, instants, periods=None):
         inc = np.concatenate(([True], xs[1:] > np.maximum.accumulate(xs)[:-1])) if len(xs) else xs
         xs, ys = xs[inc], ys[inc]
         if len(xs) >= 2:
-            out[:, c] = np.interp(t_ref, xs, ys, left=np.nan, right=np.nan)
+            out[:, c] = _interp(xs, ys, t_ref, takeoff_zero)
     known = clocked & np.isfinite(out).all(axis=1)
     T[known] = t_ref[known]
     aligned[known] = out[known]
     return T, aligned, known
 
 
-def align_channels(index, t_us, values, instants, periods=None):
+def align_channels(index, t_us, values, instants, periods=None, takeoff_zero=TAKEOFF_ZERO_N):
     """values (n, channels) resampled so that every channel is at the reference lattice:
     T_k = instant_ref(k) - period_ref, the reference chip the one with the largest period in
     force (periods: (n, channels) us from conversion_periods; without it, each channel's
-    median step). Each channel is interpolated linearly between its own conversions. Returns
-    (T, aligned_values), T in the unit and time base of instants; where the clocks are
-    unknown, T is t_us and the values are the input's, unchanged."""
-    T, aligned, _ = _align(index, t_us, values, instants, periods)
+    median step). Each channel is interpolated linearly between its own conversions, except
+    across a takeoff (the device's rule, see _interp; values in newtons, a corner at or under
+    takeoff_zero is unloaded; None: linear everywhere). Returns (T, aligned_values), T in the
+    unit and time base of instants; where the clocks are unknown, T is t_us and the values are
+    the input's, unchanged."""
+    T, aligned, _ = _align(index, t_us, values, instants, periods, takeoff_zero)
     return T, aligned
 
 
-def align_recording(index, t_us, values, clocks, ticks_bits):
-    """The whole path for a recording: (T, aligned, known) from its CLOCKS messages."""
+def align_recording(index, t_us, values, clocks, ticks_bits, takeoff_zero=TAKEOFF_ZERO_N):
+    """The whole path for a recording (values in newtons): (T, aligned, known) from its CLOCKS
+    messages."""
     values = np.asarray(values, dtype=float)
     channels = values.shape[1] if values.ndim == 2 else 1
     inst = conversion_instants(index, t_us, clocks, channels, ticks_bits)
     per = conversion_periods(index, clocks, channels)
-    return _align(index, t_us, values.reshape(len(values), channels), inst, per)
+    return _align(index, t_us, values.reshape(len(values), channels), inst, per, takeoff_zero)
