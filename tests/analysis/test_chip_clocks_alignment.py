@@ -249,6 +249,18 @@ def test_a_cmj_on_chips_1_percent_apart_is_analysed_on_the_aligned_corners(mass,
         assert abs(r.value("jump_height_flight_time") - truth["jump_height_m"]) < 0.015
 
 
+def test_clocks_without_what_they_need_are_refused_in_one_sentence():
+    from forceplate.errors import AnalysisError, UsageError
+    t, f, index, clocks, meta, _ = cmj_recording(80.0, 0.35, 0)
+    with pytest.raises(UsageError, match="sample index"):
+        analyze_trial(t, f, test="cmj", layout="corners4", meta=meta, clocks=clocks)
+    with pytest.raises(AnalysisError, match="index has 9 samples but time has"):
+        analyze_trial(t, f, test="cmj", layout="corners4", meta=meta, index=index[:9], clocks=clocks)
+    with pytest.raises(AnalysisError, match="t0_us"):
+        analyze_trial(t, f, test="cmj", layout="corners4", meta={"ticks_bits": 32}, index=index,
+                      clocks=clocks)
+
+
 def test_analyze_trial_without_clocks_is_what_it_was():
     t, f, index, clocks, meta, _ = cmj_recording(80.0, 0.35, 0)
     a = analyze_trial(t, f, test="cmj", layout="corners4", meta=meta)

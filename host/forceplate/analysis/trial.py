@@ -108,7 +108,9 @@ def analyze_trial(time_s, force_n, test="auto", mass_kg=None, layout=None, file=
     if mass_kg is not None and not (mass_kg > 0):
         raise UsageError(f"mass must be positive, got {mass_kg}")
     t, ch, layout = _arrays(time_s, force_n, layout)
-    clocked = _chip_clocks(t, ch, index, clocks, meta) if clocks and index is not None else None
+    if clocks and index is None:
+        raise UsageError("chip clocks need the recording's sample index (index=)")
+    clocked = _chip_clocks(t, ch, index, clocks, meta) if clocks else None
     if clocked is not None:
         t, ch, clock_note = clocked
     elif acquisition.stamped_when_read(meta):
