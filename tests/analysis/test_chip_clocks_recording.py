@@ -3,9 +3,7 @@ Recording.clocks in arrival order, and `forceplate analyze` (analyze_file) align
 corners with them. The device is scripted here; the emulator's end-to-end check needs the
 firmware to send CLOCKS."""
 
-import sys
 import types
-from pathlib import Path
 
 import numpy as np
 
@@ -18,8 +16,7 @@ from forceplate.recording import iter_chunks, read_recording
 from forceplate.session import record_to_file
 from fpwire import codes as C
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from test_chip_clocks_alignment import device  # noqa: E402
+from .test_chip_clocks_alignment import device
 
 
 class ScriptedDevice:
