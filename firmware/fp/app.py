@@ -2,6 +2,7 @@
 # every enabled DOUT is low), send at most one frame (outbox first, then samples), read
 # commands, finish a pending tare/self-test, feed the watchdog. Nothing in the loop waits
 # for the host: see docs/firmware.md for the latency budget.
+from array import array
 import time
 
 import machine
@@ -91,6 +92,9 @@ class App:
         self.reboot_requested = False
         self.results = []          # packed RESULT payloads waiting for the link
         self.trial = 0
+        self._cc = bytearray(8)      # CLOCKS entries being packed: chip, instant, period
+        self._ct = array("i", bytes(32))
+        self._cp = array("i", bytes(32))
         self.boot_faults = []
         stored, state = self.store.load()
         if state == "missing":
@@ -115,6 +119,7 @@ class App:
         self.outbox = Outbox()
         self.sampler = Sampler(self.drv, self.ring, self.cal, self.outbox, self.mask)
         self.sampler.set_nominal(self.nominal_hz())
+        self.sampler.align_on = self.config["align_corners"]
         self.streamer = Streamer(self.link, self.ring, self.cal, self.outbox, self.mask)
         self.jump_class = JumpAnalyser
         self._link_rejected = 0
@@ -186,6 +191,7 @@ class App:
             self.ring.clear()
         lat = int(self.config["stream_latency_s"] * 1000000)
         self.streamer.start(mode, spf or self.config["samples_per_frame"], int(self.rate_hz()), lat)
+        self.sampler.clk_count = 0   # CLOCKS of an earlier stream: not this one's
         self.sampler.streaming = True
 
     def stop_stream(self):
@@ -223,6 +229,7 @@ class App:
             self.apply_rate(new["rate_select"])
         if new["gain"] != old["gain"]:
             self.apply_gain(new["gain"])
+        self.sampler.align_on = new["align_corners"]
 
     def begin_tare(self, samples, max_sd):
         self.sampler.begin_capture(samples)
@@ -244,8 +251,13 @@ class App:
             self.results.append(M.pack_result(self.trial, test, entries))
 
         a = self.jump_class(emit_event, emit_result, max_rate_hz=1000)
-        a.arm(test, int(self.rate_hz() * 1000), options)
-        self.sampler.analyser = a
+        rate_mhz = int(self.rate_hz() * 1000)
+        a.arm(test, rate_mhz, options)
+        s = self.sampler
+        s.al.h = 0   # the aligner starts afresh with the analyser
+        s.analyser = a
+        # what a host needs to replay the trial exactly (devicejump.replay_recording)
+        return rate_mhz, 1 if (s.clk_on and s.align_on) else 0
 
     def disarm(self):
         a = self.sampler.analyser
@@ -353,6 +365,8 @@ class App:
         s = self.sampler
         got = s.poll()
         now = s.now()
+        if s.clk_count and self.streamer.mode and self.link.writable():
+            self._send_clocks()
         if self.ring.count or self.outbox.count or self.ring.dropping:
             self.streamer.pump(now)
         elif self.link.busy():
@@ -376,6 +390,23 @@ class App:
             self.link.drain()
             machine.soft_reset()
         return got
+
+    def _send_clocks(self):
+        # the oldest queued CLOCKS message: the chips in its mask, from the sampler's slot
+        s = self.sampler
+        h = s.clocks_tail()
+        m = s.clk_qm[h]
+        o = h * 8
+        k = 0
+        for i in range(s.n):
+            if (m >> i) & 1:
+                self._cc[k] = i
+                self._ct[k] = s.clk_qt[o + i]
+                self._cp[k] = s.clk_qp[o + i]
+                k += 1
+        n = M.pack_clocks_into(self.link.payload, s.clk_qi[h], k, self._cc, self._ct, self._cp)
+        self.link.send(C.CLOCKS, n)
+        s.clocks_pop()
 
     def _check_link(self, index, now):
         rej = self.link.decoder.stats.total_rejected()

@@ -172,7 +172,7 @@ class ChipClocks:
             if k <= 4:
                 tot += iv[a]
                 n += k
-        if n < ACQUIRE:
+        if n < ACQUIRE - 1:   # an interval too long to number was left out
             self.st[i] = 0
             return
         q = (tot << 4) // n if tot < 0x4000000 else (tot // n) << 4

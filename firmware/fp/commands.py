@@ -187,8 +187,8 @@ def arm(app, args):
         raise Nak(C.E_UNKNOWN_COMMAND, "this firmware has no on-device jump analysis")
     if not app.cal.is_calibrated():
         raise Nak(C.E_NOT_CALIBRATED, "set a calibration before arming")
-    app.arm(test, options)
-    return b""
+    rate_mhz, aligned = app.arm(test, options)
+    return struct.pack("<IB", rate_mhz, aligned)
 
 
 def disarm(app, args):

@@ -12,6 +12,7 @@ DEFAULTS = {
     "stream_latency_s": 0.2,  # longest a sample waits in the ring before it is sent (5 frames/s at least)
     "tare_max_sd_counts": 2000,  # default stillness threshold for tare
     "watchdog_s": 8.0,        # 0 = off; at most 8 (RP2040 limit); runs from a session's start
+    "align_corners": True,    # on-device analysis: corners brought to one instant (fp/align.py)
 }
 
 # The default block (samples_per_frame 0): 16 samples keep the link at 3.87 bytes per
@@ -71,6 +72,9 @@ def _check(key, v):
             return False, "watchdog_s must be a number"
         if not (v == 0 or 1 <= v <= 8):
             return True, "watchdog_s must be 0 (off) or 1..8"
+    elif key == "align_corners":
+        if not isinstance(v, bool):
+            return False, "align_corners must be true or false"
     else:
         return False, "unknown key %s" % key
     return None

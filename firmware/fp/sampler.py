@@ -27,6 +27,7 @@ from array import array
 
 from fpwire import codes as C
 
+from fp.align import Aligner
 from fp.chipclock import ChipClocks
 from fp.hx711 import FULL_SCALE_HIGH, FULL_SCALE_LOW
 from fp.outbox import KIND_ERROR
@@ -68,6 +69,21 @@ class Sampler:
         self._look_t = 0
         self.ref = -1          # the slowest locked chip: its conversions number the samples
         self._ref_c = 0        # its conversion count at the previous read
+        # CLOCKS entries (protocol/SPEC.md): each chip's conversion instant in a sample, sent
+        # when the rule (instant + samples x period) stops predicting it; the aligner holds
+        # the entries in force and brings the corners to one instant for the analyser
+        self.al = Aligner(self.n, ticks_mask)
+        self.align_on = True   # config align_corners
+        self._full_idx = 0     # sample of the last all-chip entry
+        self._was_streaming = False
+        self.clk_q = 8         # queued CLOCKS messages (sent by the app while streaming)
+        self.clk_qi = array("i", bytes(4 * self.clk_q))
+        self.clk_qm = bytearray(self.clk_q)
+        self.clk_qt = array("i", bytes(4 * 8 * self.clk_q))
+        self.clk_qp = array("i", bytes(4 * 8 * self.clk_q))
+        self.clk_head = 0
+        self.clk_count = 0
+        self.clk_lost = 0
         self.set_nominal(80)
         # measured sample-clock period (1/16 us) and how many intervals it rests on
         self.p16 = self.period_us << 4
@@ -100,6 +116,7 @@ class Sampler:
         self.clk_on = rate_hz <= CHIP_CLOCKS_MAX_HZ
         self.clk.reset(period)
         self.ref = -1
+        self.al.reset()
 
     def _timeouts_for(self, period):
         # ERROR within 200 ms of a chip's silence: 150 ms, longer only below 10 SPS
@@ -116,6 +133,7 @@ class Sampler:
         if settle:   # the chips restarted: their lattices are new
             self.clk.reset(self.period_us)
             self.ref = -1
+            self.al.h = 0
 
     # --- the per-sample path --------------------------------------------------------------
     @micropython.native
@@ -258,11 +276,77 @@ class Sampler:
             for i in range(self.n):
                 cap[o + i] = raw[i]
             self.cap_n += 1
+        if self.clk_on:
+            self._entries(idx, t, en)
         a = self.analyser
         if a is not None:
-            self.force_total = self.cal.force_into(raw, self.force)
-            a.feed(idx, t, self.force_total)
+            tot = self.cal.force_into(raw, self.force)
+            if self.clk_on and self.align_on:
+                # the corners brought to one instant: the previous sample step, aligned
+                tot = self.al.push(idx, t, self.force)
+                if tot is not None:
+                    self.force_total = tot
+                    a.feed(self.al.out_index, self.al.out_t, tot)
+            else:
+                self.force_total = tot
+                a.feed(idx, t, tot)
         return True
+
+    def _entries(self, idx, t, en):
+        # CLOCKS entries for this sample: every chip every 64 samples (and when streaming
+        # starts), a chip whose conversion the rule no longer predicts at once
+        clk = self.clk
+        al = self.al
+        mask = self.mask
+        half = self.half
+        full = (idx - self._full_idx) >= 64 or (self.streaming and not self._was_streaming)
+        self._was_streaming = self.streaming
+        if full:
+            self._full_idx = idx
+        chips = 0
+        for i in range(self.n):
+            if not (en >> i) & 1 or not clk.usable(i):
+                if al.e_q[i]:
+                    al.entry(i, idx, t, 0)   # no longer known
+                    chips |= 1 << i
+                elif full:
+                    chips |= 1 << i
+                continue
+            q = clk.per[i]
+            inst = clk.instant(i, clk.delivered(i, t))
+            if not full and al.e_q[i]:
+                d = ((inst - al.instant(i, idx) + half) & mask) - half
+                lim = q >> 5                 # half a period (us)
+                if -lim < d < lim:
+                    continue                 # the rule still holds
+            al.entry(i, idx, inst, q)
+            chips |= 1 << i
+        if chips and self.streaming:
+            self._queue_clocks(idx, chips)
+
+    def _queue_clocks(self, idx, chips):
+        if self.clk_count >= self.clk_q:
+            self.clk_lost += 1
+            return
+        h = self.clk_head
+        self.clk_qi[h] = idx
+        self.clk_qm[h] = chips
+        al = self.al
+        o = h * 8
+        for i in range(self.n):
+            self.clk_qt[o + i] = al.e_t[i]
+            self.clk_qp[o + i] = al.e_q[i]
+        self.clk_head = h + 1 if h + 1 < self.clk_q else 0
+        self.clk_count += 1
+
+    def clocks_tail(self):
+        """The oldest queued CLOCKS message: its slot (index, chip mask, instants, periods at
+        slot*8 + chip); pop it with clocks_pop() once sent."""
+        s = self.clk_head - self.clk_count
+        return s + self.clk_q if s < 0 else s
+
+    def clocks_pop(self):
+        self.clk_count -= 1
 
     def _pick_ref(self, en, t):
         # the slowest enabled chip whose clock is locked numbers the samples (every read has

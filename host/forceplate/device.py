@@ -325,7 +325,13 @@ class Device:
                 raise DeviceError(f"Unknown test {test!r}: one of {', '.join(ids)}.")
             test = ids[test]
         args = bytes((int(test),)) + (json.dumps(options).encode("utf-8") if options else b"")
-        self.command(C.CMD_ARM, args)
+        ack = self.command(C.CMD_ARM, args)
+        # the rate the analyser was armed with (mHz) and whether it aligns the corners: what
+        # a replay of the recorded trial needs (older firmware: empty ACK)
+        if len(ack) >= 5:
+            rate_mhz, aligned = struct.unpack_from("<IB", ack)
+            return {"rate_mhz": rate_mhz, "aligned": bool(aligned)}
+        return {}
 
     def disarm(self):
         self.command(C.CMD_DISARM)

@@ -99,3 +99,54 @@ def replay(force_newtons, sample_rate_hz, test="cmj", options=None, start_index=
     if finish and len(out.events):
         analyser.finish(start_index + k, stamps[k])
     return out
+
+
+def replay_stream(index, t_us, values_mn, clocks, test, rate_mhz, options=None, aligned=True,
+                  start_index=None, ticks_bits=30, finish=False):
+    """Replay a trial from the device's own stream, as the device ran it: per-channel forces
+    in integer mN (a STREAM_FORCE recording, or counts through the device's calibration), the
+    samples' timestamps, and the CLOCKS entries (aligned: the corners brought to one instant by
+    the firmware's own fp/align.py before summing). rate_mhz and aligned: what the device's ARM
+    acknowledged (Device.arm). start_index: the first sample the device's analyser saw (its
+    EV_ARMED index); by default the first sample given. Same integers in, same events and
+    results out as on the device."""
+    from forceplate_firmware.fp.align import Aligner
+
+    out = Replay()
+    analyser = JumpAnalyser(
+        lambda code, i, t, value: out.events.append(Event(code, i, t, value)),
+        lambda test_, entries: out.results.append(Result(test_, list(entries))),
+        max_rate_hz=1000)
+    analyser.arm(code_of_test(test), int(rate_mhz), options or {})
+    index = [int(i) for i in index]
+    mask = (1 << ticks_bits) - 1
+    stamps = [int(t) & mask for t in t_us]
+    values = np.asarray(values_mn, dtype=np.int64)
+    n = values.shape[1]
+    start = index[0] if start_index is None else int(start_index)
+    al = Aligner(n, mask)
+    entries = sorted(((int(c["index"]), e) for c in clocks for e in c["chips"]),
+                     key=lambda x: x[0])
+    ei = 0
+    row = [0] * n
+    last = None
+    for k, idx in enumerate(index):
+        while ei < len(entries) and entries[ei][0] <= idx:
+            at, e = entries[ei]
+            al.entry(int(e["chip"]), at, int(e["t_us"]) & mask, int(e["period_q"]))
+            ei += 1
+        if idx < start:
+            continue
+        for c in range(n):
+            row[c] = int(values[k, c])
+        if aligned:
+            tot = al.push(idx, stamps[k], row)
+            if tot is not None:
+                analyser.feed(al.out_index, al.out_t, tot)
+                last = (al.out_index, al.out_t)
+        else:
+            analyser.feed(idx, stamps[k], sum(row))
+            last = (idx, stamps[k])
+    if finish and last is not None and len(out.events):
+        analyser.finish(*last)
+    return out
