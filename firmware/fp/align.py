@@ -22,6 +22,15 @@
 #                                           step, with al.out_index and al.out_t set, or None
 #                                           for the first sample
 from array import array
+import sys as _sys
+
+if _sys.implementation.name == "micropython":
+    import micropython
+else:  # CPython (the host runs this code too): the decorator does nothing
+    class micropython:  # noqa: N801
+        @staticmethod
+        def native(f):
+            return f
 
 _W = 10   # interpolation weight resolution: 1/1024 of the gap between two conversions
 ZERO_MN = 5000   # a corner at or under 5 N has no one on it (takeoff)
@@ -58,15 +67,18 @@ class Aligner:
         for i in range(self.n):
             self.e_q[i] = 0
 
+    @micropython.native
     def entry(self, chip, index, t_us, period_q):
         self.e_idx[chip] = index
         self.e_t[chip] = t_us
         self.e_q[chip] = period_q
 
+    @micropython.native
     def instant(self, chip, index):
         """Chip's conversion instant in sample `index` by its entry (valid when e_q > 0)."""
         return (self.e_t[chip] + (((index - self.e_idx[chip]) * self.e_q[chip]) >> 4)) & self.mask
 
+    @micropython.native
     def push(self, index, t_us, values):
         n = self.n
         mask = self.mask

@@ -24,6 +24,15 @@
 # observe() runs once per conversion per chip, not per sample; delivered() once per sample.
 # Ints only, every intermediate |x| < 2**30 (MicroPython small ints: no allocation).
 from array import array
+import sys as _sys
+
+if _sys.implementation.name == "micropython":
+    import micropython
+else:  # CPython (the host runs this code too): the decorator does nothing
+    class micropython:  # noqa: N801
+        @staticmethod
+        def native(f):
+            return f
 
 ACQUIRE = 16
 WINDOW = 16
@@ -70,12 +79,13 @@ class ChipClocks:
         """Acquired: good enough to number conversions (the period is refined after)."""
         return self.st[i] >= ACQUIRE
 
+    @micropython.native
     def observe(self, i, t, w):
         st = self.st[i]
         q = self.per[i] if st else self.nominal16
         # an edge placed within an eighth of a period is used; while acquiring, the period is
-        # only the configured one (a chip may run 4x faster): within a 32nd of that
-        if (w << (7 if st >= ACQUIRE else 9)) > q:
+        # only the measured read period or the configured one: within a 16th of that
+        if (w << (7 if st >= ACQUIRE else 8)) > q:
             return   # fell somewhere in the last w us: too vague to place a conversion
         mask = self.mask
         if st == 0:
@@ -199,12 +209,14 @@ class ChipClocks:
         self.wt[i] = t
         self.st[i] = ACQUIRE
 
+    @micropython.native
     def count_at(self, i, t):
         """Number of chip i's latest lattice instant at or before t + MARGIN_US."""
         h = self.half
         d = ((t + MARGIN_US - self.lat[i] + h) & self.mask) - h
         return self.cnt[i] + (d << 4) // self.per[i]
 
+    @micropython.native
     def delivered(self, i, t):
         """Number of the conversion a read starting at t takes from chip i: the one last seen
         fresh when that was under half a period ago (exact), else the lattice's latest at or
@@ -215,6 +227,7 @@ class ChipClocks:
         c = self.count_at(i, t)
         return c if c > self.oc[i] else self.oc[i]
 
+    @micropython.native
     def instant(self, i, c):
         """When chip i's conversion number c happened (us, masked)."""
         return (self.lat[i] + (((c - self.cnt[i]) * self.per[i]) >> 4)) & self.mask
