@@ -27,7 +27,7 @@ try:
 except ImportError:
     JumpAnalyser = None
 
-FW_VERSION = (0, 2, 0)
+FW_VERSION = (0, 3, 0)
 RING_SECONDS = 2          # ring capacity at the nominal fast rate (at least 256 samples)
 REPLY_CACHE = 4
 CMD_POLL_US = 2000        # how often the loop looks for command bytes (a poll is a syscall)
@@ -174,6 +174,7 @@ class App:
             uptime_ms=time.ticks_diff(time.ticks_ms(), self.start_ms) & 0xFFFFFFFF,
             samples_produced=s.produced & 0xFFFFFFFF, samples_sent=self.streamer.sent & 0xFFFFFFFF,
             samples_dropped=self.ring.dropped, samples_missed=s.missed,
+            read_failures=s.read_failures,
             buffer_fill=self.ring.count,
             buffer_size=self.ring.capacity, streaming=self.streamer.mode,
             analysis_state=getattr(a, "state", 0) if a is not None else 0,

@@ -87,7 +87,7 @@ def info_table(report):
         ("calibrated", "yes" if cal.get("calibrated") else "no"),
     ]
     for k in ("uptime_ms", "samples_produced", "samples_sent", "samples_dropped",
-              "samples_missed", "sensor_timeouts", "saturations", "link_errors"):
+              "samples_missed", "read_failures", "sensor_timeouts", "saturations", "link_errors"):
         if k in status:
             rows.append((k.replace("_", " "), status[k]))
     return table("Force plate at %s" % report.get("port"), ["", "value"], rows)
@@ -319,8 +319,8 @@ class MonitorView:
                 "cop_m": cop, "rate_hz": rate, "samples_lost": stream.samples_lost,
                 "link": {k: v for k, v in (stats or {}).items() if k in ("junk_bytes", "rejected")},
                 "device": {k: (device_status or {}).get(k) for k in
-                           ("samples_dropped", "samples_missed", "sensor_timeouts", "saturations",
-                            "link_errors")}}
+                           ("samples_dropped", "samples_missed", "read_failures", "sensor_timeouts",
+                            "saturations", "link_errors")}}
 
     def show(self, snap):
         if self._live is None:

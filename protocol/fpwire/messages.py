@@ -123,8 +123,8 @@ STATUS_FIELDS = ("uptime_ms", "samples_produced", "samples_sent", "samples_dropp
                  "buffer_fill", "buffer_size", "streaming", "analysis_state",
                  "sensor_timeouts", "saturations", "link_errors", "measured_rate_mhz")
 # Appended fields (version policy: older devices send fewer bytes; read them as 0).
-STATUS_EXTRA = ("samples_missed",)
-_STATUS_EXTRA = "<I"
+STATUS_EXTRA = ("samples_missed", "read_failures")
+_STATUS_EXTRA = "<II"
 
 
 def pack_status(**f):
@@ -136,10 +136,9 @@ def unpack_status(payload):
     n = struct.calcsize(_STATUS)
     _need(payload, n, "STATUS")
     out = dict(zip(STATUS_FIELDS, struct.unpack_from(_STATUS, payload, 0)))
-    if len(payload) >= n + struct.calcsize(_STATUS_EXTRA):
-        out.update(zip(STATUS_EXTRA, struct.unpack_from(_STATUS_EXTRA, payload, n)))
-    else:
-        out.update((k, 0) for k in STATUS_EXTRA)
+    for k in STATUS_EXTRA:   # each appended u32 a device sends; the rest read as 0
+        out[k] = struct.unpack_from("<I", payload, n)[0] if len(payload) >= n + 4 else 0
+        n += 4
     return out
 
 

@@ -42,8 +42,11 @@ print("distinct", len(set(rows)))
 print("failures", s.read_failures)
 print("produced", s.produced - p0)
 print("numbered", s.index - i0)
+from fpwire import messages as M
+print("status", M.unpack_status(app.status())["read_failures"])
 """)
     got = {k: int(v) for k, v in (line.split() for line in out)}
+    assert got["status"] == 1    # on the wire: STATUS read_failures
     assert got["distinct"] == 12  # noise 60 counts: a repeated row is a duplicated sample
     assert got["failures"] == 1
     assert got["produced"] == 12
