@@ -196,8 +196,18 @@ class App:
         self.sampler.streaming = True
 
     def stop_stream(self):
+        # the samples still waiting for a full frame (up to stream_latency_s of them) go out
+        # before the ACK, so a recording keeps its tail; a host that stopped reading gets
+        # 0.5 s, then the rest is cleared as before
         self.sampler.streaming = False
-        self.streamer.stop()
+        st = self.streamer
+        t0 = time.ticks_ms()
+        while (self.ring.count or self.outbox.count or st._mn_due) and \
+                time.ticks_diff(time.ticks_ms(), t0) < 500:
+            if not st.pump(self.sampler.now(), True):
+                self.link.flush()
+        self.link.drain_for(500)
+        st.stop()
         self.ring.clear()
 
     def apply_rate(self, sel):

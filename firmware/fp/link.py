@@ -5,6 +5,7 @@
 # A write may take fewer bytes than offered, none (None: EAGAIN) or raise (EAGAIN,
 # ETIMEDOUT: a USB CDC write that hit its TX timeout); the rest goes on a later turn.
 import select
+import time
 import sys
 
 from fpwire.frame import LineDecoder
@@ -84,6 +85,14 @@ class Link:
         n = len(payload)
         self.payload[0:n] = payload
         return self.send(mtype, n)
+
+    def drain_for(self, ms):
+        """Write out the frame in flight for at most ms; True when it is out."""
+        t0 = time.ticks_ms()
+        while not self.flush():
+            if time.ticks_diff(time.ticks_ms(), t0) >= ms:
+                return False
+        return True
 
     def drain(self):
         """Block until the frame in flight is out (before a reset)."""

@@ -66,8 +66,9 @@ class Streamer:
         self.mode = 0
         self._mn_due = 0
 
-    def pump(self, now):
-        """Send one pending message or one block; True if something was sent."""
+    def pump(self, now, force=False):
+        """Send one pending message or one block; True if something was sent. force: send a
+        block however few samples it holds (the tail at STOP)."""
         if self.outbox.count:
             return self._send_outbox()
         if self.ring.dropped != self.overflow_reported and not self.ring.dropping:
@@ -76,7 +77,7 @@ class Streamer:
         c = ring.count
         if not self.mode or c == 0:
             return False
-        if c < self.spf:
+        if c < self.spf and not force:
             age = (now - ring.t[ring.tail()]) & self.mask
             if age < self.latency_us:
                 return False

@@ -60,6 +60,9 @@ class MemLink:
     def drain(self):
         pass
 
+    def drain_for(self, ms):
+        return True
+
     def send(self, mtype, n):
         if self.blocked:
             self.write_stalls += 1
