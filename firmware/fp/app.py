@@ -192,7 +192,7 @@ class App:
             self.ring.clear()
         lat = int(self.config["stream_latency_s"] * 1000000)
         self.streamer.start(mode, spf or self.config["samples_per_frame"], int(self.rate_hz()), lat)
-        self.sampler.clk_count = 0   # CLOCKS of an earlier stream: not this one's
+        self.sampler.cm.count = 0   # CLOCKS of an earlier stream: not this one's
         self.sampler.streaming = True
 
     def stop_stream(self):
@@ -376,7 +376,7 @@ class App:
         s = self.sampler
         got = s.poll()
         now = s.now()
-        if s.clk_count and self.streamer.mode and self.link.writable():
+        if s.cm.count and self.streamer.mode and self.link.writable():
             self._send_clocks()
         if self.ring.count or self.outbox.count or self.ring.dropping:
             self.streamer.pump(now)
@@ -403,21 +403,21 @@ class App:
         return got
 
     def _send_clocks(self):
-        # the oldest queued CLOCKS message: the chips in its mask, from the sampler's slot
-        s = self.sampler
-        h = s.clocks_tail()
-        m = s.clk_qm[h]
+        # the oldest queued CLOCKS message: the chips in its mask, from the queue's slot
+        cm = self.sampler.cm
+        h = cm.tail()
+        m = cm.chips[h]
         o = h * 8
         k = 0
-        for i in range(s.n):
+        for i in range(self.sampler.n):
             if (m >> i) & 1:
                 self._cc[k] = i
-                self._ct[k] = s.clk_qt[o + i]
-                self._cp[k] = s.clk_qp[o + i]
+                self._ct[k] = cm.t_us[o + i]
+                self._cp[k] = cm.period_q[o + i]
                 k += 1
-        n = M.pack_clocks_into(self.link.payload, s.clk_qi[h], k, self._cc, self._ct, self._cp)
+        n = M.pack_clocks_into(self.link.payload, cm.index[h], k, self._cc, self._ct, self._cp)
         self.link.send(C.CLOCKS, n)
-        s.clocks_pop()
+        cm.pop()
 
     def _check_link(self, index, now):
         rej = self.link.decoder.stats.total_rejected()

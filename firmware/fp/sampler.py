@@ -29,6 +29,7 @@ from fpwire import codes as C
 
 from fp.align import Aligner
 from fp.chipclock import ChipClocks
+from fp.clockmsgs import ClockMessages
 from fp.hx711 import FULL_SCALE_HIGH, FULL_SCALE_LOW
 from fp.outbox import KIND_ERROR
 
@@ -53,7 +54,6 @@ class Sampler:
         self.index = 0                  # index of the next sample
         self.produced = 0
         self.missed = 0                 # conversions the chips overwrote before we read them
-        self.missed_by_reads = 0        # of those, numbered from read times (no chip clock)
         self.timeouts = 0
         self.read_failures = 0          # reads the driver gave up on (values left untouched)
         self._fresh = True
@@ -74,16 +74,7 @@ class Sampler:
         # the entries in force and brings the corners to one instant for the analyser
         self.al = Aligner(self.n, ticks_mask)
         self.align_on = True   # config align_corners
-        self._full_idx = 0     # sample of the last all-chip entry
-        self._was_streaming = False
-        self.clk_q = 8         # queued CLOCKS messages (sent by the app while streaming)
-        self.clk_qi = array("i", bytes(4 * self.clk_q))
-        self.clk_qm = bytearray(self.clk_q)
-        self.clk_qt = array("i", bytes(4 * 8 * self.clk_q))
-        self.clk_qp = array("i", bytes(4 * 8 * self.clk_q))
-        self.clk_head = 0
-        self.clk_count = 0
-        self.clk_lost = 0
+        self.cm = ClockMessages()
         self.set_nominal(80)
         # measured sample-clock period (1/16 us) and how many intervals it rests on
         self.p16 = self.period_us << 4
@@ -229,7 +220,6 @@ class Sampler:
                 if d >= p - (p >> 4):
                     lost = (d + (p >> 4)) // p
                     self.missed += lost
-                    self.missed_by_reads += lost
                     idx += lost
                     c += lost * p
                     d -= lost * p
@@ -297,12 +287,13 @@ class Sampler:
         # starts), a chip whose conversion the rule no longer predicts at once
         clk = self.clk
         al = self.al
+        cm = self.cm
         mask = self.mask
         half = self.half
-        full = (idx - self._full_idx) >= 64 or (self.streaming and not self._was_streaming)
-        self._was_streaming = self.streaming
+        full = (idx - cm.full_idx) >= 64 or (self.streaming and not cm.was_streaming)
+        cm.was_streaming = self.streaming
         if full:
-            self._full_idx = idx
+            cm.full_idx = idx
         chips = 0
         for i in range(self.n):
             if not (en >> i) & 1 or not clk.usable(i):
@@ -322,31 +313,7 @@ class Sampler:
             al.entry(i, idx, inst, q)
             chips |= 1 << i
         if chips and self.streaming:
-            self._queue_clocks(idx, chips)
-
-    def _queue_clocks(self, idx, chips):
-        if self.clk_count >= self.clk_q:
-            self.clk_lost += 1
-            return
-        h = self.clk_head
-        self.clk_qi[h] = idx
-        self.clk_qm[h] = chips
-        al = self.al
-        o = h * 8
-        for i in range(self.n):
-            self.clk_qt[o + i] = al.e_t[i]
-            self.clk_qp[o + i] = al.e_q[i]
-        self.clk_head = h + 1 if h + 1 < self.clk_q else 0
-        self.clk_count += 1
-
-    def clocks_tail(self):
-        """The oldest queued CLOCKS message: its slot (index, chip mask, instants, periods at
-        slot*8 + chip); pop it with clocks_pop() once sent."""
-        s = self.clk_head - self.clk_count
-        return s + self.clk_q if s < 0 else s
-
-    def clocks_pop(self):
-        self.clk_count -= 1
+            cm.put(idx, chips, self.n, al)
 
     def _pick_ref(self, en, t):
         # the slowest enabled chip whose clock is locked numbers the samples (every read has

@@ -24,10 +24,7 @@ from fpwire.samples import SamplesPacker
 
 from fp.config import DEFAULT_SPF
 from fp.outbox import KIND_EVENT
-from fp.sampler import MISSING
 
-INT32_MAX = 0x7FFFFFFF
-INT32_MIN = -0x7FFFFFFF - 1
 _ERR = "<BBII"
 
 
@@ -123,10 +120,6 @@ class Streamer:
         mask = self.mask
         dt_max = self._dt_max
         cal = self.cal
-        offs = cal.offsets
-        qs = cal.q
-        sh = cal.shift
-        hf = cal.half
         prev_i = rix[s] - 1
         prev_t = rt[s]
         k = 0
@@ -149,21 +142,7 @@ class Streamer:
             o += 2
             b = s * n
             if force:
-                for i in range(n):
-                    r = raw[b + i]
-                    if r == MISSING:
-                        v = INT32_MIN
-                    elif r == 0x7FFFFF:
-                        v = INT32_MAX
-                    else:
-                        d = r - offs[i]
-                        g = qs[i]
-                        v = ((d >> 12) * g + (((d & 0xFFF) * g) >> 12) + hf[i]) >> sh[i]
-                    buf[o] = v & 0xFF
-                    buf[o + 1] = (v >> 8) & 0xFF
-                    buf[o + 2] = (v >> 16) & 0xFF
-                    buf[o + 3] = (v >> 24) & 0xFF
-                    o += 4
+                o = cal.pack_into(raw, b, buf, o)
             else:
                 for i in range(n):
                     v = raw[b + i]
