@@ -437,8 +437,10 @@ class App:
                 got = False
             if self.wdt is not None:
                 self.wdt.feed()
-            if not got and self.ring.count < self.streamer.spf and not self.outbox.count:
-                # idle until about 1.5 ms before the next conversion is due
+            if not got and self.ring.count < self.streamer.spf and not self.outbox.count \
+                    and not s.acquiring():
+                # idle until about 1.5 ms before the next conversion is due (not while a
+                # chip's clock is acquired: that needs DOUT looks well under a millisecond apart)
                 left = s.period_us - ((s.now() - s.last_t) & self.mask)
                 if left > 2500:
                     time.sleep_ms(1)

@@ -315,6 +315,16 @@ class Sampler:
         if chips and self.streaming:
             cm.put(idx, chips, self.n, al)
 
+    def acquiring(self):
+        """A chip's clock is being acquired (not per sample: the idle path asks)."""
+        if not self.clk_on:
+            return False
+        en = self.drv.enabled
+        for i in range(self.n):
+            if (en >> i) & 1 and not self.clk.usable(i):
+                return True
+        return False
+
     def _pick_ref(self, en, t):
         # the slowest enabled chip whose clock is locked numbers the samples (every read has
         # a new conversion of each chip, so the slowest gives one per sample); every enabled
