@@ -4,10 +4,8 @@ that is not real time (reads late by up to a period, some conversions overwritte
 are read), the RESULT as the device sends it.
 
 The chips here share one clock (clock_spread=0, like one chip or chips on a common crystal).
-Tolerance: 1 cm of impulse jump height at 80 and 320 SPS, every jump. With the emulator's
-default +-1 % spread between the chips' own oscillators the plate total mixes conversions of
-different instants and each chip overwrites conversions on its own, which the total cannot
-show: docs/device-analysis.md gives what that costs."""
+Tolerance: 1 cm of impulse jump height at 80 and 320 SPS, every jump. Stock modules (each chip
+on its own oscillator, the emulator's default) are test_devjump_stock_clocks.py."""
 
 import time
 
