@@ -41,18 +41,22 @@ class Aligner:
         self.n = n
         self.mask = mask
         self.half = mask >> 1
-        z = bytes(4 * n)
+        z = [0] * n
+        # instants in 32-bit words: MicroPython stores the low 32 bits of a 32-bit tick clock
+        # (the emulator's) and every use is masked; CPython checks a store, so there a
+        # 32-bit clock gets 64-bit words (on MicroPython a "q" read allocates)
+        tc = "i" if mask <= 0x7FFFFFFF or _sys.implementation.name == "micropython" else "q"
         self.e_idx = array("i", z)
-        self.e_t = array("i", z)
+        self.e_t = array(tc, z)
         self.e_q = array("i", z)     # 0: this chip's instants are unknown
         self.vm = array("i", z)      # per chip: values and instants of the last four samples
-        self.cm = array("i", z)
+        self.cm = array(tc, z)
         self.v0 = array("i", z)
         self.v1 = array("i", z)
         self.v2 = array("i", z)
-        self.c0 = array("i", z)
-        self.c1 = array("i", z)
-        self.c2 = array("i", z)
+        self.c0 = array(tc, z)
+        self.c1 = array(tc, z)
+        self.c2 = array(tc, z)
         self.h = 0                   # samples in that history
         self.prev_index = 0
         self.prev_t = 0

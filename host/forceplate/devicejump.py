@@ -114,7 +114,7 @@ def replay_stream(index, t_us, values_mn, clocks, test, rate_mhz, options=None, 
 
     out = Replay()
     analyser = JumpAnalyser(
-        lambda code, i, t, value: out.events.append(Event(code, i, t, value)),
+        lambda code, i, t, value: out.events.append(Event(code, i, t & 0xFFFFFFFF, value)),
         lambda test_, entries: out.results.append(Result(test_, list(entries))),
         max_rate_hz=1000)
     analyser.arm(code_of_test(test), int(rate_mhz), options or {})
@@ -142,11 +142,18 @@ def replay_stream(index, t_us, values_mn, clocks, test, rate_mhz, options=None, 
         if aligned:
             tot = al.push(idx, stamps[k], row)
             if tot is not None:
-                analyser.feed(al.out_index, al.out_t, tot)
-                last = (al.out_index, al.out_t)
+                last = (al.out_index, _word(al.out_t))
+                analyser.feed(last[0], last[1], tot)
         else:
-            analyser.feed(idx, stamps[k], sum(row))
-            last = (idx, stamps[k])
+            last = (idx, _word(stamps[k]))
+            analyser.feed(idx, last[1], sum(row))
     if finish and last is not None and len(out.events):
         analyser.finish(*last)
     return out
+
+
+def _word(t):
+    """A tick stamp as the device's analyser holds it: a 32-bit word (its rings are int32;
+    a 32-bit tick clock's upper half reads negative there, the low 30 bits it uses are kept)."""
+    t &= 0xFFFFFFFF
+    return t - (1 << 32) if t & 0x80000000 else t
