@@ -42,7 +42,7 @@ def main(argv=None):
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--rp2040-slowdown", type=float, default=100.0)
-    ap.add_argument("--device-path-us", type=float, default=422.0,
+    ap.add_argument("--device-path-us", type=float, default=368.0,
                     help="the rest of the RP2040 device path per sample (bench_firmware.py: "
                          "device path + PIO read), for the headroom figures")
     a = ap.parse_args(argv)

@@ -51,6 +51,8 @@ def test_host_and_device_align_the_corners_alike(seed):
     # the device floors the reference period to whole us: T on the host is at most 1 us earlier
     at = np.ceil(T[known] - 1e-6).astype(np.int64).tolist()
     both = [(h, dev[a]) for a, h in zip(at, host[known].sum(axis=1)) if a in dev]
-    assert len(both) >= known.sum() - 2 and len(both) >= len(dev) - 2
+    # the device aligns from its third sample on (it starts on the conversions before the
+    # entries); the host where a chip has a conversion before T: a few more at the start
+    assert len(both) >= known.sum() - 2 and len(both) >= len(dev) - 4
     diff = np.array([h - d * 1e-3 for h, d in both])
     assert np.abs(diff).max() < 0.5

@@ -8,7 +8,7 @@ chips are 1 % apart. The device says where each chip's conversions are:
     conversion_instants(index, t_us, clocks, channels, ticks_bits)  (n, channels) instants, us
     align_channels(index, t_us, values, instants)                   (T, values at T)
 
-For sample k the common instant is T_k = instant_ref(k) - period_ref, the reference being the
+For sample k the common instant is T_k = instant_ref(k) - 2 period_ref, the reference being the
 chip with the largest period in force (the slowest, which numbers the samples): one reference
 period back, every chip has a conversion at or before T_k and one after it, and each channel
 is interpolated linearly between its own two, except where the force leaves a corner between
@@ -119,6 +119,16 @@ def _interp(xs, ys, t, zero=None):
         edge &= (r < 4) & (r * pg < gap)
         slope = np.where(edge, lo - fall * (d / np.where(edge, pg, 1.0)), v)
         v = np.where(edge, np.where(d >= r * pg, hi, slope), v)
+        # and where it comes onto a corner (landing): it rose from lo at the slope it then kept
+        jn = np.minimum(j + 2, len(xs) - 1)
+        nv, ng = ys[jn], xs[jn] - xs[j + 1]
+        rise = nv - hi
+        land = (j + 2 < len(xs)) & (lo <= zero) & (hi > zero) & (nv > hi) & (ng > 0)
+        r = np.where(land, (hi - lo) / np.where(land, rise, 1.0), 0.0)  # time lo -> hi / ng
+        land &= (r < 4) & (r * ng < gap)
+        b = gap - d
+        up = np.where(land, hi - rise * (b / np.where(land, ng, 1.0)), v)
+        v = np.where(land, np.where(b >= r * ng, lo, up), v)
     return np.where(inside, v, np.nan)
 
 
@@ -142,7 +152,7 @@ def _align(index, t_us, values, instants, periods=None, takeoff_zero=TAKEOFF_ZER
         return T, aligned, clocked
     ref = np.argmax(np.where(np.isfinite(periods), periods, -np.inf), axis=1)
     rows = np.arange(n)
-    t_ref = instants[rows, ref] - periods[rows, ref]
+    t_ref = instants[rows, ref] - 2 * periods[rows, ref]   # as the device: two periods back
     out = np.full(values.shape, np.nan)
     for c in range(values.shape[1]):
         x = instants[:, c]
@@ -161,7 +171,7 @@ def _align(index, t_us, values, instants, periods=None, takeoff_zero=TAKEOFF_ZER
 
 def align_channels(index, t_us, values, instants, periods=None, takeoff_zero=TAKEOFF_ZERO_N):
     """values (n, channels) resampled so that every channel is at the reference lattice:
-    T_k = instant_ref(k) - period_ref, the reference chip the one with the largest period in
+    T_k = instant_ref(k) - 2 period_ref, the reference chip the one with the largest period in
     force (periods: (n, channels) us from conversion_periods; without it, each channel's
     median step). Each channel is interpolated linearly between its own conversions, except
     across a takeoff (the device's rule, see _interp; values in newtons, a corner at or under
