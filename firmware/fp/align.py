@@ -25,13 +25,7 @@
 from array import array
 import sys as _sys
 
-if _sys.implementation.name == "micropython":
-    import micropython
-else:  # CPython (the host runs this code too): the decorator does nothing
-    class micropython:  # noqa: N801
-        @staticmethod
-        def native(f):
-            return f
+from .compat import *  # noqa: F401,F403  micropython, const; ptr casts on CPython
 
 _W = 10   # interpolation weight resolution: 1/1024 of the gap between two conversions
 ZERO_MN = 5000   # a corner at or under 5 N has no one on it (takeoff, landing)

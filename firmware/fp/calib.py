@@ -18,23 +18,7 @@
 # set(), and by nothing else.
 import sys as _sys
 
-if _sys.implementation.name == "micropython":
-    import micropython
-else:  # CPython (host tests import the firmware): plain Python on the same arrays
-    class micropython:  # noqa: N801
-        @staticmethod
-        def native(f):
-            return f
-
-        @staticmethod
-        def viper(f):
-            return f
-
-    def ptr32(a):   # viper's raw view of an array("i"); on CPython the array itself
-        return a
-
-    def ptr8(a):    # viper's raw view of a buffer's bytes; on CPython the buffer itself
-        return a
+from .compat import *  # noqa: F401,F403  micropython, const; ptr casts on CPython
 
 from array import array
 

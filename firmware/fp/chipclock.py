@@ -24,15 +24,8 @@
 # observe() runs once per conversion per chip, not per sample; delivered() once per sample.
 # Ints only, every intermediate |x| < 2**30 (MicroPython small ints: no allocation).
 from array import array
-import sys as _sys
 
-if _sys.implementation.name == "micropython":
-    import micropython
-else:  # CPython (the host runs this code too): the decorator does nothing
-    class micropython:  # noqa: N801
-        @staticmethod
-        def native(f):
-            return f
+from .compat import *  # noqa: F401,F403  micropython, const; ptr casts on CPython
 
 ACQUIRE = 16
 WINDOW = 16
@@ -64,7 +57,6 @@ class ChipClocks:
         self.ot = array("i", z)
         self.iv = array("i", bytes(4 * ACQUIRE * n))   # acquisition: intervals (us)
         self.nominal16 = 12500 << 4
-        self.relocks = array("i", [0, 0])   # lattices lost: [no good look / before it, period]
 
     def reset(self, nominal_us):
         """Forget every lattice (power-up, rate or gain change: the chips restart)."""
@@ -95,7 +87,6 @@ class ChipClocks:
             return
         d = (t - self.lat[i]) & mask
         if d > self.half or d > (q << 2):
-            self.relocks[0] += 1
             self.st[i] = 0   # before the lattice, or 64+ periods without a good look: again
             self.observe(i, t, w)
             return
@@ -120,7 +111,6 @@ class ChipClocks:
             # drifted or its period is wrong; three in a window and it is acquired again
             self.sk[i] += 1
             if self.sk[i] >= 3:
-                self.relocks[1] += 1
                 self.st[i] = 0
             return
         if e < 0:                   # earlier than the lattice: the lattice moves there
@@ -144,7 +134,6 @@ class ChipClocks:
             p = (((t1 - self.a0[i]) & mask) << 4) // kk
             dq = p - q
             if dq * 64 > p or dq * 64 < -p:
-                self.relocks[1] += 1
                 self.st[i] = 0   # 1.6 % off the last estimate: the lattice was lost, again
                 return
             self.per[i] = p

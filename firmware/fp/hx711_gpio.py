@@ -4,15 +4,8 @@
 # interrupt-safe: call from the main loop only.
 # Cost: 25 clocks x (2 SCK writes + n DOUT reads) Pin calls; on an RP2040 at 125 MHz that is
 # about 1.1 ms for 4 chips (use hx711_pio there).
-import sys as _sys
 
-if _sys.implementation.name == "micropython":
-    import micropython
-else:  # CPython (host tests import the firmware): the decorator does nothing
-    class micropython:  # noqa: N801
-        @staticmethod
-        def native(f):
-            return f
+from .compat import *  # noqa: F401,F403  micropython, const; ptr casts on CPython
 
 from fp.hx711 import HX711
 

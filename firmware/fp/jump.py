@@ -14,26 +14,7 @@
 # Impulse is kept exact as a two-part integer (hi * 2**24 + lo) in units of 2 mN x 1 sample.
 from array import array
 
-import sys
-
-if sys.implementation.name == "micropython":
-    import micropython
-    from micropython import const
-else:  # CPython (whatever `micropython` stub is installed): plain Python, same arrays
-    class micropython:
-        @staticmethod
-        def native(f):
-            return f
-
-        @staticmethod
-        def viper(f):
-            return f
-
-    def const(x):
-        return x
-
-    def ptr32(a):   # viper's raw view of an array("i"); on CPython the array itself
-        return a
+from .compat import *  # noqa: F401,F403  micropython, const; ptr casts on CPython
 
 from fpwire import codes as C
 

@@ -4,15 +4,8 @@
 # Each slot holds the sample index, its timestamp (us, masked to the wire's tick width) and
 # one raw code per channel. When the ring is full a new sample is dropped (its index is
 # consumed, so the host sees the exact gap) and counted in .dropped; sampling goes on.
-import sys as _sys
 
-if _sys.implementation.name == "micropython":
-    import micropython
-else:  # CPython (host tests import the firmware): the decorator does nothing
-    class micropython:  # noqa: N801
-        @staticmethod
-        def native(f):
-            return f
+from .compat import *  # noqa: F401,F403  micropython, const; ptr casts on CPython
 
 from array import array
 

@@ -8,15 +8,8 @@
 # that its dt field cannot hold. Allocation-free for SAMPLES; ERROR/EVENT packing may
 # allocate (rare messages).
 import struct
-import sys as _sys
 
-if _sys.implementation.name == "micropython":
-    import micropython
-else:  # CPython (host tests import the firmware): the decorator does nothing
-    class micropython:  # noqa: N801
-        @staticmethod
-        def native(f):
-            return f
+from .compat import *  # noqa: F401,F403  micropython, const; ptr casts on CPython
 
 from fpwire import codes as C
 from fpwire import messages as M

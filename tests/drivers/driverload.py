@@ -37,8 +37,9 @@ def load_driver(filename, ptr32=lambda buf: buf, also=()):
     sys.path[:0] = paths
     viper = {"ptr32": ptr32, "ptr8": lambda buf: buf, "uint": lambda v: v & 0xFFFF_FFFF}
     try:
-        driver = _load(FIRMWARE_FP / filename, "fw_" + filename[:-3], viper)
-        more = {name: _load(FIRMWARE_FP / name, "fw_" + name[:-3], viper) for name in also}
+        # named inside the fp package so that their `from .compat import *` resolves
+        driver = _load(FIRMWARE_FP / filename, "fp.fw_" + filename[:-3], viper)
+        more = {name: _load(FIRMWARE_FP / name, "fp.fw_" + name[:-3], viper) for name in also}
     finally:
         del sys.path[:len(paths)]
         for name in [n for n in sys.modules if n == "fp" or n.startswith("fp.")]:
