@@ -2,7 +2,6 @@
 # every enabled DOUT is low), send at most one frame (outbox first, then samples), read
 # commands, finish a pending tare/self-test, feed the watchdog. Nothing in the loop waits
 # for the host: see docs/firmware.md for the latency budget.
-from array import array
 import time
 
 import machine
@@ -92,9 +91,6 @@ class App:
         self.reboot_requested = False
         self.results = []          # packed RESULT payloads waiting for the link
         self.trial = 0
-        self._cc = bytearray(8)      # CLOCKS entries being packed: chip, instant, period
-        self._ct = array("i", bytes(32))
-        self._cp = array("i", bytes(32))
         self.boot_faults = []
         stored, state = self.store.load()
         if state == "missing":
@@ -377,7 +373,7 @@ class App:
         got = s.poll()
         now = s.now()
         if s.cm.count and self.streamer.mode and self.link.writable():
-            self._send_clocks()
+            self.link.send(C.CLOCKS, s.cm.pack_oldest_into(self.link.payload, s.n))
         if self.ring.count or self.outbox.count or self.ring.dropping:
             self.streamer.pump(now)
         elif self.link.busy():
@@ -401,23 +397,6 @@ class App:
             self.link.drain()
             machine.soft_reset()
         return got
-
-    def _send_clocks(self):
-        # the oldest queued CLOCKS message: the chips in its mask, from the queue's slot
-        cm = self.sampler.cm
-        h = cm.tail()
-        m = cm.chips[h]
-        o = h * 8
-        k = 0
-        for i in range(self.sampler.n):
-            if (m >> i) & 1:
-                self._cc[k] = i
-                self._ct[k] = cm.t_us[o + i]
-                self._cp[k] = cm.period_q[o + i]
-                k += 1
-        n = M.pack_clocks_into(self.link.payload, cm.index[h], k, self._cc, self._ct, self._cp)
-        self.link.send(C.CLOCKS, n)
-        cm.pop()
 
     def _check_link(self, index, now):
         rej = self.link.decoder.stats.total_rejected()

@@ -14,15 +14,9 @@
 # counted (read_failures) and its conversion numbered as missed. A disabled chip whose DOUT goes low again is re-enabled
 # (F_SENSOR_RECOVERED).
 import time
-import sys as _sys
 
-if _sys.implementation.name == "micropython":
-    import micropython
-else:  # CPython (host tests import the firmware): the decorator does nothing
-    class micropython:  # noqa: N801
-        @staticmethod
-        def native(f):
-            return f
+from .compat import *  # noqa: F401,F403  micropython, const; ptr casts on CPython
+
 from array import array
 
 from fpwire import codes as C
@@ -266,9 +260,12 @@ class Sampler:
             for i in range(self.n):
                 cap[o + i] = raw[i]
             self.cap_n += 1
-        if self.clk_on:
-            self._entries(idx, t, en)
         a = self.analyser
+        if self.clk_on:
+            if self.streaming or a is not None:
+                self._entries(idx, t, en)
+            else:
+                self.cm.was_streaming = False   # nobody needs entries: all again at a start
         if a is not None:
             tot = self.cal.force_into(raw, self.force)
             if self.clk_on and self.align_on:
