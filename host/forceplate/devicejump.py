@@ -67,6 +67,16 @@ def code_of_test(test):
     return int(test)
 
 
+def _analyser(out, max_rate_hz):
+    """The firmware's analyser, its EVENTs and RESULTs collected in `out` (a Replay). Event
+    times as the wire carries them: u32 (a 32-bit tick clock's upper half is negative in the
+    device's int32 rings)."""
+    return JumpAnalyser(
+        lambda code, i, t, value: out.events.append(Event(code, i, t & 0xFFFFFFFF, value)),
+        lambda test_, entries: out.results.append(Result(test_, list(entries))),
+        max_rate_hz=max_rate_hz)
+
+
 def to_millinewtons(force_newtons):
     """Force in N -> the device's integer milli-newtons, as Python ints."""
     return [int(v) for v in np.rint(np.asarray(force_newtons, dtype=float) * 1000.0)]
@@ -83,10 +93,7 @@ def replay(force_newtons, sample_rate_hz, test="cmj", options=None, start_index=
     """
     out = Replay()
     if analyser is None:
-        analyser = JumpAnalyser(
-            lambda code, index, t_us, value: out.events.append(Event(code, index, t_us, value)),
-            lambda test_, entries: out.results.append(Result(test_, list(entries))),
-            max_rate_hz=max(max_rate_hz, sample_rate_hz))
+        analyser = _analyser(out, max(max_rate_hz, sample_rate_hz))
     analyser.arm(code_of_test(test), int(round(sample_rate_hz * 1000)), options or {})
     period_us = 1e6 / sample_rate_hz
     if t_us is None:
@@ -113,10 +120,7 @@ def replay_stream(index, t_us, values_mn, clocks, test, rate_mhz, options=None, 
     from forceplate_firmware.fp.align import Aligner
 
     out = Replay()
-    analyser = JumpAnalyser(
-        lambda code, i, t, value: out.events.append(Event(code, i, t & 0xFFFFFFFF, value)),
-        lambda test_, entries: out.results.append(Result(test_, list(entries))),
-        max_rate_hz=1000)
+    analyser = _analyser(out, 1000)
     analyser.arm(code_of_test(test), int(rate_mhz), options or {})
     index = [int(i) for i in index]
     mask = (1 << ticks_bits) - 1
