@@ -2,10 +2,10 @@
 # each chip's conversion clock, the CLOCKS entries and the corner alignment, against the
 # reference loop (store one value into a preallocated ring), best of `repeat` runs.
 import sys
-sys.path.insert(0, sys.argv[1])
-sys.path.insert(0, sys.argv[2])
-import time
+sys.path[:0] = [sys.argv[1], sys.argv[2], __file__.rsplit("/", 1)[0]]
 from array import array
+
+import mpytiming
 from fp.chipclock import ChipClocks
 from fp.align import Aligner
 
@@ -17,24 +17,11 @@ PER = 12500
 
 
 def best(f):
-    b = 1 << 30
-    for _ in range(REPEAT):
-        t0 = time.ticks_us()
-        f()
-        us = time.ticks_diff(time.ticks_us(), t0)
-        b = us if us < b else b
-    return b / N
-
-
-ring256 = array("i", [0] * 256)
+    return mpytiming.best(f, N, REPEAT)
 
 
 def reference():
-    r = ring256
-    p = 0
-    for i in range(N):
-        r[p] = i
-        p = (p + 1) & 255
+    mpytiming.reference(N)
 
 
 # a locked clock per chip (periods 1 % apart), fed as the sampler feeds it

@@ -6,10 +6,12 @@
 # (fp/sampler.py CHIP_CLOCKS_MAX_HZ), as a device streaming at that rate does.
 import sys
 
-sys.path[:0] = [sys.argv[1], sys.argv[2]]
+sys.path[:0] = [sys.argv[1], sys.argv[2], __file__.rsplit("/", 1)[0]]
 
 import json
 import time
+
+import mpytiming
 
 import micropython
 from array import array
@@ -84,25 +86,12 @@ class NullLink:
 
 
 def best(fn):
-    b = 1 << 30
-    for _ in range(REPEAT):
-        t0 = time.ticks_us()
-        fn()
-        us = time.ticks_diff(time.ticks_us(), t0)
-        b = us if us < b else b
-    return b / N
-
-
-ring256 = array("i", [0] * 256)
+    return mpytiming.best(fn, N, REPEAT)
 
 
 def reference():
     """The least a per-sample loop does: keep one value in a preallocated ring."""
-    r = ring256
-    p = 0
-    for i in range(N):
-        r[p] = i
-        p = (p + 1) & 255
+    mpytiming.reference(N)
 
 
 douts = tuple(NullPin(0) for _ in range(CH))
