@@ -32,7 +32,7 @@ import tempfile
 import numpy as np
 
 from forceplate.analysis import synthetic
-from forceplate.devicejump import to_millinewtons
+from forceplate.device.replay import to_millinewtons
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 STATES = {0: "idle", 1: "weighing", 2: "ready (standing, onset watch)", 3: "moving (integrating)",

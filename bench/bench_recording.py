@@ -12,7 +12,7 @@ import time
 
 import numpy as np
 
-from forceplate.recording import FORMAT_MN32, RecordingWriter, read_recording
+from forceplate.storage.recording import FORMAT_MN32, RecordingWriter, read_recording
 
 DOCS = os.path.join(os.path.dirname(__file__), "..", "docs", "performance.md")
 SECTION = "## Recording file (bench/bench_recording.py)"

@@ -107,7 +107,7 @@ def main(argv=None):
     parser.add_argument("--mode", choices=sorted(RATE_BANDS), default="hx711-80")
     args = parser.parse_args(argv)
     from forceplate.errors import ForceplateError
-    from forceplate.recording import read_recording
+    from forceplate.storage.recording import read_recording
 
     try:
         rec = read_recording(args.recording)

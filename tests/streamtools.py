@@ -4,7 +4,7 @@ import time
 
 import numpy as np
 
-from forceplate.device import Device
+from forceplate.device.client import Device
 
 
 def collect(dev, seconds, until=None):

@@ -13,7 +13,7 @@
 #
 # The instants come from CLOCKS entries (protocol/SPEC.md): for chip c, from sample e_idx on,
 # instant(k) = e_t + ((k - e_idx) * e_q >> 4). The same code runs on the device (fed by the
-# sampler) and on the host (forceplate.devicejump, fed from a recording), so both sum the same
+# sampler) and on the host (forceplate.device.replay, fed from a recording), so both sum the same
 # aligned forces. Per sample: no allocation, ints only, |x| < 2**30.
 #
 #   al = Aligner(n, mask)

@@ -1,5 +1,5 @@
 # Streaming jump analysis: weighing, phase events and end-of-trial results, one sample at a time.
-# Runs unchanged on the device (MicroPython) and on the host (CPython, forceplate.devicejump).
+# Runs unchanged on the device (MicroPython) and on the host (CPython, forceplate.device.replay).
 #
 #   ja = JumpAnalyser(emit_event, emit_result, max_rate_hz=1000)   # allocates everything, once
 #   ja.arm(codes.TEST_CMJ, rate_mhz, {})                            # floats allowed here

@@ -9,7 +9,7 @@ import pytest
 
 from forceplate.analysis import analyze_trial, chipclocks
 from forceplate.emulator.device import athlete
-from forceplate.recording import unwrap_us
+from forceplate.storage.recording import unwrap_us
 
 NOMINAL_US = 12500.0
 SPREAD = (-0.006, 0.004, -0.001, 0.010)   # chip 3 the slowest, 1.6 % between the extremes

@@ -10,17 +10,17 @@ import numpy as np
 from forceplate.analysis import analyze_trial, chipclocks
 from forceplate.analysis.files import analyze_file
 from forceplate.analysis.loading import load
-from forceplate.device import Message
+from forceplate.device.client import Message
 from forceplate.emulator.device import athlete
-from forceplate.recording import iter_chunks, read_recording
-from forceplate.session import record_to_file
+from forceplate.storage.recording import iter_chunks, read_recording
+from forceplate.device.session import record_to_file
 from fpwire import codes as C
 
 from .test_chip_clocks_alignment import device
 
 
 class ScriptedDevice:
-    """Enough of forceplate.device.Device for record_to_file: INFO, commands, and poll()
+    """Enough of forceplate.device.client.Device for record_to_file: INFO, commands, and poll()
     handing out the given messages a few at a time once started."""
 
     def __init__(self, messages, ticks_bits):

@@ -3,13 +3,13 @@
 (the emulated chips have no averaging filter, so recordings of the board `emulator` are read as
 `lab` samples) at 80 SPS (HX711) and 320 SPS (HX717), stamped when a polling loop reads
 them (up to 0.9 period late) with 3 % of the conversions never read. Tolerances: 1 cm of impulse jump height at both rates, and within 1 cm of
-the device's own analysis (forceplate.devicejump) on the same samples."""
+the device's own analysis (forceplate.device.replay) on the same samples."""
 
 import numpy as np
 import pytest
 
 from forceplate.analysis import acquisition, analyze_trial
-from forceplate.devicejump import replay
+from forceplate.device.replay import replay
 from forceplate.emulator.device import athlete
 
 JUMPS = [(60.0, 0.20), (80.0, 0.35), (100.0, 0.45)]

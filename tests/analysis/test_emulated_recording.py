@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from forceplate.analysis import analyze_trial
-from forceplate.device import Device
+from forceplate.device.client import Device
 from forceplate.emulator.emulator import Emulator
 from fpwire import codes as C
 

@@ -99,9 +99,9 @@ def test_a_forceplate_recording_goes_to_the_recording_reader(tmp_path, monkeypat
     p = tmp_path / "r.fprec"
     p.write_bytes(b"FPREC\x01rest")
     try:
-        import forceplate.recording as recording
+        import forceplate.storage.recording as recording
     except ImportError:
-        with pytest.raises(AnalysisError, match="forceplate.recording"):
+        with pytest.raises(AnalysisError, match="forceplate.storage.recording"):
             load(p)
         return
 
@@ -117,7 +117,7 @@ def test_a_forceplate_recording_goes_to_the_recording_reader(tmp_path, monkeypat
 
 
 def test_a_real_forceplate_recording_of_an_hx711_cmj_loads_and_analyses(tmp_path):
-    recording = pytest.importorskip("forceplate.recording")
+    recording = pytest.importorskip("forceplate.storage.recording")
     syn = synthetic.cmj()
     t, f = synthetic.sample(syn, rate_hz=80, hx711=True, clock_error=0.01, jitter_s=0.0005, noise_n=1.0, seed=3)
     corners = np.repeat(f[:, None] / 4, 4, axis=1)

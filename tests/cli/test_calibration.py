@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from forceplate.calibration import Load, fit_gains, parse_masses, POSITIONS, STANDARD_GRAVITY
+from forceplate.workflows.calibration import Load, fit_gains, parse_masses, POSITIONS, STANDARD_GRAVITY
 from forceplate.errors import UsageError
 
 TRUE_GAINS = np.array([0.011, 0.0095, 0.0102, 0.0099])  # N per count

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from forceplate.recording import read_recording
+from forceplate.storage.recording import read_recording
 
 pytestmark = pytest.mark.emulator
 

@@ -8,8 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 from forceplate.cli import cli
-from forceplate.export import DEFAULT_PLATE, centre_of_pressure, plate_positions_m
-from forceplate.recording import FORMAT_MN32, RecordingWriter
+from forceplate.storage.export import DEFAULT_PLATE, centre_of_pressure, plate_positions_m
+from forceplate.storage.recording import FORMAT_MN32, RecordingWriter
 
 RATE = 500.0
 
@@ -113,7 +113,7 @@ def test_a_long_recording_puts_several_samples_in_each_c3d_frame(tmp_path):
 
 
 def test_c3d_frames_of_three_samples_read_back_whole_with_the_padding_counted(tmp_path):
-    from forceplate import c3d
+    from forceplate.storage import c3d
 
     n = 131071  # 3 samples per frame, 2 repeated at the end
     data = np.random.default_rng(2).normal(0, 100, (n, 3))

@@ -4,7 +4,7 @@ import json
 
 from click.testing import CliRunner
 
-from forceplate.athletes import Athlete, all_athletes, slug
+from forceplate.storage.athletes import Athlete, all_athletes, slug
 from forceplate.cli import cli
 
 

@@ -8,9 +8,9 @@ import pytest
 from click.testing import CliRunner
 
 from forceplate.cli import cli
-from forceplate.device import Device
+from forceplate.device.client import Device
 from forceplate.emulator.control import chip_params
-from forceplate.recording import read_recording
+from forceplate.storage.recording import read_recording
 
 pytestmark = pytest.mark.emulator
 

@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 from forceplate.cli import cli
 from forceplate.errors import DeviceError
-from forceplate.ports import Port, classify, resolve_port
+from forceplate.device.ports import Port, classify, resolve_port
 
 PICO = Port("/dev/ttyACM0", "Board in FS mode", 0x2E8A, 0x0005, "e66", classify(0x2E8A, 0x0005))
 S3 = Port("/dev/ttyACM1", "USB JTAG/serial", 0x303A, 0x1001, None, classify(0x303A, 0x1001))
@@ -50,7 +50,7 @@ def test_ports_json_is_clean_json_on_stdout():
 
 def test_a_command_with_no_port_and_no_board_fails_in_one_line(monkeypatch):
     monkeypatch.delenv("FORCEPLATE_PORT", raising=False)
-    monkeypatch.setattr("forceplate.ports.list_ports", lambda: [MOUSE])
+    monkeypatch.setattr("forceplate.device.ports.list_ports", lambda: [MOUSE])
     r = CliRunner().invoke(cli, ["info"])
     assert r.exit_code == 1
     assert len(r.output.strip().splitlines()) == 1 and r.output.startswith("Error: No force plate found")

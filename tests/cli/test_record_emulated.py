@@ -15,7 +15,7 @@ import serial
 from click.testing import CliRunner
 
 from forceplate.cli import cli
-from forceplate.recording import read_recording
+from forceplate.storage.recording import read_recording
 
 pytestmark = pytest.mark.emulator
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from forceplate.errors import UsageError
-from forceplate.recording import (FORMAT_MN32, append_note, FORMAT_RAW24, RecordingWriter, read_recording,
+from forceplate.storage.recording import (FORMAT_MN32, append_note, FORMAT_RAW24, RecordingWriter, read_recording,
                                   unwrap_us)
 
 HEADER = {"channels": 4, "layout": "corners4", "ticks_bits": 32, "device": {"board": "test"},

@@ -6,7 +6,7 @@ import time
 import numpy as np
 import pytest
 
-from forceplate.device import Device
+from forceplate.device.client import Device
 from forceplate.emulator.device.athlete import G, corner_shares
 
 

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from emu_helpers import ask_info
-from forceplate import flash
+from forceplate.device import flash
 
 
 def test_the_manifest_holds_main_the_fp_package_and_fpwire_without_the_host_only_module():

@@ -113,7 +113,7 @@ def test_a_disconnected_link_carries_nothing_until_it_reconnects(emulated_device
 
 
 def test_a_power_cycle_in_the_middle_of_a_stream_reboots_into_the_firmware(emulated_device):
-    from forceplate.device import STREAM_RAW, Device
+    from forceplate.device.client import STREAM_RAW, Device
     dev = emulated_device
     boots = dev.supervisor.boots
     with Device.open(dev.port) as d:

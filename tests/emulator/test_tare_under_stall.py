@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from forceplate.device import Device
+from forceplate.device.client import Device
 
 
 @pytest.mark.emulator_options(scenario="empty")

@@ -6,8 +6,8 @@ import sys
 import time
 
 from emu_helpers import ask_info
-from forceplate import flash
-from forceplate.device import Device
+from forceplate.device import flash
+from forceplate.device.client import Device
 
 
 def short_watchdog(emu, seconds=1):

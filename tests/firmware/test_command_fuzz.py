@@ -8,7 +8,7 @@ import struct
 import pytest
 
 from fpwire import codes as C
-from forceplate.device import Device, DeviceNak
+from forceplate.device.client import Device, DeviceNak
 
 pytestmark = pytest.mark.emulator
 

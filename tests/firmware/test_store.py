@@ -9,7 +9,7 @@ import subprocess
 import pytest
 
 from fpwire import codes as C
-from forceplate.device import Device
+from forceplate.device.client import Device
 from fwtools import DEVICE_DIR, FIRMWARE, MPY_DIR, PROTOCOL
 
 SAVE = """

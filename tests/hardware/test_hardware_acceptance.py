@@ -67,7 +67,7 @@ def test_rate_check_wants_every_chip_in_band_and_the_chips_together(rates, mode,
 
 
 def _record(path, force_n, rate_hz=87.5, lose=()):
-    from forceplate.recording import RecordingWriter
+    from forceplate.storage.recording import RecordingWriter
     from fpwire import codes as C
 
     n = len(force_n)

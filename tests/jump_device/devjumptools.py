@@ -1,6 +1,6 @@
 """Helpers for the device jump tests: synthetic trials sampled like the plate's ADC, replayed."""
 
-from forceplate.devicejump import replay
+from forceplate.device.replay import replay
 
 # Stated tolerances (docs/device-analysis.md explains each).
 JUMP_HEIGHT_TOL_M = {80: 0.010, 320: 0.005, 1000: 0.003}

@@ -5,7 +5,7 @@ import pytest
 from devjumptools import BACKOFF_S, JUMP_HEIGHT_TOL_M, event_time, run
 from fpwire import codes as C
 
-from forceplate.devicejump import replay
+from forceplate.device.replay import replay
 
 import jumpsynth
 

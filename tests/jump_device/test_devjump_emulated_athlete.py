@@ -5,7 +5,7 @@ bank samples them (the force at each conversion instant) plus converter noise.""
 import numpy as np
 import pytest
 
-from forceplate.devicejump import replay
+from forceplate.device.replay import replay
 from forceplate.emulator.device import athlete
 
 TOL_M = {80: 0.010, 320: 0.005, 1000: 0.003}

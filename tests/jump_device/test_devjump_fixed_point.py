@@ -16,7 +16,7 @@ import pytest
 import forceplate_firmware.fp.jump as jump
 import forceplate_firmware.fp.jump_weigh as jump_weigh
 import jumpsynth
-from forceplate.devicejump import replay
+from forceplate.device.replay import replay
 
 SMALL_INT = 2**30
 

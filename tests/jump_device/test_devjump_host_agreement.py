@@ -6,7 +6,7 @@ import pytest
 
 import jumpsynth
 from forceplate.analysis import analyze_trial
-from forceplate.devicejump import replay
+from forceplate.device.replay import replay
 
 # metric: absolute tolerance (relative when negative; one period when None); heights: the
 # stated accuracy at the rate (0.5 cm at 320 SPS, 0.3 cm at 1000 SPS)

@@ -11,7 +11,7 @@ import pytest
 from fpwire import codes as C
 
 import jumpsynth
-from forceplate.devicejump import TICKS_US_WRAP, replay, code_of_test, to_millinewtons
+from forceplate.device.replay import TICKS_US_WRAP, replay, code_of_test, to_millinewtons
 
 pytestmark = pytest.mark.emulator
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from fpwire import codes as C
 
-from forceplate.devicejump import replay
+from forceplate.device.replay import replay
 
 RATE = 1200
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from forceplate.devicejump import replay_stream
+from forceplate.device.replay import replay_stream
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "host" / "forceplate" / "emulator"
                        / "device"))

@@ -7,7 +7,7 @@ Two things are checked on each jump:
 - the device's impulse jump height is within 1 cm of the athlete model's truth (80 SPS; before
   the per-chip clocks it read -3.6 to +3.1 cm on the same setup, docs/device-analysis.md);
 - the host, replaying the recorded stream (per-channel mN, timestamps, CLOCKS) through the
-  firmware's own aligner and analyser (forceplate.devicejump.replay_stream), reproduces the
+  firmware's own aligner and analyser (forceplate.device.replay.replay_stream), reproduces the
   device's events and RESULT exactly."""
 
 import time
@@ -16,8 +16,8 @@ import pytest
 
 from fpwire import codes as C
 from fpwire import messages as M
-from forceplate.device import Device
-from forceplate.devicejump import replay_stream
+from forceplate.device.client import Device
+from forceplate.device.replay import replay_stream
 from forceplate.emulator.emulator import Emulator
 from streamtools import joined
 

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from forceplate.device import Device
+from forceplate.device.client import Device
 from forceplate.emulator.emulator import Emulator
 
 pytestmark = pytest.mark.emulator

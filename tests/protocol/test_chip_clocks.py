@@ -7,7 +7,7 @@ that rate."""
 import pytest
 
 from fpwire import codes as C
-from forceplate.device import Device
+from forceplate.device.client import Device
 from streamtools import collect, joined
 
 pytestmark = pytest.mark.emulator

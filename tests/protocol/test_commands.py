@@ -9,7 +9,7 @@ import pytest
 from fpwire import codes as C
 from fpwire import messages as M
 from fpwire.frame import FrameDecoder, encode_line
-from forceplate.device import Device, DeviceNak
+from forceplate.device.client import Device, DeviceNak
 
 pytestmark = pytest.mark.emulator
 

@@ -9,7 +9,7 @@ import pytest
 from fpwire import codes as C
 from fpwire import messages as M
 from fpwire.frame import encode_frame
-from forceplate.device import Device
+from forceplate.device.client import Device
 from forceplate.errors import DeviceError, ProtocolError
 
 

@@ -4,7 +4,7 @@ calibrated force, its EVENTs and RESULT come out as frames, CMD_DISARM stops it.
 import pytest
 
 from fpwire import codes as C
-from forceplate.device import Device, DeviceNak
+from forceplate.device.client import Device, DeviceNak
 from streamtools import collect
 
 pytestmark = pytest.mark.emulator

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from fpwire import codes as C
-from forceplate.device import Device
+from forceplate.device.client import Device
 from streamtools import joined
 
 pytestmark = pytest.mark.emulator

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from fpwire import codes as C
-from forceplate.device import Device
+from forceplate.device.client import Device
 from streamtools import collect, drain, joined
 
 pytestmark = pytest.mark.emulator

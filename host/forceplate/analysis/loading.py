@@ -13,7 +13,7 @@ from forceplate.errors import AnalysisError
 
 TIME_NAMES = {"time", "t", "time_s", "seconds", "timestamp", "time_sec", "sec", "s"}
 TIME_MS_NAMES = {"time_ms", "ms", "t_ms", "millis"}
-# forceplate.recording names -> analysis layouts
+# forceplate.storage.recording names -> analysis layouts
 RECORDING_LAYOUTS = {"single": "total", "channels1": "total", "channels2": "left_right", "channels8": "corners8"}
 SIDE_NAMES = {"left": ("left", "l", "fz_left", "left_n", "force_left"),
               "right": ("right", "r", "fz_right", "right_n", "force_right")}
@@ -56,9 +56,9 @@ def load(path, rate_hz=None):
 
 def _own(path):
     try:
-        from forceplate.recording import read_recording
+        from forceplate.storage.recording import read_recording
     except ImportError:
-        raise AnalysisError("this is a forceplate recording but forceplate.recording is not available "
+        raise AnalysisError("this is a forceplate recording but forceplate.storage.recording is not available "
                             "in this installation") from None
     rec = read_recording(path)
     f = np.asarray(rec.force_n, dtype=float)

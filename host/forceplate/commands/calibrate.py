@@ -4,9 +4,11 @@ import time
 
 import click
 
-from forceplate import calibration, live
-from forceplate.ports import open_device
-from forceplate.recording import default_layout
+from forceplate.workflows import calibration
+
+from forceplate.display import live
+from forceplate.device.ports import open_device
+from forceplate.storage.recording import default_layout
 
 
 @click.command("calibrate")

@@ -2,7 +2,7 @@
 
 import click
 
-from forceplate import live
+from forceplate.display import live
 
 
 @click.command("demo")
@@ -17,7 +17,7 @@ from forceplate import live
 def command(trials, athlete, jump_height, home, as_json):
     """Emulated board, firmware flashed, calibration with simulated masses, a simulated
     athlete's CMJs with live phases and results, and a saved report: in under a minute."""
-    from forceplate.demo import Demo
+    from forceplate.workflows.demo import Demo
 
     err = live.err_console()
     say = (lambda text: None) if as_json else (lambda text: err.print(text))

@@ -4,9 +4,9 @@ import os
 
 import click
 
-from forceplate import live
-from forceplate.export import FORMATS, export
-from forceplate.recording import read_recording
+from forceplate.display import live
+from forceplate.storage.export import FORMATS, export
+from forceplate.storage.recording import read_recording
 
 
 @click.command("export")

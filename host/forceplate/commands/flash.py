@@ -12,7 +12,7 @@ from forceplate.errors import UsageError
 @click.pass_context
 def command(ctx, port, mpy, no_reset):
     """Copy main.py, /lib/fp and /lib/fpwire to a Pico, an ESP32 or the emulator."""
-    from forceplate import flash
+    from forceplate.device import flash
 
     port = port or (ctx.obj or {}).get("port")
     if not port:

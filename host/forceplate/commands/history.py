@@ -2,8 +2,8 @@
 
 import click
 
-from forceplate import live
-from forceplate.athletes import Athlete, all_athletes
+from forceplate.display import live
+from forceplate.storage.athletes import Athlete, all_athletes
 
 
 @click.command("history")

@@ -2,8 +2,10 @@
 
 import click
 
-from forceplate import jumptest, live
-from forceplate.ports import open_device, resolve_port
+from forceplate.workflows import jumptest
+
+from forceplate.display import live
+from forceplate.device.ports import open_device, resolve_port
 
 
 @click.command("jump")

@@ -4,12 +4,12 @@ import time
 
 import click
 
-from forceplate import live
+from forceplate.display import live
 from forceplate.errors import DeviceError
-from forceplate.export import DEFAULT_PLATE
-from forceplate.ports import open_device
-from forceplate.recording import LAYOUTS, channel_names, default_layout
-from forceplate.session import Stream
+from forceplate.storage.export import DEFAULT_PLATE
+from forceplate.device.ports import open_device
+from forceplate.storage.recording import LAYOUTS, channel_names, default_layout
+from forceplate.device.session import Stream
 
 
 @click.command("monitor")

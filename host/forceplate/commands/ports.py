@@ -2,8 +2,8 @@
 
 import click
 
-from forceplate import live
-from forceplate.ports import list_ports
+from forceplate.display import live
+from forceplate.device.ports import list_ports
 
 
 @click.command("ports")

@@ -2,10 +2,10 @@
 
 import click
 
-from forceplate import live
+from forceplate.display import live
 from forceplate.errors import DeviceError
-from forceplate.ports import open_device, resolve_port
-from forceplate.session import record_to_file
+from forceplate.device.ports import open_device, resolve_port
+from forceplate.device.session import record_to_file
 from fpwire import codes as C
 
 

@@ -2,8 +2,8 @@
 
 import click
 
-from forceplate import live
-from forceplate.ports import open_device
+from forceplate.display import live
+from forceplate.device.ports import open_device
 
 
 @click.command("tare")

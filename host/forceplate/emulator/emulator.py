@@ -14,7 +14,7 @@ import tempfile
 import threading
 import time
 
-from forceplate import flash
+from forceplate.device import flash
 from forceplate.emulator.control import Control
 from forceplate.emulator.supervisor import Supervisor
 
@@ -57,7 +57,7 @@ class Emulator:
     def factory_calibrate(self):
         """Store the simulated chips' true offsets and gains on the device, through the
         public protocol, as a factory would: the plate then reads true newtons."""
-        from forceplate.device import Device
+        from forceplate.device.client import Device
 
         chips = self.control.chips[:self.control.channels]
         with Device.open(self.port) as dev:

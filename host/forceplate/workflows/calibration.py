@@ -121,7 +121,7 @@ def _corners(rows):
 # --- on the device ----------------------------------------------------------------------
 def measure_counts(dev, seconds=1.0):
     """Mean and SD of the raw ADC counts per channel over `seconds` of device time."""
-    from forceplate.session import Stream
+    from forceplate.device.session import Stream
     from fpwire import codes as C
 
     stream = Stream(dev, mode=C.STREAM_RAW)
@@ -172,7 +172,7 @@ def store(dev, fit, home=None):
 
 
 def save_host_copy(info, fit, home=None):
-    from forceplate.athletes import data_home
+    from forceplate.storage.athletes import data_home
 
     who = info.get("unique_id") or info.get("board") or "device"
     folder = os.path.join(home or data_home(), "calibrations", who)

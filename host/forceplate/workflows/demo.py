@@ -7,8 +7,8 @@ import datetime
 import os
 import time
 
-from forceplate import calibration, jumptest
-from forceplate.athletes import data_home
+from forceplate.workflows import calibration, jumptest
+from forceplate.storage.athletes import data_home
 from forceplate.errors import EmulatorError
 
 # where the demo "places" a calibration mass: 80 % of the way to each corner
@@ -41,7 +41,7 @@ class Demo:
         except ImportError as exc:
             raise EmulatorError("The emulator is not installed: pip install 'forceplate[emulator]' "
                                 "(%s)." % exc) from None
-        from forceplate.device import Device
+        from forceplate.device.client import Device
 
         start = time.monotonic()
         # reports (matplotlib) are drawn in a second process while the jumps go on
@@ -55,7 +55,7 @@ class Demo:
             if self.flash_over_port:
                 t = time.monotonic()
                 self.say("Flashing the firmware to %s with mpremote" % port)
-                from forceplate import flash
+                from forceplate.device import flash
                 flash.flash(port)
                 self._step("flash_s", t)
             with Device.open(port, timeout=5.0) as dev:
@@ -161,7 +161,7 @@ def trial_report(path, out_dir):
     """The analysis helper's report (PNG + HTML) of one saved trial, analysed from the
     device's weighing window as in the jump test; returns the HTML path."""
     from forceplate.analysis import analyze_trial, report
-    from forceplate.recording import read_recording
+    from forceplate.storage.recording import read_recording
 
     rec = read_recording(path)
     keep = rec.time_s >= jumptest.weighing_start_s(rec.events)

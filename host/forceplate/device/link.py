@@ -1,4 +1,4 @@
-"""The serial transport under forceplate.device: open a port (a board's USB serial or the
+"""The serial transport under forceplate.device.client: open a port (a board's USB serial or the
 emulator's pty) with pyserial, read what is there, write command lines. Every failure a user
 can meet becomes a DeviceError with one sentence naming the port."""
 

@@ -8,8 +8,8 @@ import numpy as np
 
 from forceplate import __version__
 from forceplate.errors import DeviceError
-from forceplate.export import DEFAULT_PLATE
-from forceplate.recording import default_layout, unwrap_us
+from forceplate.storage.export import DEFAULT_PLATE
+from forceplate.storage.recording import default_layout, unwrap_us
 from fpwire import codes as C
 from fpwire.bulk import gaps
 
@@ -232,7 +232,7 @@ def record_to_file(dev, path, duration_s, mode=C.STREAM_FORCE, port=None, progre
                    **header_extra):
     """Stream duration_s seconds into a new recording file; returns the summary (also the
     file's closing chunk). Ctrl-C or an unplug end it early with everything kept."""
-    from forceplate.recording import RecordingWriter
+    from forceplate.storage.recording import RecordingWriter
 
     writer = RecordingWriter(path, device_header(dev, port=port, mode=mode, **header_extra))
     stream = Stream(dev, mode=mode, writer=writer)

@@ -70,6 +70,6 @@ def resolve_port(port, ports=None):
 def open_device(port, timeout=2.0):
     """Resolve the port (see resolve_port) and open the device there."""
     port = resolve_port(port)
-    from forceplate.device import Device
+    from forceplate.device.client import Device
 
     return Device.open(port, timeout=timeout)

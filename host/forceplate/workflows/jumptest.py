@@ -4,10 +4,10 @@ stream, run the host analysis, and save each trial (recording + results) under t
 
 import time
 
-from forceplate.athletes import Athlete
+from forceplate.storage.athletes import Athlete
 from forceplate.errors import AnalysisError, DeviceError, UsageError
-from forceplate.recording import RecordingWriter, append_note, read_recording
-from forceplate.session import Stream, device_header
+from forceplate.storage.recording import RecordingWriter, append_note, read_recording
+from forceplate.device.session import Stream, device_header
 from fpwire import codes as C
 
 TESTS = {name: code for code, name in C.TEST_NAMES.items()}

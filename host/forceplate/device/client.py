@@ -24,7 +24,7 @@ from fpwire.bulk import decode_samples
 from fpwire.frame import FrameDecoder, encode_line
 
 from forceplate.errors import DeviceError, ProtocolError
-from forceplate.link import SerialLink
+from forceplate.device.link import SerialLink
 
 STREAM_RAW = C.STREAM_RAW
 STREAM_FORCE = C.STREAM_FORCE

@@ -7,7 +7,7 @@ import os
 import numpy as np
 
 from forceplate.errors import UsageError
-from forceplate.recording import LAYOUTS
+from forceplate.storage.recording import LAYOUTS
 
 FORMATS = ("csv", "c3d")
 # The reference build's load-cell centres, across and front to back (hardware/mechanical.md,
@@ -68,7 +68,7 @@ def uniform(rec):
 
 
 def to_c3d(rec, path):
-    from forceplate import c3d
+    from forceplate.storage import c3d
 
     rate, force, filled = uniform(rec)
     names = rec.meta.get("channel_names") or ["ch%d" % i for i in range(force.shape[1])]
