@@ -11,8 +11,14 @@ from .results import TrialResult
 from .trial import analyze_trial
 
 
+IMPORT_OPTIONS = ("format", "delimiter", "decimal", "time_unit", "force_columns")
+
+
 def analyze_file(path, test="auto", rate_hz=None, mass_kg=None, **options):
-    rec = load(path, rate_hz)
+    """options: analysis options (analyze_trial) and import options (IMPORT_OPTIONS,
+    forceplate.importers.load_any)."""
+    reading = {k: options.pop(k) for k in IMPORT_OPTIONS if k in options}
+    rec = load(path, rate_hz, **reading)
     plate = (rec.meta or {}).get("plate") or {}
     if "plate_size_m" not in options and plate.get("width_m") and plate.get("depth_m"):
         options["plate_size_m"] = (float(plate["width_m"]), float(plate["depth_m"]))
@@ -21,6 +27,9 @@ def analyze_file(path, test="auto", rate_hz=None, mass_kg=None, **options):
     res = analyze_trial(rec.time_s, rec.force_n, test=test, mass_kg=mass_kg, layout=rec.layout,
                         file=os.fspath(path), meta=rec.meta, index=rec.index, clocks=rec.clocks,
                         **options)
+    notes = (rec.meta or {}).get("import_notes")
+    if notes:
+        res.flag("import", f"read as {rec.meta.get('source', 'text')}: " + "; ".join(notes))
     return res
 
 
@@ -32,7 +41,7 @@ def analyze_files(paths, test="auto", rate_hz=None, mass_kg=None, errors=None, *
     results = []
     for p in paths:
         try:
-            results.append(analyze_file(p, test, rate_hz, mass_kg, **options))
+            results.append(analyze_file(p, test, rate_hz, mass_kg, **dict(options)))
         except AnalysisError as exc:
             if errors is None:
                 raise

@@ -56,14 +56,24 @@ def _plate_size(ctx, param, value):
 @click.option("--onset", help=f"Onset method: {_names('onset')}.")
 @click.option("--takeoff", help=f"Takeoff method: {_names('takeoff')}.")
 @click.option("--plate-size", callback=_plate_size, help="Balance: plate width,length in metres.")
-def command(files, test, rate_hz, mass_kg, as_json, csv_out, plot_dir, acquisition, weighing, onset, takeoff, plate_size):
-    """Analyse force recordings (CSV/TSV with time in s and force in N, single-column force
-    with --rate, or forceplate recordings)."""
+@click.option("--format", "file_format", help="File format instead of sniffing it: forceplate, forceplate-csv, "
+              "chronojump, visual3d, hawkin, csv.")
+@click.option("--delimiter", help="Column delimiter of text files: tab, semicolon, comma or space (default: sniffed).")
+@click.option("--decimal", help="Decimal mark of text files: . or , (default: sniffed).")
+@click.option("--time-unit", help="Unit of the time column: s, ms or us (default: from its name, else sniffed).")
+@click.option("--force-columns", help="Force columns to use: names or 1-based numbers, comma-separated; "
+              "a+b sums columns; 'sum' sums every force column.")
+def command(files, test, rate_hz, mass_kg, as_json, csv_out, plot_dir, acquisition, weighing, onset, takeoff, plate_size,
+            file_format, delimiter, decimal, time_unit, force_columns):
+    """Analyse force recordings: forceplate recordings and exports, Chronojump, Visual3D,
+    Hawkin and other delimited text files (docs/analysis.md, Files accepted)."""
     from forceplate.analysis import files as fa
     from forceplate.analysis import formatting
 
     opts = {k: v for k, v in dict(acquisition=acquisition, weighing=weighing, onset=onset, takeoff=takeoff,
-                                  plate_size_m=plate_size).items() if v is not None}
+                                  plate_size_m=plate_size, format=file_format, delimiter=delimiter,
+                                  decimal=decimal, time_unit=time_unit, force_columns=force_columns).items()
+            if v is not None}
     failed = []  # one unreadable file must not hide the others' results
     results = fa.analyze_files(files, test, rate_hz, mass_kg, errors=failed, **opts)
     for r in results:

@@ -2,6 +2,7 @@
 biomechanics and motion-capture software read: Visual3D, Mokka, OpenSim tools, ezc3d, btk)."""
 
 import csv
+import json
 import os
 
 import numpy as np
@@ -10,6 +11,7 @@ from forceplate.errors import UsageError
 from forceplate.storage.recording import LAYOUTS
 
 FORMATS = ("csv", "c3d")
+EXPORT_MARK = "# forceplate export "  # forceplate.importers.own reads it back
 # The reference build's load-cell centres, across and front to back (hardware/mechanical.md,
 # Sizes: a 600 x 400 mm top, each cell 25 mm in from the edges). The centre of pressure is
 # spread over the cells' spacing, not the top's edges. The one place the host keeps it
@@ -41,6 +43,10 @@ def to_csv(rec, path):
     pos = plate_positions_m(rec)
     cop = centre_of_pressure(rec.force_n, pos) if pos is not None else None
     with open(path, "w", newline="") as f:
+        # line 1 carries what the recording knows beyond the samples (device, converter, layout,
+        # chip clocks), so `forceplate analyze` reads the CSV back to the recording's numbers
+        f.write(EXPORT_MARK + json.dumps({"version": 1, "meta": rec.meta, "clocks": list(rec.clocks or [])},
+                                         default=str, separators=(",", ":")) + "\r\n")
         w = csv.writer(f)
         head = ["index", "time_s"] + ["%s_n" % n for n in names] + ["total_n"]
         if cop is not None:

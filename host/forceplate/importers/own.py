@@ -1,0 +1,115 @@
+"""forceplate's own files: the recording (.fprec, magic b"FPREC") and the CSV that
+`forceplate export` writes (first line `# forceplate export {...}` carrying the recording's
+metadata and chip clocks, then index, time_s, one column per channel, total_n and, for a
+plate with known geometry, cop_x_m / cop_y_m, empty while the plate is unloaded). Read
+back, the CSV gives the same times, channels, layout and metadata as the recording, so the
+same numbers."""
+
+import json
+import os
+
+import numpy as np
+
+from forceplate.errors import AnalysisError
+
+from . import table
+from .base import LAYOUT_BY_COUNT, Recording
+
+NAME = "forceplate"
+EXPORT_NAME = "forceplate-csv"
+EXPORT_MARK = "# forceplate export "
+# forceplate.storage.recording layout names -> analysis layouts
+RECORDING_LAYOUTS = {"single": "total", "channels1": "total", "channels2": "left_right", "channels8": "corners8"}
+ANALYSIS_LAYOUTS = ("total", "left_right", "corners4", "corners8")
+
+
+def sniff_recording(head, text):
+    return head.startswith(b"FPREC")
+
+
+def read_recording_file(path, text=None, **options):
+    try:
+        from forceplate.storage.recording import read_recording
+    except ImportError:
+        raise AnalysisError("this is a forceplate recording but forceplate.storage.recording is not available "
+                            "in this installation") from None
+    rec = read_recording(path)
+    f = np.asarray(rec.force_n, dtype=float)
+    if f.ndim == 1:
+        f = f[:, None]
+    meta = dict(getattr(rec, "meta", {}) or {})
+    layout = analysis_layout(getattr(rec, "layout", None) or meta.get("layout"), f.shape[1], path)
+    lost = getattr(rec, "samples_lost", 0)
+    if lost:
+        meta["samples_lost"] = int(lost)
+    meta.setdefault("source", NAME)
+    return Recording(np.asarray(rec.time_s, dtype=float), f[:, 0] if f.shape[1] == 1 else f, layout, meta,
+                     os.fspath(path), index=getattr(rec, "index", None),
+                     clocks=list(getattr(rec, "clocks", None) or []))
+
+
+def analysis_layout(layout, k, path):
+    layout = RECORDING_LAYOUTS.get(layout, layout)
+    if layout not in ANALYSIS_LAYOUTS:
+        layout = LAYOUT_BY_COUNT.get(k)
+        if layout is None:
+            raise AnalysisError(f"{os.path.basename(os.fspath(path))}: cannot tell how {k} force columns "
+                                "map to plates (1, 2, 4 or 8 expected)")
+    return layout
+
+
+def sniff_export(head, text):
+    if text is None:
+        return False
+    first = text.lstrip("\ufeff").split("\n", 2)
+    if first[0].startswith(EXPORT_MARK):
+        return True
+    # an export without its metadata line (trimmed in a spreadsheet): index,time_s,...,total_n
+    line = first[0].strip().lower()
+    return line.startswith("index,time_s,") and "total_n" in line
+
+
+def read_export(path, text, **options):
+    name = os.path.basename(os.fspath(path))
+    lines = text.lstrip("\ufeff").splitlines()
+    info = {}
+    if lines and lines[0].startswith(EXPORT_MARK):
+        try:
+            info = json.loads(lines[0][len(EXPORT_MARK):])
+        except ValueError:
+            raise AnalysisError(f"{name}: the forceplate export line 1 is damaged (not JSON)") from None
+    _, header, data, _, _ = table.parse(text, name, delimiter=",", decimal=".")
+    names = [table.norm(h) for h in header]
+    if "time_s" not in names:
+        raise AnalysisError(f"{name}: a forceplate export without its time_s column")
+    chans = [i for i, n in enumerate(names) if n.endswith("_n") and n != "total_n"]
+    if not chans:
+        chans = [names.index("total_n")] if "total_n" in names else []
+    if not chans:
+        raise AnalysisError(f"{name}: a forceplate export without force columns")
+    t = data[:, names.index("time_s")]
+    force = data[:, chans]
+    index = data[:, names.index("index")] if "index" in names else None
+    keep = np.isfinite(force).all(axis=1) & np.isfinite(t)
+    meta = dict(info.get("meta") or {})
+    notes = []
+    if not keep.all():
+        notes.append(f"{int((~keep).sum())} rows with an empty force cell left out")
+        t, force = t[keep], force[keep]
+        index = index[keep] if index is not None else None
+    if index is not None and np.all(np.isfinite(index)):
+        index = index.astype(np.int64)
+        # lost in transfer: gaps in the device's sample index
+        gaps = np.diff(index) - 1
+        lost = int(gaps[gaps > 0].sum())
+        if lost:
+            meta["samples_lost"] = lost
+    else:
+        index = None
+    meta["source"] = EXPORT_NAME
+    if notes:
+        meta["import_notes"] = notes
+    layout = analysis_layout(meta.get("layout"), force.shape[1], path)
+    clocks = list(info.get("clocks") or [])
+    return Recording(t, force[:, 0] if force.shape[1] == 1 else force, layout, meta, os.fspath(path),
+                     index=index, clocks=clocks)
