@@ -185,6 +185,10 @@ def takeoff_velocity(t, v, J, acq, f=None):
         return float(v[j] + (mean_f - J.sw) / J.mass * (J.t_to - t[j]))
     half = acq.settling_s / 2
     a_flight = (J.flight_mean - J.sw) / J.mass
+    if J.t_to + half > t[-1]:
+        # cut before the window holds only flight: the velocity at the edge itself (within g x
+        # half a window of the settled value; the uncertainty in the caller carries the edge)
+        return at(t, v, min(J.t_to, t[-1]))
     return at(t, v, J.t_to + half) - a_flight * half
 
 

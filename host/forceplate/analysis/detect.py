@@ -10,11 +10,11 @@ def detect_test(tr):
     t, f = tr.t, tr.f
     level = loaded_level(f)
     runs = ev.low_runs(t, f)
-    starts_unloaded = f[: max(int(0.2 / tr.acq.period_s), 1)].mean() < ev.COARSE_UNLOADED_N
-    flights = [r for r in runs if ev.is_flight(t, f, r, level) or (starts_unloaded and r[0] == 0)]
-    if starts_unloaded and len(flights) >= 2:
+    # a drop jump lands from off the plate and leaves at once; a recording that starts
+    # before the athlete stepped on, then stands and jumps, is not one
+    if ev.drop_contact(t, f, runs, level) is not None:
         return "dj"
-    flights = [r for r in flights if r[0] > 0]
+    flights = [r for r in runs if ev.is_flight(t, f, r, level)]
     if len(flights) >= 2:
         return "rebound"
     if len(flights) == 1:

@@ -9,6 +9,15 @@ import numpy as np
 from .kinematics import cross_time, first_index, last_index, runs
 
 COARSE_UNLOADED_N = 20.0
+END_RUN_SAMPLES = 2      # unloaded samples ending a recording that make a (cut) flight: one could be noise
+SHORT_FLIGHT_SAMPLES = 8  # fewer (or under SHORT_FLIGHT_S): too few to measure the unloaded
+SHORT_FLIGHT_S = 0.03     # plate's level and noise
+
+
+def cut_flight(t, run):
+    """A last unloaded run too short (cut by the recording's end) to measure the plate's level."""
+    s, e = run
+    return e >= len(t) and (e - s < SHORT_FLIGHT_SAMPLES or t[-1] - t[s] < SHORT_FLIGHT_S)
 HOLD_S = 0.030
 EDGE_FIT_SAMPLES = 3  # nearest the edge, where the force is closest to a power law
 LANDING_FIT_SAMPLES = 3
@@ -25,7 +34,8 @@ def low_runs(t, f, min_s=0.04):
     if len(s) == 0:
         return []
     end_t = np.where(e < len(t), t[np.minimum(e, len(t) - 1)], t[-1] + (t[-1] - t[-2]))
-    keep = (end_t - t[s]) >= min_s
+    # the last run may be short: a recording cut a few ms after takeoff still ends in the air
+    keep = ((end_t - t[s]) >= min_s) | ((e >= len(t)) & (e - s >= END_RUN_SAMPLES))
     return list(zip(s[keep].tolist(), e[keep].tolist()))
 
 
@@ -36,10 +46,51 @@ def is_flight(t, f, run, level, window_s=0.6):
     return s > 0 and f[i0:s].max(initial=0.0) > 1.25 * level
 
 
-def flight_threshold(f, run, floor_n=5.0):
-    """Unloaded-plate mean + 5 SD over the middle of the run (at least floor_n above the mean)."""
+# A drop jump's contact is reactive: the athlete lands from off the plate and leaves it again
+# at once. Contact times run 0.15-0.6 s (bounce and countermovement DJs; Flanagan & Comyns
+# 2008); 1 s leaves room for a slow one. A jump from standing instead begins with standing.
+DROP_MAX_CONTACT_S = 1.0
+QUIET_S = 0.4          # standing: this long within +-QUIET_BAND of the contact's median
+QUIET_BAND = 0.05
+
+
+def drop_contact(t, f, runs, level):
+    """Index k of the unloaded run a drop jump falls from (the box; the recording's start or a
+    step-off, not a jump's flight), such that the contact after it ends in a flight within
+    DROP_MAX_CONTACT_S and holds no quiet standing; None when there is none."""
+    for k in range(len(runs) - 1):
+        a, b = runs[k], runs[k + 1]
+        if is_flight(t, f, a, level):
+            continue  # the contact after a jump's flight is a rebound, not a drop
+        if a[1] >= len(t) or t[b[0]] - t[a[1]] > DROP_MAX_CONTACT_S or not is_flight(t, f, b, level):
+            continue
+        if not _has_quiet(t, f[a[1]:b[0]]):
+            return k
+    return None
+
+
+def _has_quiet(t, seg):
+    if len(seg) < 3:
+        return False
+    dt = float(t[1] - t[0]) if len(t) > 1 else 0.001
+    n = max(int(QUIET_S / dt), 2)
+    if len(seg) < n:
+        return False
+    med = float(np.median(seg))
+    inside = np.abs(seg - med) <= QUIET_BAND * max(med, 1.0)
+    s, e = runs(inside)
+    return bool(len(s) and (e - s).max() >= n)
+
+
+def flight_threshold(f, run, floor_n=5.0, cut=False):
+    """Unloaded-plate mean + 5 SD over the middle of the run (at least floor_n above the mean).
+    A run cut short by the recording's end (`cut`: still falling from the push) gives
+    no level: the plate is taken as tared (0 N), the threshold floor_n above it."""
     s, e = run
     n = e - s
+    if cut:
+        base = min(float(np.min(f[s:e])), 0.0) if n else 0.0
+        return base + floor_n, base, 0.0
     mid = f[s + n // 4: e - n // 4] if n >= 8 else f[s:e]
     mean = float(mid.mean())
     sd = float(mid.std(ddof=1)) if len(mid) > 1 else 0.0

@@ -31,21 +31,29 @@ class Hop:
 
 
 def find(tr, from_box):
-    """Hops in order. from_box: the recording starts unloaded (drop jump); else the first
-    flight follows a jump from standing and is not itself a hop."""
+    """Hops in order. from_box (drop jump): the first "flight" is the time off the plate before
+    the drop (on the box: from the recording's start, or after stepping off the plate onto it,
+    as in the guided test); else the first flight follows a jump from standing and is not
+    itself a hop."""
     t, f = tr.t, tr.f
     level = loaded_level(f)
     runs = ev.low_runs(t, f)
-    flights = [r for r in runs if ev.is_flight(t, f, r, level) or (from_box and r[0] == 0)]
-    if from_box and (not flights or flights[0][0] != 0):
-        raise AnalysisError("a drop jump recording must start with the athlete off the plate (on the box)")
+    if from_box:
+        k = ev.drop_contact(t, f, runs, level)
+        if k is None:
+            raise AnalysisError("no drop found: a drop jump lands from off the plate (from the box) and leaves it "
+                                f"again within {ev.DROP_MAX_CONTACT_S:g} s, without standing in between")
+        flights = [runs[k]] + [r for r in runs[k + 1:] if ev.is_flight(t, f, r, level)]
+    else:
+        flights = [r for r in runs if ev.is_flight(t, f, r, level)]
     if len(flights) < 2:
         raise AnalysisError("no contact between two flights found: no rebound in this recording")
     longest = max(flights[1:] if from_box else flights, key=lambda r: r[1] - r[0])
     thr, fmean, fsd = ev.flight_threshold(f, longest)
     edges = []
-    for r in flights:
-        to = None if r[0] == 0 else ev.takeoff_edge(t, f, r, thr, tr.acq, fmean)
+    for i, r in enumerate(flights):
+        off_box = from_box and i == 0  # stepping onto the box is not a takeoff
+        to = None if r[0] == 0 or off_box else ev.takeoff_edge(t, f, r, thr, tr.acq, fmean)
         ld = ev.landing_edge(t, f, r, thr, tr.acq, fmean)
         edges.append((to, ld))
     hops = []
@@ -57,6 +65,8 @@ def find(tr, from_box):
         nxt = edges[k + 1][1][0]
         hops.append(Hop(ld, to, nxt, kld, kto))
     first_takeoff = edges[0][0][0] if edges[0][0] is not None else None
+    if from_box:
+        tr.result.events["drop_start"] = float(t[flights[0][0]])  # left the plate (or the recording began) on the box
     return hops, fsd, first_takeoff, flights
 
 

@@ -65,7 +65,8 @@ def locate(tr):
         res.flag("multiple_jumps", f"{len(flights)} flights found; the first one is analysed")
 
     takeoff_method = choose("takeoff", tr.options.get("takeoff"))
-    thr, fmean, fsd = ev.flight_threshold(f, fl)
+    cut = ev.cut_flight(t, fl)
+    thr, fmean, fsd = ev.flight_threshold(f, fl, cut=cut)
     if takeoff_method in ABSOLUTE_TAKEOFF_N:
         thr = fmean + ABSOLUTE_TAKEOFF_N[takeoff_method]
     elif tr.acq.kind == "hx711":
@@ -74,6 +75,9 @@ def locate(tr):
     t_land, k = ev.landing_edge(t, f, fl, thr, tr.acq, fmean)
     if t_land is None:
         res.flag("no_landing", "the recording ends before the landing: flight-time and landing metrics are not available")
+        if cut:
+            res.flag("ends_after_takeoff", f"the recording ends {1000 * (t[-1] - t_to):.0f} ms after the takeoff: "
+                                           "the unloaded plate's level is taken as 0 N")
 
     # Weighing: the quietest window before the flight.
     wmethod = choose("weighing", tr.options.get("weighing"))
