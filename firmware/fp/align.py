@@ -62,6 +62,8 @@ class Aligner:
         self.out_index = 0
         self.out_t = 0
         self.aligned = 0             # samples output aligned / as read
+        self.split = 4 if n == 8 else n + 1   # two plates: channels below it are the left's
+        self.out_left = 0            # the left plate's part of the last total (two plates)
         self.passed = 0
 
     def reset(self):
@@ -123,7 +125,10 @@ class Aligner:
             self.out_t = pt
             self.passed += 1
             total = 0
+            split = self.split
             for i in range(n):
+                if i == split:
+                    self.out_left = total
                 total += self.v0[i]
             return total
         # T: two periods of the slowest chip back, so that every chip has two conversions
@@ -131,7 +136,10 @@ class Aligner:
         T = (self.c2[ref] - (rq >> 3)) & mask
         half = self.half
         total = 0
+        split = self.split
         for i in range(n):
+            if i == split:
+                self.out_left = total
             d1 = ((T - self.c0[i] + half) & mask) - half
             if d1 < 0:   # between the 4th and 3rd newest conversions
                 pv = self.v4[i]

@@ -260,6 +260,9 @@ class App:
         a = self.jump_class(emit_event, emit_result, max_rate_hz=1000)
         rate_mhz = int(self.rate_hz() * 1000)
         a.arm(test, rate_mhz, options)
+        if self.channels == 8:   # two plates: left/right metrics (fp/jump_sides.py)
+            from fp.jump_sides import Sides
+            a.sides = Sides(rate_mhz)
         s = self.sampler
         s.al.h = 0   # the aligner starts afresh with the analyser
         s.analyser = a

@@ -137,6 +137,7 @@ class JumpAnalyser(Weighing):
         self.rate_mhz = 0
         self.integrating = 0
         self.adc_periods = 1
+        self.sides = None   # two plates: fp.jump_sides.Sides, fed by the sampler
         for name in ("wlen", "backoff_n", "hold_n", "rfd_w", "land_n", "max_flight_n",
                      "min_flight_n", "max_move_n", "plaus_n", "stab_n", "kq2", "to_mn",
                      "floor_mn", "band", "sdlim_q", "s2max", "min_sw", "sw", "sd", "thr",

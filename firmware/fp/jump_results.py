@@ -218,6 +218,9 @@ def build(ja):
             suspect_phase)
         dep = (ja._dep_hi * _TWO24 + ja._dep_lo) * G / (2.0 * sw * rate * rate)
         add("countermovement_depth", dep, True, suspect_phase)   # signed: negative = down
+    sides = getattr(ja, "sides", None)
+    if sides is not None:   # two plates: left, right and their asymmetry (fp/jump_sides.py)
+        sides.results(ja, add, rate, t_to, periods, suspect_phase, landed)
     return out
 
 

@@ -268,14 +268,20 @@ class Sampler:
                 self.cm.was_streaming = False   # nobody needs entries: all again at a start
         if a is not None:
             tot = self.cal.force_into(raw, self.force)
+            sd = a.sides   # two plates: each side's force first (a RESULT may follow)
             if self.clk_on and self.align_on:
                 # the corners brought to one instant: the previous sample step, aligned
                 tot = self.al.push(idx, t, self.force)
                 if tot is not None:
                     self.force_total = tot
+                    if sd is not None:
+                        sd.feed(self.al.out_index, self.al.out_left, tot)
                     a.feed(self.al.out_index, self.al.out_t, tot)
             else:
                 self.force_total = tot
+                if sd is not None:
+                    f = self.force
+                    sd.feed(idx, f[0] + f[1] + f[2] + f[3], tot)
                 a.feed(idx, t, tot)
         return True
 

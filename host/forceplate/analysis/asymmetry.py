@@ -39,6 +39,10 @@ def jump_sides(tr, J, book, t_brake, t_prop):
         _pair(book, "mean_braking_force", mean_between(t, fl, t_brake, t_prop), mean_between(t, fr, t_brake, t_prop),
               "N", "force.mean_in_phase", sd)
         _at_peak(book, tr, fl, fr, t_brake, t_prop, "braking", sd)
+        _phase_peak(book, t, fl, fr, t_brake, t_prop, "peak_braking_force", sd)
+        # velocity zero: the end of braking, the start of propulsion
+        _pair(book, "force_at_zero_velocity", float(np.interp(t_prop, t, fl)), float(np.interp(t_prop, t, fr)),
+              "N", "force.at_epoch", sd)
         dur = t_prop - t_brake
         _pair(book, "braking_rfd", (np.interp(t_prop, t, fl) - np.interp(t_brake, t, fl)) / dur,
               (np.interp(t_prop, t, fr) - np.interp(t_brake, t, fr)) / dur, "N/s", "rfd.braking_average",
@@ -49,6 +53,7 @@ def jump_sides(tr, J, book, t_brake, t_prop):
         _pair(book, "mean_propulsive_force", mean_between(t, fl, t_prop, J.t_to), mean_between(t, fr, t_prop, J.t_to),
               "N", "force.mean_in_phase", sd)
         _at_peak(book, tr, fl, fr, t_prop, J.t_to, "propulsive", sd)
+        _phase_peak(book, t, fl, fr, t_prop, J.t_to, "peak_propulsive_force", sd)
     if J.t_land is not None:
         k = J.i_land
         stop = min(len(t), int(np.searchsorted(t, J.t_land + 0.4)))
@@ -61,6 +66,13 @@ def jump_sides(tr, J, book, t_brake, t_prop):
             _pair(book, "landing_impulse", integral_between(t, fl - swl, J.t_land, end),
                   integral_between(t, fr - swr, J.t_land, end), "N s", "impulse.net_in_phase")
             _at_peak(book, tr, fl, fr, J.t_land, end, "landing", sd)
+
+
+def _phase_peak(book, t, fl, fr, a, b, name, sd):
+    """Each side's own peak force within the phase [a, b] (s)."""
+    i, k = int(np.searchsorted(t, a)), int(np.searchsorted(t, b))
+    if k > i:
+        _pair(book, name, float(fl[i:k].max()), float(fr[i:k].max()), "N", "force.max_in_phase", sd, tau=b - a)
 
 
 def _at_peak(book, tr, fl, fr, a, b, phase, sd):

@@ -7,6 +7,7 @@ import numpy as np
 from forceplate.errors import AnalysisError, UsageError
 
 from . import acquisition, chipclocks
+from .loading import RECORDING_LAYOUTS
 from .results import TrialResult
 
 LAYOUTS = {"total": None, "left_right": 2, "corners4": 4, "corners8": 8}
@@ -35,6 +36,8 @@ def _arrays(time_s, force_n, layout):
         f = f[:, None]
     if f.ndim != 2 or f.shape[0] != len(t):
         raise AnalysisError(f"time has {len(t)} samples but force has shape {np.shape(force_n)}")
+    # a device recording's own layout names (channels8 = two plates) are accepted as they are
+    layout = RECORDING_LAYOUTS.get(layout, layout)
     if layout is None:
         layout = {1: "total", 2: "left_right", 4: "corners4", 8: "corners8"}.get(f.shape[1])
         if layout is None:

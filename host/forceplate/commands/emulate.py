@@ -28,18 +28,29 @@ from forceplate.emulator.device.athlete import SCENARIOS
               metavar="FRACTION",
               help="How far apart the chips' own oscillators run (stock modules). 0 = one clock "
                    "for all chips, the build hardware/wiring.md recommends for jump testing.")
+@click.option("--asymmetry", default=None, metavar="SHARE",
+              help="Two plates (--channels 8): the left plate's share of the force, e.g. 0.55, "
+                   "or per phase: standing=0.5,braking=0.55,propulsion=0.53,landing=0.6 "
+                   "(phases: standing, unweighting, braking, propulsion, landing).")
 @click.option("--uncalibrated", is_flag=True,
               help="Leave the plate uncalibrated (default: it starts with the simulated chips' "
                    "true offsets and gains stored, like a factory-calibrated plate).")
 def command(scenario, mass, jump_height, adc, rate, channels, seed, flash_dir, blank, mpy,
-            clock_spread, uncalibrated):
+            clock_spread, uncalibrated, asymmetry):
     """Print the port (first line), then run until Ctrl-C. The second line names the
     control directory for forceplate.emulator.control.Control (scripting from elsewhere)."""
     from forceplate.emulator import Emulator
+    from forceplate.emulator.control import parse_asymmetry
+
+    if asymmetry is not None:
+        asymmetry = parse_asymmetry(asymmetry)
+        if channels < 8:
+            raise click.UsageError("--asymmetry needs two plates: --channels 8")
 
     dev = Emulator(flash_dir=flash_dir, blank=blank, scenario=scenario, mass_kg=mass,
                    jump_height_m=jump_height, adc=adc, rate_hz=rate, channels=channels,
-                   seed=seed, mpy=mpy, calibrated=not uncalibrated, clock_spread=clock_spread)
+                   seed=seed, mpy=mpy, calibrated=not uncalibrated, clock_spread=clock_spread,
+                   asymmetry=asymmetry)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())

@@ -27,11 +27,22 @@ LOG_FILE = "control.log"
 
 
 def chip_params(channels, seed=1, clock_error=0.05, clock_spread=0.01, noise_counts=60,
-                counts_per_n=2200.0, cop=(0.0, 0.0), left_share=0.5):
+                counts_per_n=2200.0, cop=(0.0, 0.0), left_share=0.5, swap=None):
     """Per-chip offset (counts), gain (counts per N at gain 128), noise (counts rms), clock
-    error (ppm) and share of the plate force, drawn reproducibly from `seed`."""
+    error (ppm), share of its plate's force and plate (side: -1 the only plate, 0 left, 1
+    right of two: from 5 chips on, chips 4-7 are the right plate's corners and the left/right
+    split is the scene's, athlete.phase_shares), drawn reproducibly from `seed`. swap=(i, j):
+    chips i and j wired to each other's corner (a wiring mistake to find)."""
     rng = random.Random(seed)
-    shares = athlete.corner_shares(channels, cop[0], cop[1], left_share)
+    if channels > 4:
+        four = athlete.corner_shares(4, cop[0], cop[1])
+        shares = (four + four)[:channels]
+    else:
+        shares = athlete.corner_shares(channels, cop[0], cop[1], left_share)
+    shares = shares + [0.0] * (8 - len(shares))
+    if swap:
+        i, j = swap
+        shares[i], shares[j] = shares[j], shares[i]
     chips = []
     for i in range(8):
         present = i < channels
@@ -42,8 +53,36 @@ def chip_params(channels, seed=1, clock_error=0.05, clock_spread=0.01, noise_cou
             "noise": int(noise_counts),
             "err_ppm": int(round(1e6 * (clock_error + rng.uniform(-clock_spread, clock_spread)))),
             "share": int(round(65536 * shares[i])) if present else 0,
+            "side": (-1 if channels <= 4 else 0 if (i if not swap else _wired(i, swap)) < 4 else 1),
         })
     return chips
+
+
+def _wired(i, swap):
+    """The corner chip i is wired to when `swap` exchanges two chips."""
+    return swap[1] if i == swap[0] else swap[0] if i == swap[1] else i
+
+
+def parse_asymmetry(text):
+    """`--asymmetry` text -> athlete.phase_shares input: "0.55" (the left plate carries 55 %
+    in every phase) or "standing=0.5,braking=0.55,propulsion=0.53" (phases not named keep
+    the standing share). UsageError naming the problem."""
+    text = str(text).strip()
+    try:
+        if "=" not in text:
+            value = float(text)
+        else:
+            value = {}
+            for part in text.split(","):
+                k, _, v = part.partition("=")
+                value[k.strip()] = float(v)
+        shares = athlete.phase_shares(value)
+    except ValueError:
+        raise UsageError("--asymmetry is a left share (0.55) or phase=share pairs "
+                         f"(phases: {', '.join(athlete.PHASES)}), not {text!r}") from None
+    if not all(0 <= v <= 1 for v in shares.values()):
+        raise UsageError("--asymmetry: a left share is between 0 and 1")
+    return value
 
 
 class Control:
@@ -68,8 +107,13 @@ class Control:
     # --- the plate and its chips ------------------------------------------------------------
     def configure(self, adc="hx711", rate_hz=None, channels=4, seed=1, clock_error=0.05,
                   clock_spread=0.01, noise_counts=60, counts_per_n=2200.0, cop=(0.0, 0.0),
-                  left_share=0.5):
-        """Wire `channels` chips (first N DOUT pins). `rate_hz` overrides the fast rate."""
+                  left_share=0.5, swap=None):
+        """Wire `channels` chips (first N DOUT pins). `rate_hz` overrides the fast rate.
+        swap=(i, j): chips i and j sit under each other's corner (a wiring mistake)."""
+        if swap is not None:
+            swap = tuple(int(x) for x in swap)
+            if len(swap) != 2 or not all(0 <= x < channels for x in swap) or swap[0] == swap[1]:
+                raise UsageError(f"swap needs two different chips below {channels}, not {swap}")
         if adc not in ADCS:
             raise UsageError(f"--adc must be one of {', '.join(ADCS)}, not {adc!r}")
         if not 1 <= channels <= 8:
@@ -80,9 +124,9 @@ class Control:
         self._wiring = dict(adc=adc, rate_hz=rate_hz, channels=channels, seed=seed,
                             clock_error=clock_error, clock_spread=clock_spread,
                             noise_counts=noise_counts, counts_per_n=counts_per_n,
-                            left_share=left_share)
+                            left_share=left_share, swap=swap)
         self.chips = chip_params(channels, seed, clock_error, clock_spread, noise_counts,
-                                 counts_per_n, cop, left_share)
+                                 counts_per_n, cop, left_share, swap)
         self.adc, self.fast_rate_hz, self.channels = adc, fast, channels
         return self._send({"op": "config", "fast_mhz": int(round(fast * 1000)),
                            "slow_mhz": int(SLOW_RATE_HZ * 1000), "chips": self.chips,
@@ -97,24 +141,38 @@ class Control:
         if not 0.01 <= jump_height_m <= 1.0:
             raise UsageError(f"--jump-height must be between 0.01 and 1.0 m, not {jump_height_m:g}")
         params = dict(params, mass_kg=mass_kg, jump_height_m=jump_height_m)
+        asym = params.get("asymmetry")
+        if asym is None and getattr(self, "_wiring", {}).get("left_share", 0.5) != 0.5:
+            params["asymmetry"] = asym = self._wiring["left_share"]
+        try:
+            shares = athlete.phase_shares(asym)
+        except (ValueError, TypeError, AttributeError):
+            raise UsageError(f"--asymmetry: phases are {', '.join(athlete.PHASES)}, not {asym!r}") from None
+        if not all(0 <= v <= 1 for v in shares.values()):
+            raise UsageError("--asymmetry: a left share is between 0 and 1")
         self.timeline = athlete.scenario(name, **params)
         self.scene_t0 = time.monotonic() if t0 is None else t0
         self.scenario_name = name
         return self._send({"op": "scene", "name": name, "params": params,
                            "t0_us": int(self.scene_t0 * 1e6)})
 
-    def place(self, mass_kg, x_m=0.0, y_m=0.0):
+    def place(self, mass_kg, x_m=0.0, y_m=0.0, plate=None):
         """Rest a known mass on the plate, its centre at (x_m, y_m) from the plate centre
         (x to the right, y to the front), from now on; mass 0 empties the plate. For
-        calibration: the chips see exactly mass_kg * athlete.G N shared by that position."""
+        calibration: the chips see exactly mass_kg * athlete.G N shared by that position.
+        Two plates: plate "left" or "right" (x, y from that plate's centre)."""
         if not 0 <= mass_kg <= 500:
             raise UsageError(f"a placed mass must be 0 to 500 kg, not {mass_kg:g}")
         if not self.chips:
             raise UsageError("configure the plate before placing a mass")
+        if plate not in (None, "left", "right"):
+            raise UsageError(f"plate must be left or right, not {plate!r}")
         self.configure(**dict(self._wiring, cop=(float(x_m), float(y_m))))
         if not mass_kg:
             return self.scenario("empty")
         params = {"mass_kg": float(mass_kg), "jump_height_m": 0.35}
+        if plate:
+            params["asymmetry"] = 1.0 if plate == "left" else 0.0
         self.timeline = athlete.scenario("mass", **params)
         self.scene_t0 = time.monotonic()
         self.scenario_name = "mass"

@@ -22,7 +22,8 @@ from forceplate.emulator.supervisor import Supervisor
 class Emulator:
     def __init__(self, flash_dir=None, blank=False, scenario="still", mass_kg=80.0,
                  jump_height_m=0.35, adc="hx711", rate_hz=None, channels=4, seed=1,
-                 mpy=False, scenario_params=None, log=None, calibrated=False, clock_spread=0.01):
+                 mpy=False, scenario_params=None, log=None, calibrated=False, clock_spread=0.01,
+                 asymmetry=None, swap=None):
         self._own_flash = flash_dir is None
         self.flash_dir = flash_dir or tempfile.mkdtemp(prefix="fp-flash-")
         os.makedirs(self.flash_dir, exist_ok=True)
@@ -30,9 +31,11 @@ class Emulator:
         self.run_dir = tempfile.mkdtemp(prefix="fp-emu-")
         self.control = Control(self.run_dir)
         self.control.configure(adc=adc, rate_hz=rate_hz, channels=channels, seed=seed,
-                               clock_spread=clock_spread)
-        self.control.scenario(scenario, mass_kg=mass_kg, jump_height_m=jump_height_m,
-                              **(scenario_params or {}))
+                               clock_spread=clock_spread, swap=swap)
+        params = dict(scenario_params or {})
+        if asymmetry is not None:
+            params["asymmetry"] = asymmetry   # left share on two plates (athlete.phase_shares)
+        self.control.scenario(scenario, mass_kg=mass_kg, jump_height_m=jump_height_m, **params)
         if fresh and not blank:
             flash.deploy_to_dir(self.flash_dir, mpy=mpy)
         # a factory-calibrated plate: only a freshly flashed one (a kept flash dir keeps its own)
@@ -59,6 +62,7 @@ class Emulator:
         public protocol, as a factory would: the plate then reads true newtons."""
         from forceplate.device.client import Device
 
+        # by chip, whatever corner a (deliberately) swapped chip sits under
         chips = self.control.chips[:self.control.channels]
         with Device.open(self.port) as dev:
             dev.set_cal([c["offset"] for c in chips], [1.0 / c["cpn"] for c in chips])

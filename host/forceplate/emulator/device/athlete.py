@@ -15,12 +15,21 @@ class Segment:
     """One action: `duration` s, force(tau) in N for 0 <= tau < duration, event times (s
     from the segment start) and ground truth values (SI units)."""
 
-    def __init__(self, name, duration, force, events=None, truth=None):
+    def __init__(self, name, duration, force, events=None, truth=None, phases=None):
         self.name = name
         self.duration = duration
         self.force = force
         self.events = events or {}
         self.truth = truth or {}
+        # (start s, phase) in time order: which left/right share (Timeline.shares) applies
+        self.phases = phases or [(0.0, "standing")]
+
+    def phase(self, tau):
+        out = self.phases[0][1]
+        for t0, name in self.phases:
+            if tau >= t0:
+                out = name
+        return out
 
 
 def empty(duration=1.0):
@@ -74,7 +83,22 @@ def _piecewise(name, pieces, end, events, truth):
             if tau < t1:
                 return f(tau - t0) if tau >= t0 else 0.0
         return pieces[-1][2](pieces[-1][1] - pieces[-1][0])
-    return Segment(name, end, force, events, truth)
+    return Segment(name, end, force, events, truth, _phases(events))
+
+
+# event that starts each left/right share phase (--asymmetry); flight carries no force
+_PHASE_EVENTS = (("onset", "unweighting"), ("touchdown", "braking"), ("braking_start", "braking"),
+                 ("propulsion_start", "propulsion"), ("takeoff", "flight"), ("landing", "landing"),
+                 ("stable", "standing"))
+
+
+def _phases(events):
+    out = [(0.0, "standing")]
+    for ev, name in _PHASE_EVENTS:
+        if ev in events:
+            out.append((events[ev], name))
+    out.sort(key=lambda p: p[0])
+    return out
 
 
 def cmj(mass_kg, height_m, unweight_s=0.30, unweight_g=0.55, push_s=0.45, release_s=0.06,
@@ -183,17 +207,19 @@ def imtp(mass_kg, net_peak_n=None, rise_s=0.08, hold_s=3.0, release_s=0.3):
              "peak_force_n": w + p * (1 - math.exp(-hold_s / rise_s))}
     for ms in (50, 100, 150, 200, 250):
         truth["force_at_%dms_n" % ms] = w + p * (1 - math.exp(-ms / 1000 / rise_s))
-    return Segment("imtp", hold_s + release_s, force, {"onset": 0.0, "release": hold_s}, truth)
+    return Segment("imtp", hold_s + release_s, force, {"onset": 0.0, "release": hold_s}, truth,
+                   [(0.0, "propulsion"), (hold_s, "standing")])
 
 
 class Timeline:
     """A lead-in then a cycle repeated forever (an empty cycle holds the last force)."""
 
-    def __init__(self, lead, cycle=(), step_s=0.001):
+    def __init__(self, lead, cycle=(), step_s=0.001, asymmetry=None):
         self.lead = self._quantise(list(lead), step_s)
         self.cycle = self._quantise(list(cycle), step_s)
         self.lead_s = sum(s.duration for s in self.lead)
         self.cycle_s = sum(s.duration for s in self.cycle)
+        self.shares = phase_shares(asymmetry)
 
     @staticmethod
     def _quantise(segs, step_s):
@@ -228,6 +254,13 @@ class Timeline:
             return seg.force(seg.duration - 1e-9)
         return seg.force(tau)
 
+    def left_force(self, t):
+        """Force on the left plate (two plates): the total times the left share of the
+        phase the athlete is in at t."""
+        seg, tau = self._locate(t)
+        tau = min(tau, seg.duration - 1e-9)
+        return seg.force(tau) * self.shares[seg.phase(tau)]
+
     def segments(self, t_end):
         """(start_s, segment) for every segment that starts before t_end."""
         out = []
@@ -261,8 +294,84 @@ class Timeline:
                 for k, v in s.events.items():
                     ev[k] = start + v
                 d["events_s"] = ev
+                d.update(side_truth(s, self.shares))
                 out.append(d)
         return out
+
+
+PHASES = ("standing", "unweighting", "braking", "propulsion", "flight", "landing")
+
+
+def phase_shares(asymmetry=None):
+    """Left share of the force per phase. asymmetry: None (0.5 everywhere), a number (the
+    same share in every phase) or {phase: share}; phases it does not name keep the
+    standing share (itself 0.5 unless given)."""
+    if asymmetry is None:
+        asymmetry = 0.5
+    if isinstance(asymmetry, (int, float)):
+        return {p: float(asymmetry) for p in PHASES}
+    base = float(asymmetry.get("standing", 0.5))
+    out = {p: base for p in PHASES}
+    for k, v in asymmetry.items():
+        if k not in out:
+            raise ValueError("unknown phase " + str(k))
+        out[k] = float(v)
+    return out
+
+
+def asymmetry_index(left, right):
+    """(left - right) / max(|left|, |right|) * 100 (Bishop et al. 2018, signed: positive =
+    left larger), the index forceplate reports."""
+    big = max(abs(left), abs(right))
+    return (left - right) / big * 100 if big else float("nan")
+
+
+def side_truth(seg, shares, dt=1e-5):
+    """Per-side ground truth of a jump segment (host only: numerical, fine steps). Each side's
+    net impulse subtracts that side's share of the weight while standing still, as a plate
+    pair weighs each side before the jump."""
+    ev = seg.events
+    w = seg.truth.get("system_weight_n")
+    if not w or "takeoff" not in ev or "propulsion_start" not in ev:
+        return {}
+    s_w = shares["standing"]
+    start = ev.get("braking_start", ev.get("touchdown"))
+    windows = [("propulsive", ev["propulsion_start"], ev["takeoff"])]
+    if start is not None:
+        windows.insert(0, ("braking", start, ev["propulsion_start"]))
+    out = {}
+    for name, a, b in windows:
+        n = max(1, int((b - a) / dt))
+        h = (b - a) / n
+        li = ri = 0.0
+        lp = rp = 0.0
+        for k in range(n):
+            tau = a + (k + 0.5) * h
+            f = seg.force(tau)
+            s = shares[seg.phase(tau)]
+            li += (s * f - s_w * w) * h
+            ri += ((1 - s) * f - (1 - s_w) * w) * h
+            lp = max(lp, s * f)
+            rp = max(rp, (1 - s) * f)
+        out["left_%s_impulse_n_s" % name] = li
+        out["right_%s_impulse_n_s" % name] = ri
+        out["asymmetry_%s_impulse_pct" % name] = asymmetry_index(li, ri)
+        out["left_peak_%s_force_n" % name] = lp
+        out["right_peak_%s_force_n" % name] = rp
+    tz = ev["propulsion_start"]
+    if start is not None:
+        f0, s0 = seg.force(tz), shares[seg.phase(tz - dt)]   # velocity zero ends braking
+        out["left_force_at_zero_velocity_n"] = s0 * f0
+        out["right_force_at_zero_velocity_n"] = (1 - s0) * f0
+    if "landing" in ev and "stable" in ev:
+        s = shares["landing"]
+        a, b = ev["landing"], ev["stable"]
+        n = int((b - a) / 1e-4)
+        peak = max(seg.force(a + k * 1e-4) for k in range(n))
+        out["left_peak_landing_force_n"] = s * peak
+        out["right_peak_landing_force_n"] = (1 - s) * peak
+    out["left_share_by_phase"] = dict(shares)
+    return out
 
 
 SCENARIOS = ("cmj", "sj", "dj", "imtp", "empty", "still", "step_off_no_jump",
@@ -270,8 +379,15 @@ SCENARIOS = ("cmj", "sj", "dj", "imtp", "empty", "still", "step_off_no_jump",
 
 
 def scenario(name, mass_kg=80.0, jump_height_m=0.35, box_height_m=0.30, rest_s=3.0,
-             net_peak_n=None):
-    """The named scenario as a Timeline (CLI: forceplate emulate --scenario NAME)."""
+             net_peak_n=None, asymmetry=None):
+    """The named scenario as a Timeline (CLI: forceplate emulate --scenario NAME);
+    asymmetry: the left share of the force on two plates (phase_shares)."""
+    tl = _scenario(name, mass_kg, jump_height_m, box_height_m, rest_s, net_peak_n)
+    tl.shares = phase_shares(asymmetry)
+    return tl
+
+
+def _scenario(name, mass_kg, jump_height_m, box_height_m, rest_s, net_peak_n):
     m = mass_kg
     on = [empty(0.5), step_on(m), still(m, 2.0)]
     if name == "cmj":

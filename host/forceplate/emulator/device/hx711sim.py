@@ -49,6 +49,7 @@ class Chip:
         self.noise = 60  # counts rms
         self.err_ppm = 0
         self.share = 0  # share of the plate force, 1/65536
+        self.side = -1  # -1: one plate (the total force); 0 left, 1 right plate of two
         self.rng = 0x9E3779B9 ^ (i * 0x85EBCA6B) & 0xFFFFFFFF
         self.pulses = 25
         self.word = 0xFFFFFF
@@ -103,7 +104,7 @@ class Chip:
         if self.saturate:
             self.word = FULL_POS
             return
-        f = self.bank.scene.force_mn(self.next_t) * self.share >> 16
+        f = self.bank.scene.side_mn(self.side, self.next_t) * self.share >> 16
         x = self.rng  # xorshift32; four bytes summed ~ normal, sd 147.8
         x ^= (x << 13) & 0xFFFFFFFF
         x ^= x >> 17
@@ -144,25 +145,36 @@ class Chip:
 class Scene:
     """Plate force over time: a table of mN at STEP_US, a lead-in then a repeating cycle."""
 
-    def __init__(self, table=None, t0=0, lead_n=0, cycle_n=0):
+    def __init__(self, table=None, t0=0, lead_n=0, cycle_n=0, left=None):
         self.table = table or array("i", [0, 0])
+        self.left = left   # the left plate's force (two plates), same steps; None: half
         self.t0 = t0
         self.lead_n = lead_n
         self.cycle_n = cycle_n
         self.last = len(self.table) - 1
 
     def force_mn(self, t):
+        return self._at(self.table, t)
+
+    def side_mn(self, side, t):
+        if side < 0:
+            return self._at(self.table, t)
+        total = self._at(self.table, t)
+        left = self._at(self.left, t) if self.left is not None else total >> 1
+        return left if side == 0 else total - left
+
+    def _at(self, table, t):
         e = ticks_diff(t, self.t0)
         if e < 0:
-            return self.table[0]
+            return table[0]
         i = e // STEP_US
         frac = e - i * STEP_US
         if i >= self.lead_n and self.cycle_n:
             i = self.lead_n + (i - self.lead_n) % self.cycle_n
         if i >= self.last:
-            return self.table[self.last]
-        a = self.table[i]
-        return a + (self.table[i + 1] - a) * frac // STEP_US
+            return table[self.last]
+        a = table[i]
+        return a + (table[i + 1] - a) * frac // STEP_US
 
 
 class Bank:

@@ -59,6 +59,7 @@ class Control:
                 c.noise = p["noise"]
                 c.err_ppm = p["err_ppm"]
                 c.share = p["share"]
+                c.side = p.get("side", -1)
             bank._rates(1)
         elif kind == "scene":
             self.scene_op = op
@@ -76,7 +77,12 @@ class Control:
         table = array("i", bytearray(4 * total))
         for i in range(total):
             table[i] = int(tl.force(i * step / 1000000) * 1000 + 0.5)
-        self.bank.scene = hx711sim.Scene(table, op["t0_us"], lead_n, cycle_n)
+        left = None
+        if any(c.present and c.side >= 0 for c in self.bank.chips):
+            left = array("i", bytearray(4 * total))
+            for i in range(total):
+                left[i] = int(tl.left_force(i * step / 1000000) * 1000 + 0.5)
+        self.bank.scene = hx711sim.Scene(table, op["t0_us"], lead_n, cycle_n, left)
 
     def write_status(self):
         chips = [{"reads": c.reads, "overruns": c.overruns} for c in self.bank.chips]

@@ -1,0 +1,187 @@
+# Two plates (8 chips: 0-3 the left plate's corners, 4-7 the right's): the left and right
+# side of the jump analysis. The analyser (fp.jump) finds the phases from the total force;
+# this keeps each sample's left and total force in a ring by sample index and, when a trial
+# ends, weighs each side in the same phase windows (jump_results.build calls results()).
+#
+#   sides = Sides(rate_mhz)        # at arm: a ring of RING_S seconds of samples
+#   sides.feed(index, left_mn, total_mn)   # per sample: no allocation, ints only
+#
+# Asymmetry index = (left - right) / max(|left|, |right|) * 100 (Bishop et al. 2018, the
+# sign kept: positive = the left side larger); the host uses the same (analysis/asymmetry.py).
+from array import array
+
+from .compat import *  # noqa: F401,F403  micropython, const; ptr casts on CPython
+
+# weighing (0.5 s before onset) + the longest movement (4 s) + flight (1.2 s) + landing window
+RING_S = 7.0
+PRE_ONSET_S = 0.5   # each side's share of the system weight: the still 0.5 s before onset
+
+# (metric base name, unit): each as left_*, right_* and asymmetry_* (%) in the RESULT
+BASES = ("system_weight", "braking_impulse", "propulsive_impulse", "mean_braking_force",
+         "mean_propulsive_force", "peak_braking_force", "peak_propulsive_force",
+         "force_at_zero_velocity", "braking_rfd", "force_at_peak_braking_force",
+         "force_at_peak_propulsive_force", "peak_landing_force", "force_at_peak_landing_force")
+
+
+class Sides:
+    def __init__(self, rate_mhz):
+        self.n = int(rate_mhz / 1000.0 * RING_S) + 16
+        self.r = array("i", bytes(8 * self.n))   # slot i: left mN, total mN
+        self.last = -1
+
+    @micropython.viper
+    def feed(self, index: int, left: int, total: int):
+        n = int(self.n)
+        r = ptr32(self.r)
+        j = (index % n) * 2
+        r[j] = left
+        r[j + 1] = total
+        self.last = index
+
+    def _at(self, i):
+        """(left, total) of sample i in mN, None when the ring no longer holds it."""
+        if i < 0 or i > self.last or self.last - i >= self.n:
+            return None
+        j = (i % self.n) * 2
+        return self.r[j], self.r[j + 1]
+
+    def results(self, ja, add, rate, t_to, valid_phase, suspect_phase, landed):
+        """RESULT entries per side: add(name, value, valid, suspect) as jump_results.build's.
+        t_to: fractional takeoff index."""
+        sw = ja._sw / 1000.0
+        ls = self._left_weight(ja, rate)
+        if ls is None or sw <= 0:
+            return
+        rs = sw - ls
+        pair(add, "system_weight", ls, rs, True, False)
+        br, pr, to = ja._br_i, ja._pr_i, ja._to_i
+        t_pr = self._zero_velocity(ja, pr) if pr >= 0 else -1.0
+        if pr >= 0 and to > pr:
+            # to the last sample before takeoff, then a linear fall to zero at t_to (as the
+            # analyser's own takeoff area), minus each side's weight
+            k = int(t_to)
+            if k < t_pr:
+                k = pr
+            gl, gt = self._area(t_pr, k)
+            end = self._at(k)
+            if end is not None and t_to > k:
+                gl += end[0] / 1000.0 * (t_to - k) / 2.0
+                gt += end[1] / 1000.0 * (t_to - k) / 2.0
+            dur = (t_to - t_pr) / rate
+            il, ir = gl / rate - ls * dur, (gt - gl) / rate - rs * dur
+            pair(add, "propulsive_impulse", il, ir, True, suspect_phase)
+            if dur > 0:
+                pair(add, "mean_propulsive_force", ls + il / dur, rs + ir / dur, True,
+                     suspect_phase)
+            self._peaks(add, "propulsive", pr, to, suspect_phase)
+        if br >= 0 and pr > br:
+            t_br = self._braking_start(ja, br)
+            gl, gt = self._area(t_br, t_pr)
+            dur = (t_pr - t_br) / rate
+            il, ir = gl / rate - ls * dur, (gt - gl) / rate - rs * dur
+            pair(add, "braking_impulse", il, ir, True, suspect_phase)
+            pair(add, "mean_braking_force", ls + il / dur, rs + ir / dur, True, suspect_phase)
+            self._peaks(add, "braking", br, pr, suspect_phase)
+            a, b = self._lin(t_br), self._lin(t_pr)
+            if a is not None and b is not None:
+                pair(add, "force_at_zero_velocity", b[0], b[1] - b[0], True, suspect_phase)
+                rl = (b[0] - a[0]) / dur
+                rt = (b[1] - a[1]) / dur
+                pair(add, "braking_rfd", rl, rt - rl, valid_phase(pr - br), suspect_phase)
+        if landed and ja._ld_i >= 0:
+            self._peaks(add, "landing", ja._ld_i, ja._ld_i + ja._land_n, suspect_phase)
+
+    def _left_weight(self, ja, rate):
+        """Left side's share of the system weight (N): SW x left / total over the still
+        PRE_ONSET_S before onset (the same window for both, so their noise cancels)."""
+        on = ja._on_i
+        m = int(PRE_ONSET_S * rate + 0.5)
+        sl = st = 0
+        for i in range(on - m, on):
+            v = self._at(i)
+            if v is not None:
+                sl += v[0]
+                st += v[1]
+        if st <= 0:
+            return None
+        return ja._sw / 1000.0 * sl / st
+
+    # Phase boundaries between samples: a step in one side's share at a boundary (weight
+    # shifted as the athlete turns from braking to propulsion) would otherwise land up to a
+    # sample in the wrong phase (3 percentage points of braking asymmetry at 80 SPS).
+    def _braking_start(self, ja, br):
+        """Fractional index where the total force rose through the system weight (peak
+        downward velocity) before sample br."""
+        a, b = self._at(br - 1), self._at(br)
+        sw = ja._sw
+        if a is None or b is None or not a[1] < sw <= b[1]:
+            return float(br)
+        return br - (b[1] - sw) / (b[1] - a[1])
+
+    def _zero_velocity(self, ja, pr):
+        """Fractional index where the velocity crossed zero before sample pr: the impulse at
+        pr (the analyser's A, 2 mN x sample) over its last increment."""
+        a, b = self._at(pr - 1), self._at(pr)
+        if a is None or b is None:
+            return float(pr)
+        over = (ja._pr_hi * 16777216.0 + ja._pr_lo) / 2.0
+        inc = (a[1] + b[1]) / 2.0 - ja._sw
+        if inc <= 0 or not 0 <= over <= inc:
+            return float(pr)
+        return pr - over / inc
+
+    def _lin(self, x):
+        """(left, total) in N at fractional index x, linear between samples."""
+        i = int(x)
+        a, b = self._at(i), self._at(i + 1)
+        if a is None:
+            return None
+        if b is None or x == i:
+            return a[0] / 1000.0, a[1] / 1000.0
+        w = x - i
+        return ((a[0] + (b[0] - a[0]) * w) / 1000.0, (a[1] + (b[1] - a[1]) * w) / 1000.0)
+
+    def _area(self, a, b):
+        """Integrals (N x samples) of the left and total force, linear between samples,
+        from fractional index a to b."""
+        gl = gt = 0.0
+        i = int(a)
+        while i < b:
+            lo = a if a > i else float(i)
+            hi = b if b < i + 1 else float(i + 1)
+            p, q = self._lin(lo), self._lin(hi)
+            if p is not None and q is not None and hi > lo:
+                gl += (p[0] + q[0]) / 2.0 * (hi - lo)
+                gt += (p[1] + q[1]) / 2.0 * (hi - lo)
+            i += 1
+        return gl, gt
+
+    def _peaks(self, add, phase, a, b, suspect):
+        """Each side's peak force in samples a..b, and each side's force where the total
+        peaks (Hawkin's 'Force at Peak ... Force')."""
+        pl = pr = -1
+        best = None
+        for i in range(a, b + 1):
+            v = self._at(i)
+            if v is None:
+                continue
+            pl = max(pl, v[0])
+            pr = max(pr, v[1] - v[0])
+            if best is None or v[1] > best[1]:
+                best = v
+        if best is None:
+            return
+        pair(add, "peak_%s_force" % phase, pl / 1000.0, pr / 1000.0, True, suspect)
+        pair(add, "force_at_peak_%s_force" % phase, best[0] / 1000.0,
+             (best[1] - best[0]) / 1000.0, True, suspect)
+
+
+def asymmetry(left, right):
+    big = max(abs(left), abs(right))
+    return (left - right) / big * 100.0 if big > 0 else float("nan")
+
+
+def pair(add, name, left, right, valid, suspect):
+    add("left_" + name, left, valid, suspect)
+    add("right_" + name, right, valid, suspect)
+    add("asymmetry_" + name, asymmetry(left, right), valid, suspect)
