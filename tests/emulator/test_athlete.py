@@ -101,3 +101,25 @@ def test_corner_shares_follow_the_centre_of_pressure():
     assert fr > fl and br > bl and fl == pytest.approx(bl)
     eight = athlete.corner_shares(8, left_share=0.6)
     assert sum(eight[:4]) == pytest.approx(0.6) and sum(eight) == pytest.approx(1)
+
+
+def test_two_plate_truth_is_what_the_left_plates_force_integrates_to():
+    shares = {"standing": 0.48, "braking": 0.55, "propulsion": 0.52, "landing": 0.6}
+    tl = athlete.scenario("cmj", asymmetry=shares)
+    (trial,) = tl.trials(tl.lead_s + 0.1)
+    ev, w = trial["events_s"], trial["system_weight_n"]
+    for phase, a, b in (("braking", ev["braking_start"], ev["propulsion_start"]),
+                        ("propulsive", ev["propulsion_start"], ev["takeoff"])):
+        t = np.arange(a, b, DT) + DT / 2
+        left = np.array([tl.left_force(x) for x in t])
+        total = np.array([tl.force(x) for x in t])
+        il = np.sum(left - 0.48 * w) * DT
+        ir = np.sum(total - left - 0.52 * w) * DT
+        assert trial[f"left_{phase}_impulse_n_s"] == pytest.approx(il, rel=1e-3)
+        assert trial[f"right_{phase}_impulse_n_s"] == pytest.approx(ir, rel=1e-3)
+        assert trial[f"asymmetry_{phase}_impulse_pct"] == pytest.approx((il - ir) / max(il, ir) * 100, abs=0.05)
+    # the left plate carries its phase's share; standing still, the standing share
+    assert tl.left_force(1.0) == pytest.approx(0.48 * tl.force(1.0))
+    assert tl.left_force(ev["landing"] + 0.05) == pytest.approx(0.6 * tl.force(ev["landing"] + 0.05))
+    with pytest.raises(ValueError):
+        athlete.phase_shares({"kick": 0.5})

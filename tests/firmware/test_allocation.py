@@ -63,14 +63,17 @@ print("locked", locked)
 print("frames", link.frames - frames)
 print("aligned", s.al.aligned - aligned)
 print("ref", s.ref)
+sd = s.analyser.sides if armed else None   # two plates: each side's ring fed throughout
+print("sides", -1 if sd is None else sd.last)
 """
 
 
 @pytest.mark.parametrize("chips,rate_hz,mode,armed,stock", [
     (1, 320, 1, 0, 0), (4, 320, 2, 0, 0), (8, 320, 3, 0, 0), (4, 1000, 2, 0, 0), (4, 320, 2, 1, 0),
-    (4, 80, 2, 1, 1)],
+    (4, 80, 2, 1, 1), (8, 320, 2, 1, 0), (8, 80, 2, 1, 1)],
     ids=["1ch-raw", "4ch-newtons", "8ch-both", "4ch-1khz", "4ch-armed-jump-analysis",
-         "4ch-80sps-stock-modules-armed-aligned"])
+         "4ch-80sps-stock-modules-armed-aligned", "8ch-two-plates-armed",
+         "8ch-two-plates-80sps-stock-armed-aligned"])
 def test_a_sample_acquired_calibrated_buffered_and_framed_allocates_no_heap(mpy, chips, rate_hz, mode,
                                                                          armed, stock):
     out = dict(line.split(" ", 1) for line in mpy(SCRIPT, chips, rate_hz, mode, armed, stock))
@@ -78,6 +81,8 @@ def test_a_sample_acquired_calibrated_buffered_and_framed_allocates_no_heap(mpy,
     assert int(out["frames"]) > 0
     assert int(out["delta"]) == 0
     assert out["locked"] == "ok"
+    if chips == 8 and armed:   # the left/right ring is fed with the analyser's samples
+        assert int(out["sides"]) >= 300
     if stock:   # the clocks were tracked and the analyser fed aligned corners throughout
         assert int(out["ref"]) >= 0
         assert int(out["aligned"]) >= 300

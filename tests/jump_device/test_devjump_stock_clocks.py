@@ -26,12 +26,13 @@ pytestmark = pytest.mark.emulator
 TOL_M = 0.010
 
 
-def record_jumps(seed, mass, height, jumps=2, align=True):
-    emu = Emulator(scenario="still", mass_kg=mass, jump_height_m=height, seed=seed)
-    emu.control.configure(seed=seed, clock_spread=0.01)
+def record_jumps(seed, mass, height, jumps=2, align=True, channels=4):
+    emu = Emulator(scenario="still", mass_kg=mass, jump_height_m=height, seed=seed, channels=channels)
+    emu.control.configure(seed=seed, clock_spread=0.01, channels=channels)
+    asym = {"asymmetry": 0.56} if channels == 8 else {}   # two plates: left carries 56 %
     emu.start()
     try:
-        chips = emu.control.chips[:4]
+        chips = emu.control.chips[:channels]
         spread = max(c["err_ppm"] for c in chips) - min(c["err_ppm"] for c in chips)
         msgs = []
         with Device.open(emu.port) as dev:
@@ -41,7 +42,7 @@ def record_jumps(seed, mass, height, jumps=2, align=True):
             end = time.monotonic() + 1.5          # the chips' clocks are acquired
             while time.monotonic() < end:
                 msgs += dev.poll(0.1)
-            emu.control.scenario("cmj", mass_kg=mass, jump_height_m=height)
+            emu.control.scenario("cmj", mass_kg=mass, jump_height_m=height, **asym)
             ack = dev.arm("cmj")
             deadline = time.monotonic() + 4.0 + 5.0 * jumps
             while sum(m.kind == "result" for m in msgs) < jumps and time.monotonic() < deadline:
@@ -58,9 +59,11 @@ def record_jumps(seed, mass, height, jumps=2, align=True):
     return msgs, ack, truth, spread, ticks_bits
 
 
-@pytest.mark.parametrize("seed,mass,height", [(11, 80.0, 0.35), (12, 65.0, 0.25)])
-def test_stock_modules_jump_height_and_an_exact_host_replay(seed, mass, height):
-    msgs, ack, truth, spread, ticks_bits = record_jumps(seed, mass, height)
+@pytest.mark.parametrize("seed,mass,height,channels", [(11, 80.0, 0.35, 4), (12, 65.0, 0.25, 4),
+                                                       (13, 75.0, 0.30, 8)],
+                         ids=["one-plate-80kg", "one-plate-65kg", "two-plates-75kg"])
+def test_stock_modules_jump_height_and_an_exact_host_replay(seed, mass, height, channels):
+    msgs, ack, truth, spread, ticks_bits = record_jumps(seed, mass, height, channels=channels)
     assert spread > 5000                          # the chips do run apart (ppm)
     assert ack == {"rate_mhz": ack["rate_mhz"], "aligned": True}
     results = [m.data for m in msgs if m.kind == "result"]
@@ -84,3 +87,7 @@ def test_stock_modules_jump_height_and_an_exact_host_replay(seed, mass, height):
                     for r, e in zip(results, rep.results)]
     assert len(rep.results) >= 2
     assert host_results == results
+    if channels == 8:   # the left/right metrics too, and the asymmetry index meets the truth
+        for res in results:
+            got = res["metrics"]["asymmetry_propulsive_impulse"]
+            assert got["valid"] and abs(got["value"] - truth[0]["asymmetry_propulsive_impulse_pct"]) < 1.0

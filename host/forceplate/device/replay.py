@@ -122,6 +122,10 @@ def replay_stream(index, t_us, values_mn, clocks, test, rate_mhz, options=None, 
     out = Replay()
     analyser = _analyser(out, 1000)
     analyser.arm(code_of_test(test), int(rate_mhz), options or {})
+    if np.shape(values_mn)[1] == 8:   # two plates: left/right metrics, as App.arm attaches
+        from forceplate_firmware.fp.jump_sides import Sides
+        analyser.sides = Sides(int(rate_mhz))
+    sides = analyser.sides
     index = [int(i) for i in index]
     mask = (1 << ticks_bits) - 1
     stamps = [int(t) & mask for t in t_us]
@@ -147,9 +151,13 @@ def replay_stream(index, t_us, values_mn, clocks, test, rate_mhz, options=None, 
             tot = al.push(idx, stamps[k], row)
             if tot is not None:
                 last = (al.out_index, _word(al.out_t))
+                if sides is not None:
+                    sides.feed(last[0], al.out_left, tot)
                 analyser.feed(last[0], last[1], tot)
         else:
             last = (idx, _word(stamps[k]))
+            if sides is not None:
+                sides.feed(idx, sum(row[:4]), sum(row))
             analyser.feed(idx, last[1], sum(row))
     if finish and last is not None and len(out.events):
         analyser.finish(*last)

@@ -1,0 +1,86 @@
+"""Two plates (8 chips) through the emulator: an athlete with a known left/right share jumps,
+the device's RESULT and the host analysis report each side and the asymmetry index, and they
+meet the athlete model's exact per-side truth (emulator/device/athlete.side_truth)."""
+
+import json
+import math
+
+import pytest
+
+from forceplate.device.client import Device
+from forceplate.emulator.control import parse_asymmetry
+from forceplate.storage.athletes import Athlete
+from forceplate.workflows import jumptest
+
+pytestmark = pytest.mark.emulator
+
+# left share for a 10 % asymmetry index: (s - (1 - s)) / s = 0.10
+TEN_PERCENT = 1 / 1.9
+SHIFTING = "standing=0.5,braking=0.55,propulsion=0.53,landing=0.6"
+
+
+def jump_once(emu, home, asymmetry, test="cmj"):
+    emu.control.scenario(test, asymmetry=asymmetry, rest_s=4.0)
+    with Device.open(emu.port) as dev:
+        (trial,) = jumptest.run_test(dev, test, "Lee", 1, port=emu.port, home=str(home))
+    truth = [t for t in emu.control.truth() if t["kind"] == test]
+    # the trial the device analysed: the last one that took off before its RESULT
+    return trial, truth[-1]
+
+
+@pytest.mark.emulator_options(channels=8, calibrated=True, scenario="empty")
+@pytest.mark.parametrize("spec", ["%.6f" % TEN_PERCENT, SHIFTING], ids=["ten_percent", "shifting"])
+def test_asymmetry_index_meets_the_athletes_truth_on_the_device_and_the_host(
+        emulated_device, tmp_path, spec):
+    trial, truth = jump_once(emulated_device, tmp_path, parse_asymmetry(spec))
+    assert emulated_device.control.fast_rate_hz == 80.0
+    device = trial.result["metrics"]
+    host = trial.analysis["metrics"]
+    for name in ("braking_impulse", "propulsive_impulse"):
+        want = truth[f"asymmetry_{name}_pct"]
+        for who, metrics in (("device", device), ("host", host)):
+            got = metrics[f"asymmetry_{name}"]
+            assert got["unit"] == "%" and got["valid"], (who, name)
+            assert got["value"] == pytest.approx(want, abs=1.0), (who, name)
+    if spec == SHIFTING:   # the shares really differ by phase
+        assert truth["asymmetry_braking_impulse_pct"] > 35 > 30 > truth["asymmetry_propulsive_impulse_pct"]
+    # each side: the two add up to the device's own total and lie near the truth
+    for name in ("peak_propulsive_force", "force_at_peak_propulsive_force"):
+        assert device[f"left_{name}"]["value"] + device[f"right_{name}"]["value"] == \
+            pytest.approx(device.get(name, device["peak_propulsive_force"])["value"], rel=0.01)
+    for side in ("left", "right"):
+        assert device[f"{side}_peak_propulsive_force"]["value"] == pytest.approx(
+            truth[f"{side}_peak_propulsive_force_n"], rel=0.03)
+        assert host[f"{side}_peak_propulsive_force"]["value"] == pytest.approx(
+            truth[f"{side}_peak_propulsive_force_n"], rel=0.03)
+        assert device[f"{side}_system_weight"]["unit"] == "N"
+    assert device["left_system_weight"]["value"] + device["right_system_weight"]["value"] == \
+        pytest.approx(device["system_weight"]["value"], rel=1e-4)
+    # asymmetry is an ordinary metric of the athlete's history, device and host alike
+    (entry,) = Athlete("Lee", str(tmp_path)).history()
+    assert math.isfinite(entry["device_metrics"]["asymmetry_propulsive_impulse"])
+    assert entry["host_metrics"]["asymmetry_propulsive_impulse"] == pytest.approx(
+        host["asymmetry_propulsive_impulse"]["value"])
+
+
+def test_jump_on_two_plates_runs_from_the_command_line(emulate, tmp_path, run_forceplate):
+    # was: "unknown layout 'channels8'" once the device's result arrived
+    emu = emulate("--scenario", "cmj", "--channels", "8", "--asymmetry", "0.6")
+    p = run_forceplate("--port", emu.port, "jump", "--count", "1", "--json",
+                       env={"FORCEPLATE_HOME": str(tmp_path)})
+    assert p.returncode == 0, p.stderr
+    (trial,) = json.loads(p.stdout)["trials"]
+    assert "error" not in trial["analysis"], trial["analysis"]
+    want = (0.6 - 0.4) / 0.6 * 100
+    assert trial["analysis"]["metrics"]["asymmetry_propulsive_impulse"]["value"] == \
+        pytest.approx(want, abs=1.0)
+    assert trial["device_result"]["metrics"]["asymmetry_propulsive_impulse"]["value"] == \
+        pytest.approx(want, abs=1.0)
+
+
+def test_emulate_refuses_a_bad_asymmetry_in_one_line(run_forceplate):
+    for args in (["--channels", "8", "--asymmetry", "1.4"], ["--channels", "8", "--asymmetry", "kick=0.5"],
+                 ["--asymmetry", "0.55"]):
+        p = run_forceplate("emulate", *args)
+        assert p.returncode == 2, (args, p.stderr)
+        assert "Traceback" not in p.stderr and len(p.stderr.strip().splitlines()) <= 3, p.stderr
