@@ -158,6 +158,9 @@ class spinner:
 
 
 def where(position):
+    for plate in ("left", "right"):   # two plates: "left_plate_front_left"
+        if position.startswith(plate + "_plate_"):
+            return "on the %s plate %s" % (plate, where(position[len(plate) + 7:]))
     return "at the centre" if position == "centre" else "over the %s corner" % position.replace("_", "-")
 
 
@@ -171,6 +174,15 @@ def calibration_table(fit):
                  % (", ".join("%.5g" % g for g in fit.gains_n_per_count), fit.rms_residual_n,
                     fmt(fit.linearity_pct), fmt(fit.corner_error_n), fmt(fit.corner_error_pct),
                     fmt(fit.corner_spread_pct)))
+    for plate, f in sorted((getattr(fit, "plates", None) or {}).items()):
+        t.caption += ("\n%s plate: RMS residual %.3g N | max %.3g %% | linearity %s %% | corner error "
+                      "%s N (%s %%), spread %s %%" % (plate, f["rms_residual_n"], f["max_residual_pct"],
+                                                     fmt(f["linearity_pct"]), fmt(f["corner_error_n"]),
+                                                     fmt(f["corner_error_pct"]), fmt(f["corner_spread_pct"])))
+    wiring = getattr(fit, "wiring", None)
+    if wiring:
+        t.caption += "\nwiring: each corner moved its own chip (%s)" % ", ".join(
+            "%s %d" % (w["position"].replace("_plate_", " ").replace("_", "-"), w["found_chip"]) for w in wiring)
     return t
 
 

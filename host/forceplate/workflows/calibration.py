@@ -14,8 +14,80 @@ from forceplate.errors import DeviceError, UsageError
 STANDARD_GRAVITY = 9.80665  # m/s^2
 MIN_SIGNAL_TO_NOISE = 10.0  # a placed mass must move the summed counts this far above noise
 MIN_SEPARATION = 0.02  # smallest/largest singular value of the normalised placements
-POSITIONS = {"corners4": ("centre", "front_left", "front_right", "back_left", "back_right"),
-             "single": ("centre",)}
+CORNERS = ("front_left", "front_right", "back_left", "back_right")   # chip 0..3 (hardware/wiring.md)
+POSITIONS = {"corners4": ("centre",) + CORNERS, "single": ("centre",),
+             # two plates: chips 0-3 under the left plate's corners, 4-7 under the right's
+             "channels8": tuple("%s_plate_%s" % (p, c) for p in ("left", "right")
+                                for c in ("centre",) + CORNERS)}
+# the chip wired to the cell under each corner placement
+EXPECTED_CHIP = dict({c: i for i, c in enumerate(CORNERS)},
+                     **{"%s_plate_%s" % (p, c): 4 * k + i for k, p in enumerate(("left", "right"))
+                        for i, c in enumerate(CORNERS)})
+
+
+class WiringError(DeviceError):
+    """A load cell that is not under the corner the wiring says (a swapped pair named)."""
+
+
+def plate_of(position):
+    """'left' / 'right' for a two-plate placement, None on one plate."""
+    for p in ("left", "right"):
+        if position.startswith(p + "_plate_"):
+            return p
+    return None
+
+
+def corner_name(position):
+    """Words for a placement: 'left plate, front-left corner'."""
+    plate = plate_of(position)
+    rest = position[len(plate) + 7:] if plate else position
+    what = "centre" if rest == "centre" else rest.replace("_", "-") + " corner"
+    return ("%s plate, %s" % (plate, what)) if plate else what
+
+
+def check_wiring(offsets, loads):
+    """For each load over a corner, the chip whose counts moved most must be the one wired to
+    that corner (EXPECTED_CHIP). Returns [(position, expected, found)] for every corner
+    placement, the mismatches raise WiringError naming the swapped chips."""
+    offsets = np.asarray(offsets, float)
+    seen = {}
+    for x in loads:
+        if x.position not in EXPECTED_CHIP:
+            continue
+        # a load cell wired the other way round reads negative: the size of the change counts
+        delta = np.abs(np.asarray(x.counts, float) - offsets)
+        found = int(np.argmax(delta))
+        seen.setdefault(x.position, []).append(found)
+    out = []
+    for pos, found in seen.items():
+        want = EXPECTED_CHIP[pos]
+        if want >= len(offsets):
+            continue
+        # the most common answer over the masses placed there
+        best = max(set(found), key=found.count)
+        out.append((pos, want, best))
+    bad = [(p, w, f) for p, w, f in out if w != f]
+    if bad:
+        raise WiringError(wiring_message(bad))
+    return out
+
+
+def wiring_message(bad):
+    """One sentence naming swapped pairs (chip i answers at chip j's corner and back) first."""
+    by_want = {w: (p, f) for p, w, f in bad}
+    parts, done = [], set()
+    for p, w, f in bad:
+        if w in done:
+            continue
+        if f in by_want and by_want[f][1] == w:
+            parts.append("chips %d and %d are swapped (the %s moved chip %d, the %s chip %d)"
+                         % (min(w, f), max(w, f), corner_name(p), f, corner_name(by_want[f][0]), w))
+            done |= {w, f}
+        else:
+            parts.append("the %s moved chip %d, not chip %d" % (corner_name(p), f, w))
+            done.add(w)
+    return ("Wiring check failed: %s. Swap the DOUT wires of those chips (hardware/wiring.md) "
+            "and run the calibration again." % "; ".join(parts))
 
 
 def parse_masses(text):
@@ -54,6 +126,8 @@ class Fit:
     corner_error_n: float  # largest |error| with a mass over a corner
     corner_error_pct: float
     corner_spread_pct: float  # (max - min) corner reading, % of the load
+    plates: dict = field(default_factory=dict)  # two plates: the same figures per plate
+    wiring: list = field(default_factory=list)  # per corner placement: expected and found chip
 
     def to_dict(self):
         d = asdict(self)
@@ -86,11 +160,27 @@ def fit_gains(offsets, loads, gravity=STANDARD_GRAVITY):
              "measured_n": float(me), "error_n": float(e), "error_pct": float(100 * e / ap)}
             for x, ap, me, e in zip(loads, applied, measured, err)]
     return Fit(offsets=[int(round(o)) for o in offsets], gains_n_per_count=gains.tolist(),
-               gravity=gravity, loads=loads, rows=rows,
-               rms_residual_n=float(np.sqrt(np.mean(err ** 2))),
-               max_residual_n=float(np.max(np.abs(err))),
-               max_residual_pct=float(np.max(np.abs(err / applied)) * 100),
-               linearity_pct=_linearity(rows), **_corners(rows))
+               gravity=gravity, loads=loads, rows=rows, plates=_per_plate(rows),
+               **_figures(rows))
+
+
+def _figures(rows):
+    err = np.array([r["error_n"] for r in rows])
+    pct = np.array([r["error_pct"] for r in rows])
+    return dict(rms_residual_n=float(np.sqrt(np.mean(err ** 2))), max_residual_n=float(np.max(np.abs(err))),
+                max_residual_pct=float(np.max(np.abs(pct))), linearity_pct=_linearity(rows), **_corners(rows))
+
+
+def _per_plate(rows):
+    """Two plates: each plate's residuals, linearity and corner error, from its own placements
+    (the positions without their plate prefix, so centre and corners read as on one plate)."""
+    out = {}
+    for plate in ("left", "right"):
+        mine = [dict(r, position=r["position"][len(plate) + 7:]) for r in rows
+                if plate_of(r["position"]) == plate]
+        if mine:
+            out[plate] = _figures(mine)
+    return out
 
 
 def _linearity(rows):
@@ -161,7 +251,10 @@ def calibrate(dev, masses_kg, place, layout="corners4", seconds=1.0, gravity=STA
     if progress:
         progress(total, total, "done")
     place(None, 0.0)
-    return fit_gains(offsets, loads, gravity)
+    wiring = check_wiring(offsets, loads)
+    fit = fit_gains(offsets, loads, gravity)
+    fit.wiring = [{"position": p, "expected_chip": w, "found_chip": f} for p, w, f in wiring]
+    return fit
 
 
 def store(dev, fit, home=None):
