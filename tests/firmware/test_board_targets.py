@@ -2,7 +2,7 @@
 -march): ARMv6-M (RP2040), ARMv7E-M (RP2350) and windowed Xtensa (ESP32, ESP32-S3), as well as
 x64 (the unix port the tests run it on). The analyser (fp/jump_weigh.py feed(), fp/jump.py
 _move()), the calibration (fp/calib.py), and the per-chip clocks and corner alignment
-(fp/chipclock.py, fp/align.py)."""
+(fp/chipclock.py, fp/align.py), and the two plates' side ring (fp/jump_sides.py)."""
 
 import subprocess
 
@@ -11,7 +11,7 @@ import pytest
 
 @pytest.mark.parametrize("arch", ["armv6m", "armv7emsp", "xtensawin", "x64"])
 @pytest.mark.parametrize("module", ["jump.py", "jump_weigh.py", "calib.py", "chipclock.py",
-                                    "align.py"])
+                                    "align.py", "jump_sides.py"])
 def test_the_fast_paths_compile_for_each_board(repo_root, tmp_path, module, arch):
     out = tmp_path / (module + ".mpy")
     source = repo_root / "firmware" / "fp" / module

@@ -7,7 +7,7 @@ import numpy as np
 from forceplate.errors import AnalysisError, UsageError
 
 from . import acquisition, chipclocks
-from .loading import RECORDING_LAYOUTS
+from forceplate.importers.own import RECORDING_LAYOUTS
 from .results import TrialResult
 
 LAYOUTS = {"total": None, "left_right": 2, "corners4": 4, "corners8": 8}
