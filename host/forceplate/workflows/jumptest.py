@@ -186,9 +186,27 @@ def run_test(dev, test, athlete_name="anonymous", count=1, port=None, timeout_s=
     return trials
 
 
+def device_contradicted(trial):
+    """Why the host analysis of the trial's own recording rules the device's RESULT out, or
+    None. A drop jump's contact is reactive (under a second, analysis.events.DROP_MAX_CONTACT_S):
+    seconds of contact are standing, and a recording with no drop in it has no contact time."""
+    from forceplate.analysis.events import DROP_MAX_CONTACT_S
+
+    if trial.test != "dj" or not trial.result:
+        return None
+    ct = (trial.result.get("metrics") or {}).get("contact_time") or {}
+    if ct.get("valid") and isinstance(ct.get("value"), (int, float)) and ct["value"] > DROP_MAX_CONTACT_S:
+        return "the device timed a %.2f s contact: standing, not a drop jump's contact" % ct["value"]
+    for f in (trial.analysis or {}).get("flags") or []:
+        if f.get("code") == "unanalysable" and "no drop found" in f.get("message", ""):
+            return "the recording holds no drop from the box: " + f["message"]
+    return None
+
+
 def history_entry(athlete, trial):
     metrics = {}
-    if trial.result:
+    contradicted = device_contradicted(trial)
+    if trial.result and not contradicted:
         metrics = {k: v["value"] for k, v in trial.result.get("metrics", {}).items()
                    if v.get("valid")}
     host = {}
@@ -198,6 +216,6 @@ def history_entry(athlete, trial):
             host[k] = v["value"]
     return {"athlete": athlete.name, "test": trial.test, "trial": trial.number,
             "time_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-            "file": trial.path, "valid": trial.result is not None,
+            "file": trial.path, "valid": trial.result is not None and contradicted is None,
             "device_metrics": {k: v for k, v in metrics.items() if v == v},
-            "host_metrics": host}
+            "host_metrics": host, **({"not_valid_because": contradicted} if contradicted else {})}

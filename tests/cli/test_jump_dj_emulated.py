@@ -1,0 +1,57 @@
+"""The guided drop jump end to end through the emulator: the athlete is weighed standing on
+the plate, steps up onto the box, drops, rebounds and lands; the device's RESULT and the
+host analysis of the saved recording both time the contact."""
+
+import json
+
+import pytest
+
+from forceplate.device.client import Device
+from forceplate.emulator.control import chip_params
+from forceplate.storage.recording import read_recording
+
+
+def factory_calibrate(port, channels=4):
+    """What a calibrated plate holds: the simulated chips' true offsets and gains."""
+    chips = chip_params(channels, 1)[:channels]
+    with Device.open(port) as dev:
+        dev.set_cal([c["offset"] for c in chips], [1.0 / c["cpn"] for c in chips])
+
+pytestmark = pytest.mark.emulator
+
+
+def test_three_guided_drop_jumps_are_analysed_on_the_host_with_the_true_contact_time(
+        emulate, tmp_path, run_forceplate):
+    emu = emulate("--scenario", "dj", "--mass", "75", "--jump-height", "0.30")
+    factory_calibrate(emu.port)
+    p = run_forceplate("--port", emu.port, "jump", "--test", "dj", "--count", "3", "--json",
+                       env={"FORCEPLATE_HOME": str(tmp_path)})
+    assert p.returncode == 0, p.stderr
+    trials = json.loads(p.stdout)["trials"]
+    assert len(trials) == 3
+    # the emulated athlete (emulator/device/athlete.py dj): 10 ms touchdown ramp, 120 ms
+    # braking, 160 ms push, 30 ms release; 0.30 m rise
+    contact, height = 0.32, 0.30
+    for trial in trials:
+        a = trial["analysis"]
+        assert a["test"] == "dj" and not any(f["code"] == "unanalysable" for f in a["flags"]), a["flags"]
+        m = a["metrics"]
+        assert m["contact_time"]["valid"] and m["contact_time"]["value"] == pytest.approx(contact, abs=0.008)
+        assert m["jump_height_flight_time"]["value"] == pytest.approx(height, abs=0.01)
+        assert m["rsi"]["valid"] and m["rsi"]["value"] == pytest.approx(height / contact, rel=0.06)
+        dev = trial["device_result"]["metrics"]["contact_time"]
+        assert dev["value"] < 1.0 and dev["value"] == pytest.approx(m["contact_time"]["value"], abs=0.02)
+        names = [e["name"] for e in trial["events"]]
+        rec = read_recording(trial["file"])
+        assert rec.results and [n for n in rec.notes if n["kind"] == "analysis"]
+    # trials 2 and 3 began standing on the plate: weighed there, then onto the box
+    for trial in trials[1:]:
+        names = [e["name"] for e in trial["events"]]
+        assert "weighed" in names and trial["device_result"]["metrics"]["system_weight"]["valid"]
+        assert trial["analysis"]["events"]["drop_start"] > 0.5
+    hist = run_forceplate("history", "--athlete", "anonymous", "--json", env={"FORCEPLATE_HOME": str(tmp_path)})
+    entries = json.loads(hist.stdout)["trials"]
+    assert len(entries) == 3 and all(e["valid"] for e in entries)
+    for e in entries:
+        assert e["host_metrics"]["contact_time"] == pytest.approx(contact, abs=0.008)
+        assert e["device_metrics"]["contact_time"] < 1.0
