@@ -12,6 +12,7 @@ import sys
 import click
 
 from forceplate import __version__
+from forceplate.display.safe import plain
 from forceplate.errors import ForceplateError
 
 # name -> module in forceplate.commands; each module defines `command` (a click.Command).
@@ -92,7 +93,8 @@ class LazyGroup(click.Group):
             return super().invoke(ctx)
         except ForceplateError as exc:
             # One line, no traceback, under click's runner as under the console script.
-            err = click.ClickException(str(exc))
+            # messages quote device strings and file names: control characters escaped
+            err = click.ClickException(plain(str(exc), 2000))
             err.exit_code = exc.exit_code
             raise err from None
 

@@ -74,7 +74,7 @@ def test_a_file_cut_at_any_byte_reads_back_every_whole_chunk_before_the_cut(tmp_
     assert previous == 15
 
 
-def test_a_damaged_chunk_ends_the_readable_part_there(tmp_path):
+def test_a_damaged_chunk_costs_that_chunk_only_and_is_reported(tmp_path):
     path = tmp_path / "r.fprec"
     _write(path, blocks=3, n=5)
     data = bytearray(path.read_bytes())
@@ -83,7 +83,12 @@ def test_a_damaged_chunk_ends_the_readable_part_there(tmp_path):
     data[second + 20] ^= 0xFF
     path.write_bytes(bytes(data))
     rec = read_recording(path)
-    assert len(rec.time_s) == 5 and rec.truncated_bytes > 0
+    # issue 14 (8): reading resumes at the next valid chunk; the damage says where
+    assert rec.index.tolist() == [0, 1, 2, 3, 4, 10, 11, 12, 13, 14]
+    assert rec.truncated_bytes == 0 and not rec.complete
+    assert [(d["offset"], d["after_index"], d["before_index"]) for d in rec.damage] == [
+        (second, 4, 10)]
+    assert "5 samples lost" in rec.problem_line("r.fprec")
 
 
 def test_raw_counts_are_converted_with_the_header_calibration(tmp_path):

@@ -24,6 +24,10 @@ def analyze_file(path, test="auto", rate_hz=None, mass_kg=None, **options):
         options["plate_size_m"] = (float(plate["width_m"]), float(plate["depth_m"]))
     if (rec.meta or {}).get("samples_lost"):
         options.setdefault("samples_lost", rec.meta["samples_lost"])
+    if (rec.meta or {}).get("recording_problems"):
+        options.setdefault("recording_problems", rec.meta["recording_problems"])
+    if (rec.meta or {}).get("readings_missing"):
+        options.setdefault("readings_missing", rec.meta["readings_missing"])
     res = analyze_trial(rec.time_s, rec.force_n, test=test, mass_kg=mass_kg, layout=rec.layout,
                         file=os.fspath(path), meta=rec.meta, index=rec.index, clocks=rec.clocks,
                         **options)

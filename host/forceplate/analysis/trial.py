@@ -135,6 +135,11 @@ def analyze_trial(time_s, force_n, test="auto", mass_kg=None, layout=None, file=
                                        f"{acq.delay_s * 1000:.1f} ms")
     if options.get("samples_lost"):
         result.flag("samples_lost", f"{options['samples_lost']} samples were lost in transfer; integrals bridge the gaps")
+    if options.get("recording_problems"):
+        result.flag("recording_damaged", options["recording_problems"])
+    if options.get("readings_missing"):
+        result.flag("readings_missing", f"{options['readings_missing']}: those samples are left out; "
+                                        "integrals bridge the gaps")
     if t[-1] - t[0] < 0.5:
         result.test = test if test != "auto" else "unknown"
         result.flag("unanalysable", f"recording too short: {t[-1] - t[0]:.2f} s")

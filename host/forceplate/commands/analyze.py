@@ -78,6 +78,10 @@ def command(files, test, rate_hz, mass_kg, as_json, csv_out, plot_dir, acquisiti
     results = fa.analyze_files(files, test, rate_hz, mass_kg, errors=failed, **opts)
     for r in results:
         click.echo(formatting.to_json_line(r) if as_json else formatting.text(r))
+    for r in results:  # a damaged or cut recording: one line on stderr, whatever the format
+        for fl in r.flags:
+            if fl["code"] == "recording_damaged":
+                click.echo(f"Warning: {r.file}: {fl['message']}.", err=True)
     if csv_out:
         formatting.write_csv(results, csv_out)
     if plot_dir:

@@ -4,7 +4,7 @@ import os
 
 import click
 
-from forceplate.display import live
+from forceplate.display import live, safe
 from forceplate.storage.export import FORMATS, export
 from forceplate.storage.recording import read_recording
 
@@ -21,8 +21,12 @@ def command(recording, fmt, output, as_json):
     output = output or os.path.splitext(recording)[0] + "." + fmt
     done = export(rec, output, fmt)
     done["truncated"] = not rec.complete
+    done["problems"] = rec.problems()
     if as_json:
         live.emit_json(done)
     else:
-        live.err_console().print("Wrote %d samples x %d channels to %s"
-                                 % (done["samples"], done["channels"], output))
+        live.err_console().print(safe.text("Wrote %d samples x %d channels to %s"
+                                           % (done["samples"], done["channels"], output)))
+    if done["problems"]:
+        # damage, a cut, missing readings: one line, whatever else was asked
+        click.echo("Warning: " + safe.plain(rec.problem_line(recording)), err=True)

@@ -2,6 +2,7 @@
 
 import click
 
+from forceplate.display.safe import plain
 from forceplate.errors import UsageError
 
 
@@ -17,5 +18,5 @@ def command(ctx, port, mpy, no_reset):
     port = port or (ctx.obj or {}).get("port")
     if not port:
         raise UsageError("give the board's port with --port (see `forceplate ports`)")
-    files = flash.flash(port, mpy=mpy, reset=not no_reset, log=click.echo)
+    files = flash.flash(port, mpy=mpy, reset=not no_reset, log=lambda line: click.echo(plain(line)))
     click.echo(f"flashed {len(files)} files to {port}" + ("" if no_reset else " and reset it"))

@@ -23,6 +23,7 @@ from fpwire import messages as M
 from fpwire.bulk import decode_samples
 from fpwire.frame import FrameDecoder, encode_line
 
+from forceplate.display.safe import plain
 from forceplate.errors import DeviceError, ProtocolError
 from forceplate.device.link import SerialLink
 
@@ -38,8 +39,9 @@ class DeviceNak(DeviceError):
         self.code = code
         self.name = C.ERROR_NAMES.get(code, "error%d" % code)
         self.message = message
+        # the message is the device's text: shown with its control characters escaped
         super().__init__(f"The device refused {C.COMMAND_NAMES.get(command, command)}: "
-                         f"{message or self.name} ({self.name}).")
+                         f"{plain(message, 200) or self.name} ({self.name}).")
 
 
 class Message:

@@ -137,7 +137,9 @@ def hard_reset(port, timeout=10.0):
             s.flush()
             time.sleep(0.3)
     except (serial.SerialException, OSError) as exc:
-        raise DeviceError(f"cannot open {port}: {exc}") from None
+        from forceplate.device.link import _open_error
+
+        raise _open_error(port, exc) from None  # one sentence, not pyserial's text
     end = time.monotonic() + timeout  # a native-USB board re-enumerates after the reset
     while True:
         try:

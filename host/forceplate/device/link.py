@@ -21,7 +21,12 @@ def _open_error(port, exc):
         return DeviceError(f"The serial port {port} is busy: another program has it open.")
     if err == errno.EACCES or "Permission denied" in text:
         return DeviceError(f"No permission to open {port}: add yourself to the dialout group.")
-    return DeviceError(f"Cannot open {port}: {text}.")
+    if err == errno.ENOTTY or "Inappropriate ioctl" in text:
+        return DeviceError(f"{port} is not a serial port: run `forceplate ports` to list them.")
+    if err == errno.EISDIR or "Is a directory" in text:
+        return DeviceError(f"{port} is a directory, not a serial port.")
+    reason = getattr(exc, "strerror", None) or text.rsplit(":", 1)[-1].strip(" .'\")") or "error"
+    return DeviceError(f"Cannot open {port} as a serial port ({reason}).")
 
 
 class SerialLink:

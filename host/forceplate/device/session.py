@@ -225,6 +225,7 @@ class Stream:
                         "at_s": (i - first) / rate if rate else None} for i, c in lost],
             "reason": self.reason, "detail": self.detail,
             "device_errors": [d for k, d in self.messages if k == "error"],
+            "device_logs": [d for k, d in self.messages if k == "log"],
         }
 
 

@@ -8,6 +8,8 @@ import sys
 from rich.console import Console
 from rich.table import Table
 
+from forceplate.display import safe
+
 
 def err_console():
     return Console(stderr=True, highlight=False)
@@ -38,11 +40,13 @@ def emit_json(obj):
 
 
 def table(title, columns, rows):
-    t = Table(title=title, title_justify="left")
+    """A rich table whose title and cells are shown as text, never parsed as markup (they
+    hold device strings: board names, USB descriptors, device messages)."""
+    t = Table(title=safe.text(title), title_justify="left")
     for c in columns:
-        t.add_column(c)
+        t.add_column(safe.text(c))
     for r in rows:
-        t.add_row(*[fmt(v) for v in r])
+        t.add_row(*[safe.text(fmt(v)) for v in r])
     return t
 
 
@@ -135,6 +139,13 @@ def record_table(summary):
                      "%d samples (t = %s s)" % (loss["count"], fmt(loss["at_s"]))))
     if len(summary["losses"]) > 10:
         rows.append(("  ...", "%d more gaps" % (len(summary["losses"]) - 10)))
+    # what the device said (its text is data: table() shows it escaped)
+    said = ([("device error", "%s: %s" % (e.get("name"), e.get("message") or ""))
+             for e in summary.get("device_errors", [])]
+            + [("device log", m.get("text")) for m in summary.get("device_logs", [])])
+    rows += said[:10]
+    if len(said) > 10:
+        rows.append(("  ...", "%d more device messages" % (len(said) - 10)))
     return table("Recording", ["", "value"], rows)
 
 
@@ -232,13 +243,13 @@ class JumpView:
         from rich.panel import Panel
 
         tail = stream.tail(1)
-        force = float(tail.sum()) / 1000 if tail.size else 0.0
+        force = float(_newtons(tail, stream).sum()) if tail.size else 0.0
         lines = ["[bold]%s[/bold]" % trial.prompt,
-                 "force %7.1f N%s" % (force, "   body weight %.1f N" % trial.weight_n
+                 "force %s%s" % (_force_text(force), "   body weight %.1f N" % trial.weight_n
                                       if trial.weight_n else "")]
         phases = [e for e in trial.events if e.get("name") not in ("armed",)]
         if phases:
-            lines.append("phases: " + " > ".join(e["name"] for e in phases[-8:]))
+            lines.append("phases: " + " > ".join(safe.markup(e["name"]) for e in phases[-8:]))
         if trial.result:
             lines.append("[green]device: %s[/green]" % _metric_line(
                 trial.result, [HEADLINE[self.test], "flight_time", "rsi_modified", "peak_force"]))
@@ -286,6 +297,20 @@ def _host_value(analysis, name):
     return v if isinstance(v, (int, float)) else None
 
 
+def _newtons(values, stream):
+    """The stream's last values in newtons; a device code (no reading, saturated) is NaN."""
+    from forceplate.storage.readings import FORMAT_MN32, missing
+
+    fmt = stream.blocks[-1][3] if getattr(stream, "blocks", None) else FORMAT_MN32
+    force = values * 1e-3
+    force[missing(values, fmt)] = float("nan")
+    return force
+
+
+def _force_text(v):
+    return "%8.1f N" % v if v == v else "  no reading"
+
+
 class MonitorView:
     """Total force, per-corner forces, centre of pressure, rate and losses, refreshed live."""
 
@@ -319,8 +344,8 @@ class MonitorView:
         self._hist.append((now, stream.n))
         self._hist = [h for h in self._hist if now - h[0] <= 1.0]
         tail = stream.tail(1)
-        forces = (tail[-1] / 1000.0).tolist() if tail.size else [0.0] * len(self.names)
-        total = float(sum(forces))
+        forces = (_newtons(tail, stream)[-1]).tolist() if tail.size else [0.0] * len(self.names)
+        total = float(sum(forces))  # NaN when a channel sent a code instead of a reading
         cop = None
         if self.positions_m is not None and total > 20 and len(forces) == len(self.positions_m):
             cop = (np.asarray(forces) @ np.asarray(self.positions_m) / total).tolist()
@@ -337,8 +362,8 @@ class MonitorView:
     def show(self, snap):
         if self._live is None:
             return
-        rows = [("total", "%8.1f N" % snap["total_n"])]
-        rows += [(n, "%8.1f N" % v) for n, v in snap["channels_n"].items()]
+        rows = [("total", _force_text(snap["total_n"]))]
+        rows += [(n, _force_text(v)) for n, v in snap["channels_n"].items()]
         rows.append(("centre of pressure", "-" if snap["cop_m"] is None else
                      "x %+.3f m, y %+.3f m" % tuple(snap["cop_m"])))
         rows.append(("rate", "%.1f Hz" % snap["rate_hz"]))

@@ -43,8 +43,21 @@ def read_recording_file(path, text=None, **options):
     if lost:
         meta["samples_lost"] = int(lost)
     meta.setdefault("source", NAME)
-    return Recording(np.asarray(rec.time_s, dtype=float), f[:, 0] if f.shape[1] == 1 else f, layout, meta,
-                     os.fspath(path), index=getattr(rec, "index", None),
+    t = np.asarray(rec.time_s, dtype=float)
+    index = getattr(rec, "index", None)
+    if callable(getattr(rec, "problems", None)) and rec.problems(readings_too=False):
+        meta["recording_problems"] = "; ".join(rec.problems(readings_too=False))
+    if (getattr(rec, "missing", None) or {}).get("samples"):
+        # samples where a channel sent a device code (no reading, saturated, sensor timeout)
+        # have no total force: left out like lost samples, and flagged
+        from forceplate.storage import readings
+
+        keep = ~readings.missing(rec.raw, rec.raw_format).any(axis=1)
+        t, f = t[keep], f[keep]
+        index = None if index is None else np.asarray(index)[keep]
+        meta["readings_missing"] = readings.describe(rec.missing)
+    return Recording(t, f[:, 0] if f.shape[1] == 1 else f, layout, meta,
+                     os.fspath(path), index=index,
                      clocks=list(getattr(rec, "clocks", None) or []))
 
 

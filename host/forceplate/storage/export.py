@@ -55,20 +55,33 @@ def to_csv(rec, path):
         total = rec.total_n
         for k in range(len(rec.time_s)):
             row = [int(rec.index[k]), "%.6f" % rec.time_s[k]]
-            row += ["%.3f" % v for v in rec.force_n[k]] + ["%.3f" % total[k]]
+            # a device code instead of a reading is an empty cell, never a number
+            row += [_n(v) for v in rec.force_n[k]] + [_n(total[k])]
             if cop is not None:
                 row += ["" if np.isnan(v) else "%.5f" % v for v in cop[k]]
             w.writerow(row)
 
 
+def _n(v):
+    return "" if v != v else "%.3f" % v
+
+
 def uniform(rec):
-    """Samples on the uniform grid of sample indices; lost samples linearly interpolated.
-    Returns (rate_hz, force (n, channels), number of interpolated samples)."""
+    """Samples on the uniform grid of sample indices; lost samples linearly interpolated
+    from the readings around them; a received sample whose channel holds a device code
+    (no reading, saturated) stays NaN. Returns (rate_hz, force (n, channels), number of
+    interpolated samples)."""
     if len(rec.index) < 2:
         raise UsageError("The recording holds fewer than two samples: nothing to export.")
     grid = np.arange(rec.index[0], rec.index[-1] + 1)
-    force = np.column_stack([np.interp(grid, rec.index, rec.force_n[:, c])
-                             for c in range(rec.force_n.shape[1])])
+    received = np.zeros(len(grid), bool)
+    received[rec.index - rec.index[0]] = True
+    force = np.full((len(grid), rec.force_n.shape[1]), np.nan)
+    force[rec.index - rec.index[0]] = rec.force_n
+    for c in range(force.shape[1]):
+        ok = np.isfinite(rec.force_n[:, c])
+        if ok.any() and not received.all():
+            force[~received, c] = np.interp(grid[~received], rec.index[ok], rec.force_n[ok, c])
     rate = (rec.index[-1] - rec.index[0]) / (rec.time_s[-1] - rec.time_s[0])
     return float(rate), force, int(len(grid) - len(rec.index))
 
@@ -94,7 +107,9 @@ def to_c3d(rec, path):
     extra = {"BOARD": str(device.get("board", "")) or " ",
              "FIRMWARE": str(device.get("firmware_version", "")) or " ",
              "LAYOUT": rec.layout, "FIRST_INDEX": str(int(rec.index[0])),
-             "INTERPOLATED": [float(filled)]}
+             "INTERPOLATED": [float(filled)],
+             # samples where a channel held a device code: NaN in the analog data
+             "MISSING": [float((rec.missing or {}).get("samples", 0))]}
     for key in ("athlete", "test"):
         if rec.meta.get(key):
             extra[key.upper()] = str(rec.meta[key])

@@ -5,9 +5,11 @@ CRC-32 u32 LE of type+length+payload. Each chunk is flushed when written, so a f
 byte (crash, unplug, Ctrl-C, full disk) reads back every chunk before the cut.
 """
 
+import bisect
 import functools
 import json
 import os
+import re
 import struct
 import time
 import zlib
@@ -16,6 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from forceplate.errors import UsageError
+from forceplate.storage import readings
 
 MAGIC = b"FPREC"
 VERSION = 1
@@ -169,8 +172,10 @@ class Recording:
     notes: list = field(default_factory=list)
     clocks: list = field(default_factory=list)  # CLOCKS messages: {"index", "chips": [...]}
     losses: list = field(default_factory=list)  # [(first_missing_index, count)]
+    missing: dict = None                        # device codes in place of readings (readings.summary)
     summary: dict = None                        # the ENDS chunk; None if the file was cut
     truncated_bytes: int = 0                    # bytes after the last whole chunk
+    damage: list = field(default_factory=list)  # damaged stretches skipped: {offset, bytes, ...}
 
     @property
     def total_n(self):
@@ -182,7 +187,43 @@ class Recording:
 
     @property
     def complete(self):
-        return self.summary is not None and self.truncated_bytes == 0
+        return self.summary is not None and self.truncated_bytes == 0 and not self.damage
+
+    def problems(self, readings_too=True):
+        """What is wrong with the file, in words ([] for an intact, normally closed one):
+        damaged stretches (where, and the samples lost with them), a cut, device codes in
+        place of readings."""
+        out = []
+        if self.damage:
+            first = self.damage[0]
+            lost = 0
+            for d in self.damage:
+                if d["after_index"] is not None and d["before_index"] is not None:
+                    lost += max(0, d["before_index"] - d["after_index"] - 1)
+            where = "byte %d" % first["offset"]
+            if first["after_index"] is not None:
+                where += " (after sample %d)" % first["after_index"]
+            what = ("%d damaged part%s skipped, first at %s" % (
+                len(self.damage), "" if len(self.damage) == 1 else "s", where))
+            if first["chunk"]:
+                what += " (an unreadable %s chunk)" % first["chunk"]
+            if lost:
+                what += ", %d samples lost with %s" % (lost, "it" if len(self.damage) == 1 else "them")
+            out.append(what)
+        if self.truncated_bytes:
+            last = int(self.index[-1]) if len(self.index) else None
+            out.append("cut short: the last %d bytes are an incomplete chunk%s" % (
+                self.truncated_bytes, "" if last is None else " after sample %d" % last))
+        elif self.summary is None:
+            out.append("not closed normally (no closing summary): it may end early")
+        if readings_too and (self.missing or {}).get("samples"):
+            out.append(readings.describe(self.missing))
+        return out
+
+    def problem_line(self, name):
+        """problems() as one line about the file `name`, or '' when there are none."""
+        p = self.problems()
+        return "%s: %s." % (name, "; ".join(p)) if p else ""
 
     @property
     def sample_rate_hz(self):
@@ -191,30 +232,84 @@ class Recording:
         return (self.index[-1] - self.index[0]) / self.time_s[-1]
 
 
-def iter_chunks(data):
-    """(type, payload) for each whole, CRC-valid chunk; stops at the first cut or damaged one.
-    Returns via StopIteration value the offset where reading stopped."""
+KNOWN_CHUNKS = (b"HEAD", b"SAMP", b"ENDS") + tuple(JSON_CHUNKS)
+_RESYNC = re.compile(b"|".join(re.escape(t) for t in KNOWN_CHUNKS))
+
+
+def _chunk_at(data, view, o):
+    """(type, payload, end) of a whole, CRC-valid chunk starting at o, or None."""
+    if o + _CHUNK.size > len(data):
+        return None
+    ctype, length = _CHUNK.unpack_from(data, o)
+    end = o + _CHUNK.size + length + 4
+    if length > MAX_CHUNK or end > len(data):
+        return None
+    if zlib.crc32(view[o:end - 4]) != struct.unpack_from("<I", data, end - 4)[0]:
+        return None
+    return ctype, view[o + _CHUNK.size:end - 4], end
+
+
+def scan_chunks(data, damage=None):
+    """(offset, type, payload) for each whole, CRC-valid chunk. After a damaged stretch (a
+    flipped byte, a torn write) reading resumes at the next valid chunk of a known type, so
+    one bad byte costs one chunk, not the rest of the file: each skipped stretch is appended
+    to `damage` as (offset, bytes). Returns via StopIteration value the offset where the
+    readable part ends (the file's length unless it was cut inside a chunk)."""
     view = memoryview(data)
     o = len(SIGNATURE)
     n = len(data)
-    head_size = _CHUNK.size
-    unpack_head = _CHUNK.unpack_from
-    unpack_crc = struct.Struct("<I").unpack_from
-    crc32 = zlib.crc32
-    while o + head_size <= n:
-        ctype, length = unpack_head(data, o)
-        end = o + head_size + length + 4
-        if length > MAX_CHUNK or end > n:
-            break
-        if crc32(view[o:end - 4]) != unpack_crc(data, end - 4)[0]:
-            break
-        yield ctype, view[o + head_size:end - 4]
+    while o < n:
+        got = _chunk_at(data, view, o)
+        if got is None:
+            # the next offset where a known chunk type starts and its CRC holds
+            nxt = None
+            for m in _RESYNC.finditer(data, o + 1):
+                if _chunk_at(data, view, m.start()) is not None:
+                    nxt = m.start()
+                    break
+            if nxt is None:
+                return o  # cut (or damaged) to the end: the tail is truncated_bytes
+            if damage is not None:
+                damage.append((o, nxt - o))
+            o = nxt
+            continue
+        ctype, payload, end = got
+        yield o, ctype, payload
         o = end
     return o
 
 
+def iter_chunks(data):
+    """(type, payload) for each whole, CRC-valid chunk (damaged stretches skipped)."""
+    for _, ctype, payload in scan_chunks(data):
+        yield ctype, payload
+
+
+def _json(payload):
+    """A chunk's JSON object, or None when its bytes are not one (valid CRC, bad content)."""
+    try:
+        obj = json.loads(bytes(payload))
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return None
+    return obj if isinstance(obj, dict) else None
+
+
+def _samp_span(payload):
+    """First and last sample index of a SAMP payload, or None when it is malformed."""
+    if len(payload) < _SAMP.size:
+        return None
+    count, channels = _SAMP.unpack_from(payload, 0)[:2]
+    rec = 16 + 4 * channels
+    if count == 0 or channels == 0 or len(payload) < _SAMP.size + count * rec:
+        return None
+    first = struct.unpack_from("<q", payload, _SAMP.size)[0]
+    last = struct.unpack_from("<q", payload, _SAMP.size + (count - 1) * rec)[0]
+    return first, last
+
+
 def read_recording(path):
-    """Read a recording; everything before a cut or a damaged chunk is returned."""
+    """Read a recording: every intact chunk, also those after a damaged stretch. What was
+    damaged and where is in rec.damage (and rec.problems() says it in words)."""
     try:
         with open(path, "rb") as f:
             data = f.read()
@@ -229,29 +324,61 @@ def read_recording(path):
     samp = []  # SAMP payloads, decoded together at the end
     lists = {name: [] for name in JSON_CHUNKS.values()}
     summary = None
-    chunks = iter_chunks(data)
+    stretches = []
+    bad_chunks = []  # (offset, type): valid CRC, content not readable
+    spans = []       # (offset, first index, last index) of each SAMP chunk read
+    chunks = scan_chunks(data, stretches)
     end = len(SIGNATURE)
     while True:
         try:
-            ctype, payload = next(chunks)
+            o, ctype, payload = next(chunks)
         except StopIteration as stop:
             end = stop.value
             break
-        if ctype == b"HEAD":
-            header = json.loads(bytes(payload))
-        elif ctype == b"SAMP":
+        if ctype == b"SAMP":
+            span = _samp_span(payload)
+            if span is None:
+                bad_chunks.append((o, "SAMP"))
+                continue
+            spans.append((o,) + span)
             samp.append(payload)
-        elif ctype in JSON_CHUNKS:
-            lists[JSON_CHUNKS[ctype]].append(json.loads(bytes(payload)))
+            continue
+        if ctype not in JSON_CHUNKS and ctype not in (b"HEAD", b"ENDS"):
+            continue  # unknown chunk types: skipped (newer writers may add some)
+        obj = _json(payload)
+        if obj is None:
+            bad_chunks.append((o, ctype.decode("ascii")))
+        elif ctype == b"HEAD":
+            header = obj if header is None else header
         elif ctype == b"ENDS":
-            summary = json.loads(bytes(payload))
-        # unknown chunk types: skipped (newer writers may add some)
-    if header is None:
+            summary = obj
+        else:
+            lists[JSON_CHUNKS[ctype]].append(obj)
+    if header is None and not samp:
         raise UsageError("%s holds no complete header: nothing was recorded." % path)
-    rec = _assemble(header, _unpack_samp(samp), lists)
+    rec = _assemble(header or {}, _unpack_samp(samp), lists)
     rec.summary = summary
     rec.truncated_bytes = len(data) - end
+    rec.damage = _damage_report(stretches, bad_chunks, spans, header is None)
     return rec
+
+
+def _damage_report(stretches, bad_chunks, spans, no_header):
+    """Each damaged stretch or unreadable chunk with the sample indices around it."""
+    out = []
+    starts = [s[0] for s in spans]
+    for o, nbytes, what in ([(o, b, None) for o, b in stretches]
+                            + [(o, None, t) for o, t in bad_chunks]):
+        k = bisect.bisect_left(starts, o)
+        before = spans[k - 1][2] if k > 0 else None
+        after = spans[k][1] if k < len(spans) else None
+        out.append({"offset": int(o), "bytes": nbytes, "chunk": what,
+                    "after_index": before, "before_index": after})
+    out.sort(key=lambda d: d["offset"])
+    if no_header:
+        out.insert(0, {"offset": len(SIGNATURE), "bytes": None, "chunk": "HEAD",
+                       "after_index": None, "before_index": spans[0][1] if spans else None})
+    return out
 
 
 def _unpack_samp(payloads):
@@ -281,9 +408,8 @@ def _assemble(header, blocks, lists):
     gains = np.asarray(cal.get("gains_n_per_count") or [np.nan] * channels, float)
     if not np.any(gains):  # an uncalibrated plate: counts have no force yet
         gains = np.full(channels, np.nan)
-    forces = []
-    for _, _, v, fmt in blocks:
-        forces.append(v * 1e-3 if fmt == FORMAT_MN32 else (v - offsets) * gains)
+    # a device code (saturated, no reading, sensor timeout) is not a force: NaN, counted
+    forces = [readings.to_newtons(v, fmt, offsets, gains) for _, _, v, fmt in blocks]
     if blocks:
         index = np.concatenate([b[0] for b in blocks]).astype(np.int64)
         t_raw = np.concatenate([b[1] for b in blocks]).astype(np.int64)
@@ -312,7 +438,8 @@ def _assemble(header, blocks, lists):
     from fpwire.bulk import gaps
     rec = Recording(time_s=time_s, force_n=force, layout=layout, meta=meta, index=index,
                     t_us=t_us, raw=raw, raw_format=raw_format, events=events,
-                    losses=gaps(index), **{
+                    losses=gaps(index),
+                    missing=readings.summary(raw, raw_format, meta["channel_names"], index), **{
                         k: v for k, v in lists.items() if k != "events"})
     return rec
 

@@ -266,8 +266,10 @@ def store(dev, fit, home=None):
 
 def save_host_copy(info, fit, home=None):
     from forceplate.storage.athletes import data_home
+    from forceplate.storage.names import safe_component
 
-    who = info.get("unique_id") or info.get("board") or "device"
+    # the folder is named by the device: only a sanitised, bounded form of its id or name
+    who = safe_component(info.get("unique_id") or info.get("board"), fallback="device")
     folder = os.path.join(home or data_home(), "calibrations", who)
     os.makedirs(folder, exist_ok=True)
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")

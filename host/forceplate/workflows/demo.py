@@ -7,6 +7,7 @@ import datetime
 import os
 import time
 
+from forceplate.display.safe import markup
 from forceplate.workflows import calibration, jumptest
 from forceplate.storage.athletes import data_home
 from forceplate.errors import EmulatorError
@@ -60,9 +61,9 @@ class Demo:
                 self._step("flash_s", t)
             with Device.open(port, timeout=5.0) as dev:
                 info = dict(dev.info)
-                self.say("Board %s, firmware %s, %d x %s at %g Hz"
-                         % (info.get("board"), info.get("firmware_version"), info.get("channels"),
-                            info.get("adc"), info.get("nominal_rate_hz")))
+                self.say("Board %s, firmware %s, %s x %s at %s Hz"
+                         % tuple(markup(info.get(k)) for k in (
+                             "board", "firmware_version", "channels", "adc", "nominal_rate_hz")))
                 t = time.monotonic()
                 fit = self.calibrate(dev, emu.control)
                 self._step("calibration_s", t)
