@@ -109,3 +109,21 @@ def test_repeated_hops_from_standing_are_rebounds_not_drop_jumps():
     syn = synthetic.hops()
     t, f = synthetic.sample(syn, **LAB)
     assert analyze_trial(t, f).test == "rebound"
+
+
+def test_a_push_up_onto_the_box_before_the_drop_is_not_taken_for_a_jump():
+    """Some athletes spring onto the box: a push over 1.25 x body weight, then seconds off the
+    plate before the drop. That is not a jump's flight."""
+    m = 80.0
+    segs = [emu.still(m, 2.0), emu.hop(m, 0.10, name="onto_box"), emu.empty(2.0), emu.dj(m, 0.3, 0.3),
+            emu.still(m, 1.5)]
+    tl = emu.Timeline(segs)
+    t = np.arange(0, sum(s.duration for s in segs) - 0.01, 0.001)
+    f = np.array([tl.force(x) for x in t])
+    # the hop's landing happens on the box: the plate stays unloaded until the drop
+    land = sum(s.duration for s in segs[:1]) + segs[1].events.get("landing", segs[1].duration - 0.2)
+    box = (t > land - 0.05) & (t < sum(s.duration for s in segs[:3]))
+    f[box] = np.minimum(f[box], np.abs(np.random.default_rng(0).normal(0, 0.5, box.sum())))
+    for test in ("auto", "dj"):
+        r = analyze_trial(t, f, test=test)
+        assert r.test == "dj" and r.value("contact_time") == pytest.approx(segs[3].truth["contact_time_s"], abs=0.004)

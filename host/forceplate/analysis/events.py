@@ -50,6 +50,7 @@ def is_flight(t, f, run, level, window_s=0.6):
 # at once. Contact times run 0.15-0.6 s (bounce and countermovement DJs; Flanagan & Comyns
 # 2008); 1 s leaves room for a slow one. A jump from standing instead begins with standing.
 DROP_MAX_CONTACT_S = 1.0
+MAX_FLIGHT_S = 1.2     # longer off the plate is not a jump's flight (1.2 s: a 1.76 m rise)
 QUIET_S = 0.4          # standing: this long within +-QUIET_BAND of the contact's median
 QUIET_BAND = 0.05
 
@@ -60,7 +61,8 @@ def drop_contact(t, f, runs, level):
     DROP_MAX_CONTACT_S and holds no quiet standing; None when there is none."""
     for k in range(len(runs) - 1):
         a, b = runs[k], runs[k + 1]
-        if is_flight(t, f, a, level):
+        off_s = (t[min(a[1], len(t) - 1)] - t[a[0]])
+        if is_flight(t, f, a, level) and off_s <= MAX_FLIGHT_S:
             continue  # the contact after a jump's flight is a rebound, not a drop
         if a[1] >= len(t) or t[b[0]] - t[a[1]] > DROP_MAX_CONTACT_S or not is_flight(t, f, b, level):
             continue

@@ -4,7 +4,9 @@ importers share this; the generic one is nothing else. Every failure is one Anal
 sentence naming the file."""
 
 import csv
+import io
 import re
+import warnings
 
 import numpy as np
 
@@ -90,23 +92,50 @@ def parse(text, name, delimiter=None, decimal=None, header_lines=None):
         delim = DELIMITERS[delimiter]
     else:
         delim = sniff_delimiter(lines)
-    cells = [split(ln, delim) for ln in lines]
+    head = [split(ln, delim) for ln in lines[:HEAD_LINES]]
     if header_lines is None:
-        start = _first_data_row(cells)
+        start = _first_data_row(head)
     else:
         start = header_lines
-    header = cells[start - 1] if start > 0 else None
+    if start >= len(head) and len(lines) > len(head):
+        head = [split(ln, delim) for ln in lines]
+        start = _first_data_row(head) if header_lines is None else header_lines
+    header = head[start - 1] if start > 0 else None
     preamble = lines[:max(start - 1, 0)]
-    body = cells[start:]
-    if len(body) < 4:
-        raise AnalysisError(f"{name}: only {len(body)} data rows")
+    nbody = len(lines) - start
+    if nbody < 4:
+        raise AnalysisError(f"{name}: only {max(nbody, 0)} data rows")
+    first = head[start:start + 50]
     if decimal is None:
-        decimal = sniff_decimal(body, delim)
+        decimal = sniff_decimal(first, delim)
     elif decimal not in (".", ","):
         raise UsageError(f"--decimal must be . or , ; got {decimal!r}")
-    ncol = len(header) if header is not None else max(len(r) for r in body[:20])
-    data = _numbers(body, ncol, decimal, name, start)
+    ncol = len(header) if header is not None else max(len(r) for r in first)
+    data = _fast(lines[start:], delim, decimal, ncol)
+    if data is None:  # quotes, empty cells, ragged rows or bad cells: cell by cell, naming the row
+        data = _numbers([split(ln, delim) for ln in lines[start:]], ncol, decimal, name, start)
     return comments + preamble, header, data, delim, decimal
+
+
+HEAD_LINES = 80  # a preamble and header longer than this are split line by line
+
+
+def _fast(body, delim, decimal, ncol):
+    """numpy's parser for the common case (every cell a plain number); None otherwise."""
+    text = "\n".join(body)
+    if '"' in text:
+        return None
+    if decimal == ",":
+        text = text.replace(",", ".")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            data = np.loadtxt(io.StringIO(text), delimiter=delim, ndmin=2, dtype=float)
+    except ValueError:
+        return None
+    if data.shape[1] != ncol or not np.isfinite(data).all():
+        return None
+    return data
 
 
 def _first_data_row(cells):
