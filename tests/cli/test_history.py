@@ -1,4 +1,5 @@
-"""Athlete history: trials appended per athlete, survives a cut line, shown by `history`."""
+"""Athlete history: the old per-athlete history.jsonl is imported into the database on first use
+and shown by `history` (80 columns: the date shows whole)."""
 
 import json
 
@@ -17,12 +18,16 @@ def test_trials_are_kept_per_athlete_and_listed_by_the_history_command(tmp_path,
                  "device_metrics": {"jump_height_impulse": h, "flight_time": 0.5}})
     ada.add({"athlete": ada.name, "test": "sj", "trial": 1, "valid": False, "device_metrics": {}})
     assert all_athletes() == ["ada-lovelace"]
+    monkeypatch.setenv("FORCEPLATE_DB", str(tmp_path / "forceplate.db"))
     r = CliRunner().invoke(cli, ["history", "--athlete", "Ada Lovelace", "--test", "cmj", "--json"])
     assert r.exit_code == 0, r.output
     data = json.loads(r.stdout)
     assert [t["device_metrics"]["jump_height_impulse"] for t in data["trials"]] == [0.31, 0.33]
-    r = CliRunner().invoke(cli, ["history", "--athlete", "Ada Lovelace"])
+    r = CliRunner().invoke(cli, ["history", "--athlete", "Ada Lovelace"], env={"COLUMNS": "80"})
     assert r.exit_code == 0 and "33" in r.output and "History: Ada Lovelace" in r.output
+    assert "2026-11-25" in r.output and max(len(line) for line in r.output.splitlines()) <= 80
+    r = CliRunner().invoke(cli, ["history", "--json"])
+    assert json.loads(r.stdout) == {"athletes": ["Ada Lovelace"]}
 
 
 def test_a_history_line_cut_by_a_crash_does_not_hide_the_others(tmp_path):

@@ -1,8 +1,9 @@
-"""Per-athlete trial history under the data folder ($FORCEPLATE_HOME, else
-$XDG_DATA_HOME/forceplate or ~/.local/share/forceplate):
+"""Per-athlete recordings under the data folder ($FORCEPLATE_HOME, else the platform's user
+data folder, see storage.database.data_home):
 
     athletes/<slug>/<test>/<UTC stamp>-<n>.fprec    the raw recording (events, RESULT, analysis)
-    athletes/<slug>/history.jsonl                   one line per trial: the summary metrics
+    athletes/<slug>/history.jsonl                   the old per-trial summaries (before the
+                                                    database; imported into it on first use)
 """
 
 import datetime
@@ -13,12 +14,7 @@ import re
 from forceplate.errors import UsageError
 
 
-def data_home():
-    env = os.environ.get("FORCEPLATE_HOME")
-    if env:
-        return env
-    xdg = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
-    return os.path.join(xdg, "forceplate")
+from forceplate.storage.database import data_home  # noqa: E402  (one data folder for all)
 
 
 def slug(name):

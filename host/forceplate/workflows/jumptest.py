@@ -157,14 +157,20 @@ def weighing_start_s(events):
 
 
 def run_test(dev, test, athlete_name="anonymous", count=1, port=None, timeout_s=30.0,
-             on_update=None, on_trial=None, home=None):
-    """The whole guided test: returns the list of Trial objects (saved and analysed)."""
+             on_update=None, on_trial=None, home=None, store=None):
+    """The whole guided test: returns the list of Trial objects (saved, analysed and stored in
+    the athlete database: `store`, else the default one)."""
     if test not in TESTS:
         raise UsageError("Unknown test %r: choose cmj, sj, dj or imtp." % test)
     if "jump" not in dev.info.get("capabilities", ["jump"]):
         raise DeviceError("This firmware has no on-device jump analysis: run `forceplate flash`.")
     check_calibration(dev)
     athlete = Athlete(athlete_name, home)
+    if store is None:
+        import os
+        from forceplate.storage.database import Store
+        # a demo (own home folder) keeps its trials out of the athletes' database
+        store = Store(os.path.join(home, "forceplate.db") if home else None, home=home)
     trials = []
     for k in range(1, count + 1):
         trial = Trial(k, test, athlete.new_trial_path(test))
@@ -179,7 +185,7 @@ def run_test(dev, test, athlete_name="anonymous", count=1, port=None, timeout_s=
                               "%s): the data is saved in %s." % (timeout_s, k, trial.state,
                                                                  trial.path))
         analyse_trial(trial)
-        athlete.add(history_entry(athlete, trial))
+        store_trial(store, athlete.name, trial, source="jump")
         trials.append(trial)
         if on_trial:
             on_trial(trial)
@@ -201,6 +207,26 @@ def device_contradicted(trial):
         if f.get("code") == "unanalysable" and "no drop found" in f.get("message", ""):
             return "the recording holds no drop from the box: " + f["message"]
     return None
+
+
+def store_trial(store, athlete_name, trial, session_id=None, source="jump", tags=(), notes=None):
+    """Save one analysed trial in the database: every host and device metric with its unit,
+    validity, uncertainty and method, the device RESULT, the analysis flags."""
+    from forceplate.storage.database import metric_rows
+
+    analysis = trial.analysis or {}
+    flags = list(analysis.get("flags") or [])
+    if "error" in analysis:
+        flags.append({"code": "analysis_error", "message": analysis["error"]})
+    contradicted = device_contradicted(trial)
+    if contradicted:
+        flags.append({"code": "device_contradicted", "message": contradicted})
+    trial.store_id = store.add_trial(
+        athlete_name, trial.test, metric_rows(analysis, None if contradicted else trial.result),
+        session_id=session_id, number=trial.number, file=trial.path,
+        valid=trial.result is not None and contradicted is None,
+        device_result=trial.result, flags=flags, tags=tags, notes=notes, source=source)
+    return trial.store_id
 
 
 def history_entry(athlete, trial):

@@ -1,0 +1,77 @@
+"""Terminal text for monitoring: names are data (no control characters, no rich markup), and
+the history table fits 80 columns (the date shows whole)."""
+
+import re
+
+from rich.markup import escape
+from rich.table import Table
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+# metric name -> (words, display unit, factor from SI)
+DISPLAY = {
+    "jump_height_impulse": ("jump height", "cm", 100.0),
+    "jump_height_flight_time": ("jump height (flight)", "cm", 100.0),
+    "rsi_modified": ("RSImod", "m/s", 1.0),
+    "rsi_flight_time": ("flight time : contraction time", "", 1.0),
+    "flight_time": ("flight time", "ms", 1000.0),
+    "time_to_takeoff": ("contraction time", "ms", 1000.0),
+    "braking_impulse": ("braking impulse", "N s", 1.0),
+    "propulsive_impulse": ("propulsive impulse", "N s", 1.0),
+    "peak_force": ("peak force", "N", 1.0),
+    "countermovement_depth": ("countermovement depth", "cm", 100.0),
+    "peak_propulsive_power": ("peak power", "W", 1.0),
+    "asymmetry_propulsive_impulse": ("propulsive impulse asymmetry", "%", 1.0),
+    "asymmetry_braking_impulse": ("braking impulse asymmetry", "%", 1.0),
+    "asymmetry_peak_landing_force": ("landing force asymmetry", "%", 1.0),
+}
+
+
+def safe(s):
+    """A name or device string fit for a terminal: control characters out, markup escaped."""
+    return escape(_CONTROL.sub("", str(s)))
+
+
+def words(metric):
+    return DISPLAY.get(metric, (metric.replace("_", " "), None, 1.0))[0]
+
+
+def display_value(metric, value, unit=None):
+    """(number in display units, display unit)."""
+    name, dunit, k = DISPLAY.get(metric, (None, unit, 1.0))
+    if value is None:
+        return None, dunit if dunit is not None else (unit or "")
+    return value * k, dunit if dunit is not None else (unit or "")
+
+
+COLUMNS = ["jump_height_impulse", "rsi_modified", "flight_time", "peak_force"]
+
+
+def history_table(athlete, trials):
+    """One row per trial, 80 columns wide: date (whole), test, trial, valid, a few metrics
+    (host analysis, else the device's)."""
+    def val(t, c):
+        m = t["metrics"]["host"].get(c) or t["metrics"]["device"].get(c)
+        if not m or not m["valid"] or m["value"] is None:
+            return None
+        return display_value(c, m["value"], m["unit"])[0]
+
+    used = [c for c in COLUMNS if any(val(t, c) is not None for t in trials)]
+    tab = Table(title="History: %s" % safe(athlete), title_justify="left", pad_edge=False)
+    tab.add_column("date", no_wrap=True, min_width=10)
+    tab.add_column("id", justify="right")
+    tab.add_column("test")
+    tab.add_column("#", justify="right")
+    tab.add_column("ok")
+    for c in used:
+        _, unit = display_value(c, 0.0)
+        tab.add_column("%s%s" % (words(c), " (%s)" % unit if unit else ""), justify="right")
+    for t in trials:
+        ok = "no" if not t["valid"] else ("excl" if t["excluded"] else "yes")
+        cells = [(t.get("session_date") or t["time_utc"])[:10], str(t["id"]), safe(t["test"]),
+                 "" if t["number"] is None else str(t["number"]), ok]
+        for c in used:
+            v = val(t, c)
+            cells.append("-" if v is None else "%.3g" % v if abs(v) < 10 else "%.1f" % v)
+        tab.add_row(*cells)
+    return tab
