@@ -135,6 +135,20 @@ def test_visual3d_two_plates_keep_left_and_right_and_sum_to_the_same_cmj(tmp_pat
     assert np.allclose(one.force_n, right, atol=1e-6)
 
 
+def test_visual3d_with_an_analogtime_signal_needs_no_rate(tmp_path, cmj_data_dir):
+    t, f = _real(cmj_data_dir, 4)
+    left, right = _split(t, f)
+    src = "C:\\Data\\cmj.c3d"
+    lines = ["\t" + "\t".join([src] * 3), "\tANALOGTIME\tFZ1\tFZ2", "\tFRAME_NUMBERS\tFORCE\tFORCE",
+             "\tORIGINAL\tORIGINAL\tORIGINAL", "ITEM\tX\tX\tX"]
+    lines += [f"{i + 1}\t{t[i]:.6f}\t{left[i]:.6f}\t{right[i]:.6f}" for i in range(len(t))]
+    p = tmp_path / "timed.txt"
+    p.write_text("\n".join(lines) + "\n")
+    rec = importers.load_any(p)
+    assert rec.meta["source"] == "visual3d" and np.allclose(rec.time_s, t, atol=1e-6)
+    assert rec.layout == "left_right"
+
+
 def test_visual3d_plate_signals_with_components_and_force_on_the_plate_sign(tmp_path, cmj_data_dir):
     t, f = _real(cmj_data_dir, 2)
     left, right = _split(t, f)

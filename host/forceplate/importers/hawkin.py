@@ -16,7 +16,7 @@ from . import table
 from .base import Recording
 
 NAME = "hawkin"
-MARKS = ({"leftforce_n", "rightforce_n"}, {"force_left", "force_right"})
+MARKS = ({"leftforce_n", "rightforce_n"}, {"force_left", "force_right", "force_combined"})
 
 
 def _names(text):

@@ -49,6 +49,8 @@ def norm(h):
 
 def split(line, delim):
     if delim is None:
+        if '"' in line:  # quoted names with spaces in a whitespace-separated header
+            return [c for c in next(csv.reader([line.strip()], delimiter=" ", skipinitialspace=True)) if c != ""]
         return line.split()
     return [c.strip() for c in next(csv.reader([line], delimiter=delim))]
 
@@ -60,10 +62,12 @@ def is_num(cell):
 def sniff_delimiter(lines):
     """The delimiter that splits the last lines (data, not a preamble) into the same number
     of cells, more than one: tab, then semicolon, then comma, then whitespace."""
-    tail = lines[-min(len(lines), 12):]
+    tail = [ln for ln in lines[-40:] if ln.lstrip()[:1] in '0123456789+-."'][-12:] or lines[-12:]
     for d in ("\t", ";", ",", None):
-        counts = {len(split(ln, d)) for ln in tail}
-        if len(counts) == 1 and counts.pop() > 1:
+        cells = [split(ln, d) for ln in tail]
+        counts = {len(c) for c in cells}
+        # every cell a number: "0,5 700,1" split at commas gives "5 700", not a number
+        if len(counts) == 1 and counts.pop() > 1 and all(is_num(x) or x == "" for c in cells for x in c):
             return d
     return None
 

@@ -3,7 +3,9 @@ the column names on line 2, lines 1, 3, 4 and 5 skipped). Visual3D writes five h
 the source file of each column, the signal name (FZ1, FZ2, FZsum, or FP1 with one column per
 component), the signal type (FORCE, DERIVED, ANALOG...), the folder (ORIGINAL, PROCESSED)
 and the component (ITEM for the first column, then X, Y, Z or 0); then one row per frame,
-the frame number (from 1) first. There is no time column: the rate comes from --rate.
+the frame number (from 1) first (C-Motion's Visual3D ASCII format page). Signals are in SI
+(MKS) units. A time signal (ANALOGTIME, TIME, DERIVEDTIME) gives the times; without one
+the rate comes from --rate.
 
 Several plates: each plate's vertical force is a column; two plates keep left and right
 (plate 1 taken as left; name the order with --force-columns FZ2,FZ1), more are summed;
@@ -21,7 +23,7 @@ from . import table
 from .base import Recording
 
 NAME = "visual3d"
-TYPES = {"FORCE", "DERIVED", "ANALOG", "COFP", "FREEMOMENT", "LINK_MODEL_BASED", "TARGET", "METRIC", "EVENT_LABEL"}
+TYPES = {"FORCE", "DERIVED", "ANALOG", "FRAME_NUMBERS", "COFP", "FREEMOMENT", "LINK_MODEL_BASED", "TARGET", "METRIC", "EVENT_LABEL"}
 FOLDERS = {"ORIGINAL", "PROCESSED", "DERIVED"}
 
 
@@ -57,7 +59,9 @@ def read(path, text, rate_hz=None, force_columns=None, **options):
     data = data[:, :len(cols)]
     names = [table.norm(c) for c in cols]
     notes = []
-    tcol = next((i for i, n in enumerate(names) if n in ("time", "time_s")), None)
+    # Visual3D's time signals (type FRAME_NUMBERS): TIME at the point rate, ANALOGTIME at the
+    # analog rate the plates are sampled at, DERIVEDTIME at a derived signal's rate
+    tcol = next((names.index(n) for n in ("analogtime", "time", "time_s", "derivedtime") if n in names), None)
     if tcol is not None:
         t = data[:, tcol]
     elif rate_hz:
