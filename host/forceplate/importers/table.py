@@ -67,9 +67,15 @@ def sniff_delimiter(lines):
         cells = [split(ln, d) for ln in tail]
         counts = {len(c) for c in cells}
         # every cell a number: "0,5 700,1" split at commas gives "5 700", not a number
-        if len(counts) == 1 and counts.pop() > 1 and all(is_num(x) or x == "" for c in cells for x in c):
+        numeric = sum(all(_numberish(x) for x in c) for c in cells)  # a bad cell or two is reported later
+        if len(counts) == 1 and counts.pop() > 1 and numeric >= max(1, 3 * len(cells) // 4):
             return d
     return None
+
+
+def _numberish(x):
+    """A cell a data row may hold: a number, empty, or a spelled-out non-number (refused later)."""
+    return x == "" or is_num(x) or x.strip('"').lower() in ("nan", "inf", "-inf", "na", "n/a")
 
 
 def sniff_decimal(rows, delim):
