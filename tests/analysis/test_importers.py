@@ -302,3 +302,20 @@ def test_a_trimmed_export_without_its_metadata_line_still_reads(tmp_path, cmj_da
     rec = importers.load_any(trimmed)
     assert rec.layout == "corners4" and rec.meta["source"] == "forceplate-csv"
     assert _jh(analyze_file(trimmed)) == pytest.approx(_jh(analyze_file(src)), abs=1e-6)
+
+
+def test_a_swing_catalyst_style_tsv_with_clock_times_and_six_components(tmp_path, cmj_data_dir):
+    """Swing Catalyst's raw export (TSV): Time as 00:00:00.0243827, then Fx Fy Fz Mx My Mz
+    CoPx CoPy; only Fz is a vertical force."""
+    t, f = _real(cmj_data_dir, 1)
+    lines = ["Time\tFx\tFy\tFz\tMx\tMy\tMz\tCoPx\tCoPy"]
+    for a, b in zip(t, f):
+        h, rem = divmod(a, 3600)
+        m, sec = divmod(rem, 60)
+        lines.append(f"{int(h):02d}:{int(m):02d}:{sec:010.7f}\t1.5\t-2.0\t{b:.4f}\t0.1\t0.2\t0.3\t0.01\t0.02")
+    p = tmp_path / "force.tsv"
+    p.write_text("\n".join(lines))
+    rec = importers.load_any(p)
+    assert rec.layout == "total" and rec.meta["force_columns"] == ["fz"]
+    assert np.allclose(rec.time_s, t, atol=1e-6) and np.allclose(rec.force_n, f, atol=1e-4)
+    assert _jh(analyze_file(p)) == pytest.approx(_jh(analyze_trial(t, f)), abs=2e-4)

@@ -35,4 +35,5 @@ def read(path, text, **options):
         meta["rows_missing"] = lost
     if notes:
         meta["import_notes"] = notes
-    return Recording(t, force[:, 0], "total", meta, os.fspath(path))
+    layout = "total" if force.shape[1] == 1 else table.layout_for(fnames, force.shape[1], name)
+    return Recording(t, force[:, 0] if force.shape[1] == 1 else force, layout, meta, os.fspath(path))

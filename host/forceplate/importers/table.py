@@ -18,12 +18,13 @@ DELIMITERS = {"tab": "\t", "\\t": "\t", "\t": "\t", "semicolon": ";", ";": ";", 
               "space": None, "whitespace": None, " ": None}
 TIME_UNITS = {"s": 1.0, "ms": 1e-3, "us": 1e-6, "micros": 1e-6, "µs": 1e-6}
 _NUM = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
+_CLOCK = re.compile(r"^(\d+):([0-5]\d):([0-5]\d(?:[.,]\d+)?)$")  # 00:00:01.0243827 (Swing Catalyst)
 _COMMA_DECIMAL = re.compile(r"^[+-]?\d*,\d+([eE][+-]?\d+)?$")
 # columns that are never a force: time, counters, kinematics a tool derived, centre of
 # pressure, moments, horizontal force components, filtered copies
 NOT_FORCE = re.compile(r"(^|_)(index|item|frame|sample|velocity|displacement|power|cop|moment|"
                        r"mx|my|mz|tx|ty|tz|fx|fy|x|y|ax|ay|az|position|angle|speed)(\d*)(_|$)|"
-                       r"_\d+hz$|^m[xyz]\d|^f[xy]\d|^unnamed")
+                       r"_\d+hz$|^m[xyz]\d|^f[xy]\d|^cop|^unnamed")
 TOTAL_NAMES = re.compile(r"total|combined|fzsum|resultant|(^|_)sum(_|$)")
 LEFT = re.compile(r"(^|_)(left|l)(_|$)|^left|^l_|left$")
 RIGHT = re.compile(r"(^|_)(right|r)(_|$)|^right|^r_|right$")
@@ -56,7 +57,8 @@ def split(line, delim):
 
 
 def is_num(cell):
-    return bool(_NUM.match(cell.strip().strip('"')))
+    c = cell.strip().strip('"')
+    return bool(_NUM.match(c) or _CLOCK.match(c))
 
 
 def sniff_delimiter(lines):
@@ -174,6 +176,11 @@ def _numbers(body, ncol, decimal, name, start):
             if c == "":
                 continue
             c = c.strip('"')
+            clock = _CLOCK.match(c)
+            if clock:  # a time of day or elapsed clock: seconds
+                h, m, sec = clock.groups()
+                out[i, j] = int(h) * 3600 + int(m) * 60 + float(sec.replace(",", "."))
+                continue
             try:
                 out[i, j] = float(c.replace(",", ".") if comma else c)
             except ValueError:
