@@ -146,7 +146,10 @@ def build(ja):
     if test == C.TEST_IMTP:
         add("net_peak_force", (ja._pk - sw) / 1000.0)
     _epochs(ja, add, periods, period, test == C.TEST_IMTP, suspect_phase)
+    sides = getattr(ja, "sides", None)   # two plates (fp/jump_sides.py)
     if test == C.TEST_IMTP:
+        if sides is not None:
+            sides.pull(ja, add, periods, suspect_phase)
         return out
 
     if sw <= 0:   # drop jump before any weighing: times only
@@ -160,6 +163,8 @@ def build(ja):
         t_c = _touchdown(ja._c_i, ja._c_f0, ja._c_f1, ja.integrating, ja.adc_periods)
         contact = (t_to - t_c) * period
         add("contact_time", contact, periods(ja._to_i - ja._c_i), suspect_all)
+        if sides is not None:
+            sides.contact(ja, add, t_c, t_to, suspect_all)
         if landed:
             v_ft = G * flight / 2.0
             jh_ft = G * flight * flight / 8.0
@@ -218,8 +223,7 @@ def build(ja):
             suspect_phase)
         dep = (ja._dep_hi * _TWO24 + ja._dep_lo) * G / (2.0 * sw * rate * rate)
         add("countermovement_depth", dep, True, suspect_phase)   # signed: negative = down
-    sides = getattr(ja, "sides", None)
-    if sides is not None:   # two plates: left, right and their asymmetry (fp/jump_sides.py)
+    if sides is not None:   # two plates: left, right and their asymmetry
         sides.results(ja, add, rate, t_to, periods, suspect_phase, landed)
     return out
 

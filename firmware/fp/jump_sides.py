@@ -20,7 +20,9 @@ PRE_ONSET_S = 0.5   # each side's share of the system weight: the still 0.5 s be
 BASES = ("system_weight", "braking_impulse", "propulsive_impulse", "mean_braking_force",
          "mean_propulsive_force", "peak_braking_force", "peak_propulsive_force",
          "force_at_zero_velocity", "braking_rfd", "force_at_peak_braking_force",
-         "force_at_peak_propulsive_force", "peak_landing_force", "force_at_peak_landing_force")
+         "force_at_peak_propulsive_force", "peak_landing_force", "force_at_peak_landing_force",
+         "peak_force", "contact_impulse", "force_50ms", "force_100ms", "force_200ms")
+EPOCH_NAMES = ("force_50ms", "force_100ms", "force_200ms")
 
 
 class Sides:
@@ -91,11 +93,50 @@ class Sides:
         if landed and ja._ld_i >= 0:
             self._peaks(add, "landing", ja._ld_i, ja._ld_i + ja._land_n, suspect_phase)
 
+    def pull(self, ja, add, valid_phase, suspect):
+        """Isometric pull: each side's peak force and force at the 50/100/200 ms epochs."""
+        ls = self._left_weight(ja, ja.rate_mhz / 1000.0)
+        if ls is not None:
+            sw = ja._sw / 1000.0
+            pair(add, "system_weight", ls, sw - ls, True, False)
+        self._peak(add, ja._on_i, self.last, suspect)
+        ri = ja._rise_i
+        for e in range(ja._ep):
+            v = self._at(ri + ja._epn[e]) if ri >= 0 else None
+            if v is not None:
+                pair(add, EPOCH_NAMES[e], v[0] / 1000.0, (v[1] - v[0]) / 1000.0,
+                     valid_phase(ja._epn[e]), suspect)
+
+    def contact(self, ja, add, t_c, t_to, suspect):
+        """Drop jump: each side's peak force and gross impulse over the ground contact
+        (touchdown t_c to takeoff t_to, fractional indices)."""
+        rate = ja.rate_mhz / 1000.0
+        self._peak(add, ja._c_i, ja._to_i, suspect)
+        k = int(t_to)
+        gl, gt = self._area(t_c, k)
+        end = self._at(k)
+        if end is not None and t_to > k:
+            gl += end[0] / 1000.0 * (t_to - k) / 2.0
+            gt += end[1] / 1000.0 * (t_to - k) / 2.0
+        pair(add, "contact_impulse", gl / rate, (gt - gl) / rate, True, suspect)
+
+    def _peak(self, add, a, b, suspect):
+        pl = pr = -1
+        for i in range(max(a, self.last - self.n + 1), b + 1):
+            v = self._at(i)
+            if v is not None:
+                pl = max(pl, v[0])
+                pr = max(pr, v[1] - v[0])
+        if pl >= 0:
+            pair(add, "peak_force", pl / 1000.0, pr / 1000.0, True, suspect)
+
     def _left_weight(self, ja, rate):
         """Left side's share of the system weight (N): SW x left / total over the still
         PRE_ONSET_S before onset (the same window for both, so their noise cancels)."""
         on = ja._on_i
         m = int(PRE_ONSET_S * rate + 0.5)
+        if ja._sw <= 0:
+            return None
         sl = st = 0
         for i in range(on - m, on):
             v = self._at(i)

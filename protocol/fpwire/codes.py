@@ -210,6 +210,22 @@ METRICS = {
     69: ("left_force_at_peak_landing_force", "N"),
     70: ("right_force_at_peak_landing_force", "N"),
     71: ("asymmetry_force_at_peak_landing_force", "%"),
+    # two plates in the drop jump (contact) and the isometric pull
+    72: ("left_peak_force", "N"),
+    73: ("right_peak_force", "N"),
+    74: ("asymmetry_peak_force", "%"),
+    75: ("left_contact_impulse", "N s"),
+    76: ("right_contact_impulse", "N s"),
+    77: ("asymmetry_contact_impulse", "%"),
+    78: ("left_force_50ms", "N"),
+    79: ("right_force_50ms", "N"),
+    80: ("asymmetry_force_50ms", "%"),
+    81: ("left_force_100ms", "N"),
+    82: ("right_force_100ms", "N"),
+    83: ("asymmetry_force_100ms", "%"),
+    84: ("left_force_200ms", "N"),
+    85: ("right_force_200ms", "N"),
+    86: ("asymmetry_force_200ms", "%"),
 }
 METRIC_IDS = {name: mid for mid, (name, unit) in METRICS.items()}
 

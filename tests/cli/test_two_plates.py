@@ -63,6 +63,19 @@ def test_asymmetry_index_meets_the_athletes_truth_on_the_device_and_the_host(
         host["asymmetry_propulsive_impulse"]["value"])
 
 
+@pytest.mark.emulator_options(channels=8, calibrated=True, scenario="empty")
+@pytest.mark.parametrize("test,metric", [("sj", "propulsive_impulse"), ("dj", "contact_impulse"),
+                                         ("imtp", "peak_force"), ("imtp", "force_100ms")])
+def test_squat_drop_jump_and_pull_carry_each_side_on_the_device_and_the_host(
+        emulated_device, tmp_path, test, metric):
+    trial, _ = jump_once(emulated_device, tmp_path, 0.55, test)
+    want = (0.55 - 0.45) / 0.55 * 100   # the same share in every phase
+    for who, metrics in (("device", trial.result["metrics"]), ("host", trial.analysis["metrics"])):
+        got = metrics[f"asymmetry_{metric}"]
+        assert got["valid"] and got["value"] == pytest.approx(want, abs=1.0), (who, got)
+        assert metrics[f"left_{metric}"]["value"] > metrics[f"right_{metric}"]["value"] > 0
+
+
 def test_jump_on_two_plates_runs_from_the_command_line(emulate, tmp_path, run_forceplate):
     # was: "unknown layout 'channels8'" once the device's result arrived
     emu = emulate("--scenario", "cmj", "--channels", "8", "--asymmetry", "0.6")
@@ -84,3 +97,18 @@ def test_emulate_refuses_a_bad_asymmetry_in_one_line(run_forceplate):
         p = run_forceplate("emulate", *args)
         assert p.returncode == 2, (args, p.stderr)
         assert "Traceback" not in p.stderr and len(p.stderr.strip().splitlines()) <= 3, p.stderr
+
+
+def test_the_live_view_shows_each_plates_force_and_share():
+    import numpy as np
+
+    from forceplate.display.live import force_line
+
+    row = np.array([110.0, 100.0, 105.0, 100.0, 95.0, 90.0, 92.0, 93.0])  # N
+    line = force_line(row, 785.0)
+    assert "force    785.0 N" in line and "left    415.0 N" in line and "right    370.0 N" in line
+    assert "(left 52.9 %)" in line and "body weight 785.0 N" in line
+    assert "left" not in force_line(np.array([200.0, 200.0, 200.0, 185.0]))   # one plate
+    assert force_line(np.zeros(0)).startswith("force      0.0 N")
+    row[5] = np.nan   # a chip without a reading: its side has none, never a number
+    assert "right   no reading" in force_line(row) and "(left   -  )" in force_line(row)

@@ -16,9 +16,10 @@ def _host_names():
     t, f = synthetic.sample(synthetic.squat_jump(), rate_hz=1000.0)
     names |= set(analyze_trial(t, f, test="sj").to_dict()["metrics"])
     # two plates: each side and the asymmetry index
-    t, f = synthetic.sample(synthetic.cmj(), rate_hz=1000.0)
-    both = np.stack([0.55 * f, 0.45 * f], axis=1)
-    names |= set(analyze_trial(t, both, test="cmj", layout="left_right").to_dict()["metrics"])
+    for syn, test in ((synthetic.cmj(), "cmj"), (synthetic.drop_jump(), "dj"), (synthetic.imtp(), "imtp")):
+        t, f = synthetic.sample(syn, rate_hz=1000.0)
+        both = np.stack([0.55 * f, 0.45 * f], axis=1)
+        names |= set(analyze_trial(t, both, test=test, layout="left_right").to_dict()["metrics"])
     return names
 
 

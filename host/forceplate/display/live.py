@@ -5,6 +5,7 @@ import json
 import math
 import sys
 
+import numpy as np
 from rich.console import Console
 from rich.table import Table
 
@@ -217,6 +218,25 @@ def _metric_line(result, names):
     return ", ".join(out)
 
 
+# two plates: the asymmetry indices a coach reads first
+SIDE_HEADLINES = ["asymmetry_braking_impulse", "asymmetry_propulsive_impulse", "asymmetry_peak_landing_force"]
+
+
+def force_line(row_n, weight_n=None):
+    """The live force from the newest sample (N per channel, NaN: no reading): the total, and
+    on two plates (8 channels, chips 0-3 the left plate) each side with its share."""
+    row = np.asarray(row_n, dtype=float).ravel()
+    force = float(row.sum()) if row.size else 0.0
+    line = "force %s" % _force_text(force)
+    if row.size == 8:
+        left, right = float(row[:4].sum()), float(row[4:].sum())
+        share = "%4.1f %%" % (100 * left / force) if force == force and force > 50 else "  -  "
+        line += "   left %s  right %s  (left %s)" % (_force_text(left), _force_text(right), share)
+    if weight_n:
+        line += "   body weight %.1f N" % weight_n
+    return line
+
+
 class JumpView:
     """The jump test on stderr: prompt, live phases, force, the device result at landing."""
 
@@ -243,16 +263,17 @@ class JumpView:
         from rich.panel import Panel
 
         tail = stream.tail(1)
-        force = float(_newtons(tail, stream).sum()) if tail.size else 0.0
-        lines = ["[bold]%s[/bold]" % trial.prompt,
-                 "force %s%s" % (_force_text(force), "   body weight %.1f N" % trial.weight_n
-                                      if trial.weight_n else "")]
+        row = _newtons(tail, stream)[-1] if tail.size else np.zeros(0)
+        lines = ["[bold]%s[/bold]" % trial.prompt, force_line(row, trial.weight_n)]
         phases = [e for e in trial.events if e.get("name") not in ("armed",)]
         if phases:
             lines.append("phases: " + " > ".join(safe.markup(e["name"]) for e in phases[-8:]))
         if trial.result:
             lines.append("[green]device: %s[/green]" % _metric_line(
                 trial.result, [HEADLINE[self.test], "flight_time", "rsi_modified", "peak_force"]))
+            sides = _metric_line(trial.result, SIDE_HEADLINES)
+            if sides:
+                lines.append("[green]left/right: %s[/green]" % sides)
         self._live.update(Panel("\n".join(lines), title="%s trial %d/%d: %s"
                                 % (self.test.upper(), trial.number, self.count, self.athlete)))
 
@@ -268,7 +289,7 @@ def trials_table(trials, truth_jump_height_m=None):
     """Per trial: the device's headline metrics next to the host analysis (and, in the
     demo, the simulated athlete's true jump height)."""
     names = ["jump_height_impulse", "jump_height_flight_time", "flight_time", "rsi_modified",
-             "time_to_takeoff", "peak_force", "contact_time", "rsi", "system_weight"]
+             "time_to_takeoff", "peak_force", "contact_time", "rsi", "system_weight"] + SIDE_HEADLINES
     test = trials[0].test if trials else "cmj"
     present = [n for n in names if any(n in ((t.result or {}).get("metrics", {})) or
                                        _host_value(t.analysis, n) is not None for t in trials)]
