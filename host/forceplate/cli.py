@@ -24,6 +24,7 @@ COMMANDS = {
     "tare": "tare",
     "calibrate": "calibrate",
     "monitor": "monitor",
+    "symmetry": "symmetry",
     "record": "record",
     "export": "export",
     "jump": "jump",

@@ -37,19 +37,26 @@ def check_calibration(dev):
     return cal
 
 
+LEGS = ("left", "right")   # single-leg tests on one plate (analysis/single_leg.py)
+
+
 class Trial:
-    def __init__(self, number, test, path):
+    def __init__(self, number, test, path, leg=None):
         self.number = number
         self.test = test
         self.path = path
+        self.leg = leg           # None: both legs; "left" / "right": a single-leg trial
         self.events = []
         self.result = None
         self.analysis = None     # the host analysis, `analyze --json` shape
         self.host_result = None  # the same as a TrialResult (for reports)
         self.state = "armed"
-        self.prompt = PROMPTS["armed"]
         self.weight_n = None
         self.summary = None
+        self.prompt = self._leg(PROMPTS["armed"])
+
+    def _leg(self, text):
+        return "%s leg only: %s" % (self.leg.capitalize(), text) if self.leg else text
 
     def on_event(self, ev):
         self.events.append(ev)
@@ -61,12 +68,12 @@ class Trial:
             self.prompt = "Trial not valid (%s): it is saved, the next one follows" % name.replace("_", " ")
         elif name == "weighed":
             self.weight_n = ev.get("value", 0) / 1000.0
-            self.prompt = PROMPTS["weighed"].get(self.test, "Go!")
+            self.prompt = self._leg(PROMPTS["weighed"].get(self.test, "Go!"))
         elif name in PROMPTS and isinstance(PROMPTS[name], str):
-            self.prompt = PROMPTS[name]
+            self.prompt = self._leg(PROMPTS[name])
 
     def to_dict(self):
-        return {"trial": self.number, "test": self.test, "file": self.path,
+        return {"trial": self.number, "test": self.test, "leg": self.leg, "file": self.path,
                 "events": self.events, "device_result": self.result,
                 "analysis": self.analysis, "recording": self.summary}
 
@@ -76,7 +83,7 @@ def run_trial(dev, trial, port=None, athlete=None, timeout_s=30.0, post_roll_s=1
     """One trial: stream + arm, wait for the device's RESULT (or an abandoned trial), keep a
     post-roll for the landing, stop; the recording is written to trial.path as it arrives."""
     header = device_header(dev, port=port, test=trial.test, trial=trial.number,
-                           athlete=athlete.name if athlete else None)
+                           athlete=athlete.name if athlete else None, leg=trial.leg)
     writer = RecordingWriter(trial.path, header)
     end_at = [None]
 
@@ -157,11 +164,14 @@ def weighing_start_s(events):
 
 
 def run_test(dev, test, athlete_name="anonymous", count=1, port=None, timeout_s=30.0,
-             on_update=None, on_trial=None, home=None, store=None):
+             on_update=None, on_trial=None, home=None, store=None, leg=None):
     """The whole guided test: returns the list of Trial objects (saved, analysed and stored in
-    the athlete database: `store`, else the default one)."""
+    the athlete database: `store`, else the default one). leg "left" / "right": a single-leg
+    test on one plate, saved as such."""
     if test not in TESTS:
         raise UsageError("Unknown test %r: choose cmj, sj, dj or imtp." % test)
+    if leg is not None and leg not in LEGS:
+        raise UsageError("--leg must be left or right, not %r." % leg)
     if "jump" not in dev.info.get("capabilities", ["jump"]):
         raise DeviceError("This firmware has no on-device jump analysis: run `forceplate flash`.")
     check_calibration(dev)
@@ -173,7 +183,7 @@ def run_test(dev, test, athlete_name="anonymous", count=1, port=None, timeout_s=
         store = Store(os.path.join(home, "forceplate.db") if home else None, home=home)
     trials = []
     for k in range(1, count + 1):
-        trial = Trial(k, test, athlete.new_trial_path(test))
+        trial = Trial(k, test, athlete.new_trial_path(test), leg)
         run_trial(dev, trial, port=port, athlete=athlete, timeout_s=timeout_s,
                   on_update=on_update)
         if trial.result is None and not any(e.get("name") in ABANDON for e in trial.events):
@@ -185,7 +195,8 @@ def run_test(dev, test, athlete_name="anonymous", count=1, port=None, timeout_s=
                               "%s): the data is saved in %s." % (timeout_s, k, trial.state,
                                                                  trial.path))
         analyse_trial(trial)
-        store_trial(store, athlete.name, trial, source="jump")
+        store_trial(store, athlete.name, trial, source="jump",
+                    tags=("leg:%s" % leg,) if leg else ())   # single-leg: forceplate symmetry
         trials.append(trial)
         if on_trial:
             on_trial(trial)
@@ -240,7 +251,7 @@ def history_entry(athlete, trial):
         if isinstance(v, dict) and v.get("valid") and isinstance(v.get("value"), (int, float)) \
                 and v["value"] == v["value"]:
             host[k] = v["value"]
-    return {"athlete": athlete.name, "test": trial.test, "trial": trial.number,
+    return {"athlete": athlete.name, "test": trial.test, "trial": trial.number, "leg": trial.leg,
             "time_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "file": trial.path, "valid": trial.result is not None and contradicted is None,
             "device_metrics": {k: v for k, v in metrics.items() if v == v},
