@@ -9,7 +9,7 @@ import pytest
 
 from forceplate.device.client import Device
 from forceplate.emulator.control import parse_asymmetry
-from forceplate.storage.athletes import Athlete
+from forceplate.storage.database import Store
 from forceplate.workflows import jumptest
 
 pytestmark = pytest.mark.emulator
@@ -56,11 +56,14 @@ def test_asymmetry_index_meets_the_athletes_truth_on_the_device_and_the_host(
         assert device[f"{side}_system_weight"]["unit"] == "N"
     assert device["left_system_weight"]["value"] + device["right_system_weight"]["value"] == \
         pytest.approx(device["system_weight"]["value"], rel=1e-4)
-    # asymmetry is an ordinary metric of the athlete's history, device and host alike
-    (entry,) = Athlete("Lee", str(tmp_path)).history()
-    assert math.isfinite(entry["device_metrics"]["asymmetry_propulsive_impulse"])
-    assert entry["host_metrics"]["asymmetry_propulsive_impulse"] == pytest.approx(
-        host["asymmetry_propulsive_impulse"]["value"])
+    # asymmetry is an ordinary metric of the athlete database, device and host alike
+    with Store(str(tmp_path / "forceplate.db"), home=str(tmp_path)) as store:
+        (row,) = store.trials("Lee")
+    for origin, want in (("device", device), ("host", host)):
+        got = row["metrics"][origin]["asymmetry_propulsive_impulse"]
+        assert got["unit"] == "%" and got["valid"] and math.isfinite(got["value"])
+        assert got["value"] == pytest.approx(want["asymmetry_propulsive_impulse"]["value"], rel=1e-6)
+        assert row["metrics"][origin]["left_propulsive_impulse"]["unit"] == "N s"
 
 
 @pytest.mark.emulator_options(channels=8, calibrated=True, scenario="empty")
