@@ -319,3 +319,24 @@ def test_a_swing_catalyst_style_tsv_with_clock_times_and_six_components(tmp_path
     assert rec.layout == "total" and rec.meta["force_columns"] == ["fz"]
     assert np.allclose(rec.time_s, t, atol=1e-6) and np.allclose(rec.force_n, f, atol=1e-4)
     assert _jh(analyze_file(p)) == pytest.approx(_jh(analyze_trial(t, f)), abs=2e-4)
+
+
+def test_an_export_with_device_codes_reads_back_like_its_recording(tmp_path, cmj_data_dir):
+    """Device codes (no reading) are empty cells in the export: left out and flagged as
+    missing readings, as the .fprec reader does; not counted as lost in transfer."""
+    from forceplate.storage import export, recording
+    t, f = _real(cmj_data_dir, 3)
+    corners = np.round(f[:, None] * np.array([0.25, 0.25, 0.25, 0.25]) * 1000).astype(np.int64)
+    corners[900:930, 2] = -(2 ** 31)   # MN32 "no reading" on one corner while standing
+    header = {"channels": 4, "layout": "corners4", "ticks_bits": 32, "device": {"board": "rp2040"},
+              "plate": {"width_m": 0.55, "depth_m": 0.35}}
+    src = tmp_path / "codes.fprec"
+    with recording.RecordingWriter(src, header) as w:
+        w.samples(np.arange(len(t)), np.round(t * 1e6).astype(np.int64), corners, recording.FORMAT_MN32)
+    out = tmp_path / "codes.csv"
+    export.export(recording.read_recording(src), out)
+    rec = importers.load_any(out)
+    assert "30 samples" in rec.meta["readings_missing"] and "samples_lost" not in rec.meta
+    a, b = analyze_file(src), analyze_file(out)
+    assert {fl["code"] for fl in b.flags} >= {"readings_missing"} and "samples_lost" not in {fl["code"] for fl in b.flags}
+    assert _jh(b) == pytest.approx(_jh(a), abs=1e-6)

@@ -106,19 +106,21 @@ def read_export(path, text, **options):
     keep = np.isfinite(force).all(axis=1) & np.isfinite(t)
     meta = dict(info.get("meta") or {})
     notes = []
-    if not keep.all():
-        notes.append(f"{int((~keep).sum())} rows with an empty force cell left out")
-        t, force = t[keep], force[keep]
-        index = index[keep] if index is not None else None
     if index is not None and np.all(np.isfinite(index)):
         index = index.astype(np.int64)
-        # lost in transfer: gaps in the device's sample index
+        # lost in transfer: gaps in the device's sample index (before any row is left out)
         gaps = np.diff(index) - 1
         lost = int(gaps[gaps > 0].sum())
         if lost:
             meta["samples_lost"] = lost
     else:
         index = None
+    if not keep.all():
+        # an empty cell is a device code (no reading, saturated), as the .fprec reader leaves out
+        n = int((~keep).sum())
+        meta["readings_missing"] = f"{n} samples hold no reading on some channel (empty cells)"
+        t, force = t[keep], force[keep]
+        index = index[keep] if index is not None else None
     meta["source"] = EXPORT_NAME
     if notes:
         meta["import_notes"] = notes
