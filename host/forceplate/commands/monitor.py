@@ -17,9 +17,14 @@ from forceplate.device.session import Stream
               metavar="S", help="Stop after S seconds (default: until Ctrl-C).")
 @click.option("--json", "as_json", is_flag=True,
               help="One JSON object per line (about 10 per second) on stdout.")
+@click.option("--raw", is_flag=True,
+              help="Raw ADC counts per chip, no calibration needed: which chip moves when each "
+                   "corner is pressed, and any chip that is dead, stuck or saturated.")
 @click.pass_context
-def command(ctx, duration, as_json):
+def command(ctx, duration, as_json, raw):
     """Live total force, per-corner forces, centre of pressure, rate and lost samples."""
+    if raw:
+        return _raw(ctx, duration, as_json)
     with open_device(ctx.obj["port"]) as dev:
         channels = int(dev.info.get("channels", 4))
         layout = default_layout(channels)
@@ -58,5 +63,45 @@ def command(ctx, duration, as_json):
             stream = Stream(dev).start()
             stream.run(duration_s=duration, on_tick=tick, tick_s=tick_s)
             stream.stop()
+    if stream.reason == "disconnected":
+        raise DeviceError(stream.detail)
+
+
+def _raw(ctx, duration, as_json):
+    """monitor --raw: counts per chip (workflows/wiring.py)."""
+    from fpwire import codes as C
+    from forceplate.workflows.wiring import RawWatch
+
+    with open_device(ctx.obj["port"]) as dev:
+        channels = int(dev.info.get("channels", 4))
+        rate = dev.rate_hz() if callable(getattr(dev, "rate_hz", None)) else 10.0
+        watch = RawWatch(channels, rate)
+        seen = {"n": 0}
+        console = None if as_json else live.err_console()
+        from rich.live import Live
+
+        view = None if as_json else Live(console=console, refresh_per_second=10, transient=False,
+                                         auto_refresh=False)
+
+        def tick(stream):
+            new = stream.n - seen["n"]
+            if new > 0:
+                watch.add(stream.tail(min(new, int(rate * 4) + 16)))
+                seen["n"] = stream.n
+            snap = dict(watch.snapshot(), samples=stream.n, samples_lost=stream.samples_lost)
+            if as_json:
+                live.emit_json_line(snap)
+            else:
+                view.update(live.raw_table(snap), refresh=True)
+
+        stream = Stream(dev, mode=C.STREAM_RAW).start()
+        if view is not None:
+            view.__enter__()
+        try:
+            stream.run(duration_s=duration, on_tick=tick, tick_s=0.1 if as_json else 0.2)
+        finally:
+            stream.stop()
+            if view is not None:
+                view.__exit__(None, None, None)
     if stream.reason == "disconnected":
         raise DeviceError(stream.detail)

@@ -400,6 +400,24 @@ class MonitorView:
         self._live.update(t, refresh=True)
 
 
+def raw_table(snap):
+    """monitor --raw: one row per chip (counts, change from the empty plate, noise, state)."""
+    rows = [("%d" % c["chip"], c["corner"], "-" if c["counts"] is None else "%d" % c["counts"],
+             "-" if c["moved_counts"] is None else "%+.0f" % c["moved_counts"],
+             "-" if c["sd_counts"] is None else "%.0f" % c["sd_counts"], c["state"]) for c in snap["chips"]]
+    t = table("Raw counts (Ctrl-C to stop)", ["chip", "wired to", "counts", "change", "noise SD", "state"], rows)
+    if not snap["baseline_ready"]:
+        t.caption = "measuring the empty plate: keep it empty for a second"
+    elif snap["pressed"] is not None:
+        p = snap["pressed"]
+        t.caption = "pressed: chip %d, wired to the %s corner" % (p["chip"], p["corner"])
+    else:
+        t.caption = "press each corner in turn: the chip wired to it should move"
+    if snap["faults"]:
+        t.caption += " | " + ", ".join("chip %d %s" % (f["chip"], f["state"]) for f in snap["faults"])
+    return t
+
+
 def emit_json_line(obj):
     sys.stdout.write(json.dumps(_clean(obj), allow_nan=False) + "\n")
     sys.stdout.flush()
