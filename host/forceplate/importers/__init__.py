@@ -11,7 +11,7 @@ cannot be read) or a UsageError (an option that cannot apply) of one sentence na
 import os
 from dataclasses import dataclass
 
-from forceplate.errors import AnalysisError, UsageError
+from forceplate.errors import AnalysisError, UsageError  # noqa: F401 (the errors load_any raises)
 
 from . import chronojump, generic, hawkin, own, table, visual3d
 from .base import Recording
@@ -47,6 +47,8 @@ def sniff(path):
 def load_any(path, format=None, **options):
     head, text = _read(path, binary_ok=format in (None, own.NAME))
     fmt = _pick(head, text, format)
+    if fmt.text and text is None:
+        raise AnalysisError(f"{os.path.basename(os.fspath(path))}: a forceplate recording, not {fmt.description}")
     options = {k: v for k, v in options.items() if v is not None}
     return fmt.read(os.fspath(path), text, **options)
 
@@ -56,10 +58,7 @@ def _pick(head, text, format):
         if format not in FORMATS:
             raise UsageError(f"unknown file format {format!r}; choose one of: {', '.join(FORMATS)}")
         return FORMATS[format]
-    for f in REGISTRY:
-        if f.sniff(head, text):
-            return f
-    raise AnalysisError("no reader for this file")  # generic takes any text; binary is refused in _read
+    return next(f for f in REGISTRY if f.sniff(head, text))  # the generic reader takes any text
 
 
 def _read(path, binary_ok=True):

@@ -211,7 +211,7 @@ def is_time_name(n):
 
 
 def columns(header, data, name, time_unit=None, force_columns=None, rate_hz=None, notes=None):
-    """(t in s, force (n, k), layout, force column names) from a parsed table. force_columns:
+    """(t in s, force (n, k), force column names, notes) from a parsed table. force_columns:
     None (every force-like column; a total column is dropped when left and right are there),
     "sum" (those summed to one total), or names / 1-based numbers separated by commas
     (summed with "+": "FZ1+FZ2")."""

@@ -110,6 +110,6 @@ def _plates(names, data, name):
 
 
 def _upward(force):
-    med = np.nanmedian(force, axis=0)
-    flip = np.nanmedian(force.sum(axis=1)) < -20.0
-    return (-force if flip else force), bool(flip) and bool(np.all(med <= 0))
+    """Some labs export the force on the plate (pointing down): turned to the ground reaction."""
+    flip = bool(np.nanmedian(force.sum(axis=1)) < -20.0)
+    return (-force if flip else force), flip
