@@ -127,3 +127,17 @@ def test_a_push_up_onto_the_box_before_the_drop_is_not_taken_for_a_jump():
     for test in ("auto", "dj"):
         r = analyze_trial(t, f, test=test)
         assert r.test == "dj" and r.value("contact_time") == pytest.approx(segs[3].truth["contact_time_s"], abs=0.004)
+
+
+def test_a_drop_jump_trial_armed_in_the_air_then_standing_is_refused_not_timed():
+    """Armed during a rebound flight: the recording starts unloaded, then the athlete lands,
+    stands 2.7 s and steps or jumps off. That is no drop: the contact time must not be 2.7 s."""
+    m = 75.0
+    for last in (emu.step_off(m), emu.cmj(m, 0.3)):
+        segs = [emu.empty(0.4), emu.still(m, 2.7), last, emu.empty(0.5)]
+        tl = emu.Timeline(segs)
+        t = np.arange(0, sum(s.duration for s in segs) - 0.01, 1 / 83.6)
+        f = np.array([tl.force(x) for x in t])
+        r = analyze_trial(t, f, test="dj")
+        assert any(fl["code"] == "unanalysable" and "no drop found" in fl["message"] for fl in r.flags)
+        assert "contact_time" not in r.metrics

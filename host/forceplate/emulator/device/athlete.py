@@ -374,7 +374,7 @@ def side_truth(seg, shares, dt=1e-5):
     return out
 
 
-SCENARIOS = ("cmj", "sj", "dj", "imtp", "empty", "still", "step_off_no_jump",
+SCENARIOS = ("cmj", "sj", "dj", "dj_guided", "imtp", "empty", "still", "step_off_no_jump",
              "double_bounce", "moving_weighing", "land_off")
 
 
@@ -397,6 +397,9 @@ def _scenario(name, mass_kg, jump_height_m, box_height_m, rest_s, net_peak_n):
     if name == "dj":
         return Timeline([empty(1.0)], [dj(m, box_height_m, jump_height_m), still(m, 2.0),
                                       step_off(m), empty(2.0)])
+    if name == "dj_guided":  # the guided test's protocol: weighed on the plate, onto the box, drop
+        return Timeline([still(m, 2.5)], [step_off(m), empty(1.5), dj(m, box_height_m, jump_height_m),
+                                          still(m, rest_s)])
     if name == "imtp":
         return Timeline(on, [imtp(m, net_peak_n), still(m, rest_s)])
     if name == "empty":
