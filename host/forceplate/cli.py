@@ -31,6 +31,9 @@ COMMANDS = {
     "analyze": "analyze",
     "report": "report",
     "history": "history",
+    "import": "import_",
+    "reanalyse": "reanalyse",
+    "trial": "trial",
     "demo": "demo",
 }
 

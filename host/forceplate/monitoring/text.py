@@ -75,3 +75,33 @@ def history_table(athlete, trials):
             cells.append("-" if v is None else "%.3g" % v if abs(v) < 10 else "%.1f" % v)
         tab.add_row(*cells)
     return tab
+
+
+def _show(metric, v, unit=None, signed=False):
+    if v is None:
+        return "-"
+    x, _ = display_value(metric, v, unit)
+    return ("%+.3g" if signed else "%.3g") % x if abs(x) < 100 else ("%+.0f" if signed else "%.0f") % x
+
+
+def trend_table(athlete, test, stats):
+    """The latest session of each metric against its baseline, in words (80 columns)."""
+    tab = Table(title="Latest %s session vs baseline: %s" % (test.upper(), safe(athlete)),
+                title_justify="left", pad_edge=False)
+    for c, j in (("metric", "left"), ("unit", "left"), ("latest", "right"), ("base", "right"),
+                 ("change", "right"), ("%", "right"), ("z", "right"), ("SWC", "right"),
+                 ("verdict", "left")):
+        tab.add_column(c, justify=j, no_wrap=c != "metric")
+    for metric, st in stats.items():
+        r = st["latest"]
+        if r is None:
+            tab.add_row(words(metric), "", "-", "-", "-", "-", "-", "-", "no baseline yet")
+            continue
+        _, unit = display_value(metric, 0.0, st["unit"])
+        tab.add_row(words(metric), unit or "", _show(metric, r["value"], st["unit"]),
+                    _show(metric, r["baseline"], st["unit"]),
+                    _show(metric, r["change"], st["unit"], True),
+                    "-" if r["change_pct"] is None else "%+.1f" % r["change_pct"],
+                    "-" if r["z"] is None else "%+.1f" % r["z"],
+                    _show(metric, st["swc"]["value"], st["unit"]), r["verdict"])
+    return tab

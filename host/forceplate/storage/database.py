@@ -274,15 +274,19 @@ class Store:
         return tid
 
     def _put_metrics(self, tid, metrics):
+        rows = []
         for m in metrics:
             origin = m.get("origin", "host")
             if origin not in ORIGINS:
                 raise ValueError("metric origin must be host or device, got %r" % origin)
-            self._exec("INSERT INTO metrics (trial_id, origin, name, value, unit, valid, "
-                       "uncertainty, method) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                       (tid, origin, m["name"], _num(m.get("value")), m.get("unit"),
-                        int(bool(m.get("valid", True)) and _num(m.get("value")) is not None),
-                        _num(m.get("uncertainty")), m.get("method")))
+            v = _num(m.get("value"))
+            rows.append((tid, origin, m["name"], v, m.get("unit"),
+                         int(bool(m.get("valid", True)) and v is not None),
+                         _num(m.get("uncertainty")), m.get("method")))
+        if rows:
+            self.conn.cursor().executemany(self._sql(
+                "INSERT INTO metrics (trial_id, origin, name, value, unit, valid, uncertainty, "
+                "method) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"), rows)
 
     def replace_metrics(self, trial_id, metrics, origin="host", flags=None):
         """Swap a trial's metrics of one origin for new ones (re-analysis). Returns how many
@@ -362,8 +366,10 @@ class Store:
                 r[k] = json.loads(r[k]) if r[k] else ([] if k != "device_result" else None)
             r["metrics"] = {"host": {}, "device": {}}
         if rows:
-            for m in self._all("SELECT trial_id, origin, name, value, unit, valid, uncertainty, "
-                               "method FROM metrics ORDER BY trial_id"):
+            join = ("SELECT m.trial_id, m.origin, m.name, m.value, m.unit, m.valid, m.uncertainty, "
+                    "m.method FROM metrics m JOIN trials t ON t.id = m.trial_id JOIN athletes a "
+                    "ON a.id = t.athlete_id" + (" WHERE " + " AND ".join(where) if where else ""))
+            for m in self._all(join, args):
                 r = by_id.get(m["trial_id"])
                 if r is not None:
                     r["metrics"][m["origin"]][m["name"]] = {
