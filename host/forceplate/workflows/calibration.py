@@ -135,8 +135,9 @@ class Fit:
         return d
 
 
-def fit_gains(offsets, loads, gravity=STANDARD_GRAVITY):
-    """Least-squares gains so that sum_j gain_j * (counts_j - offset_j) = mass * g."""
+def check_registered(offsets, loads):
+    """Each placement must move the counts beyond their noise; returns the count changes.
+    Runs before the wiring check: a plate that saw no mass has no corner to name."""
     offsets = np.asarray(offsets, float)
     a = np.array([np.asarray(x.counts, float) - offsets for x in loads])
     for x, row in zip(loads, a):
@@ -144,6 +145,13 @@ def fit_gains(offsets, loads, gravity=STANDARD_GRAVITY):
         if abs(row.sum()) <= MIN_SIGNAL_TO_NOISE * max(noise, 1.0):
             raise UsageError("The plate did not register the %g kg %s: was it empty for the tare "
                              "and the mass on it?" % (x.mass_kg, x.position.replace("_", "-")))
+    return a
+
+
+def fit_gains(offsets, loads, gravity=STANDARD_GRAVITY):
+    """Least-squares gains so that sum_j gain_j * (counts_j - offset_j) = mass * g."""
+    offsets = np.asarray(offsets, float)
+    a = check_registered(offsets, loads)
     applied = np.array([x.mass_kg * gravity for x in loads])
     norms = np.linalg.norm(a, axis=1, keepdims=True)
     sv = np.linalg.svd(a / np.where(norms > 0, norms, 1), compute_uv=False)
@@ -251,6 +259,7 @@ def calibrate(dev, masses_kg, place, layout="corners4", seconds=1.0, gravity=STA
     if progress:
         progress(total, total, "done")
     place(None, 0.0)
+    check_registered(offsets, loads)
     wiring = check_wiring(offsets, loads)
     fit = fit_gains(offsets, loads, gravity)
     fit.wiring = [{"position": p, "expected_chip": w, "found_chip": f} for p, w, f in wiring]
