@@ -262,7 +262,8 @@ class App:
         a.arm(test, rate_mhz, options)
         if self.channels == 8:   # two plates: left/right metrics (fp/jump_sides.py)
             from fp.jump_sides import Sides
-            a.sides = Sides(rate_mhz)
+            # the ring spans the longest movement the analyser allows (max_movement_s)
+            a.sides = Sides(rate_mhz, a._max_move_n * 1000.0 / rate_mhz)
         s = self.sampler
         s.al.h = 0   # the aligner starts afresh with the analyser
         s.analyser = a

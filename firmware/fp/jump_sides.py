@@ -3,8 +3,11 @@
 # this keeps each sample's left and total force in a ring by sample index and, when a trial
 # ends, weighs each side in the same phase windows (jump_results.build calls results()).
 #
-#   sides = Sides(rate_mhz)        # at arm: a ring of RING_S seconds of samples
+#   sides = Sides(rate_mhz, movement_s)   # at arm: a ring of movement_s + MARGIN_S of samples
 #   sides.feed(index, left_mn, total_mn)   # per sample: no allocation, ints only
+#
+# Memory: 8 bytes a sample, (longest movement + MARGIN_S) x rate: a CMJ (4 s) at 80 SPS 3.8 KB,
+# at 320 SPS 15 KB; a pull (8 s) at 320 SPS 26 KB.
 #
 # Asymmetry index = (left - right) / max(|left|, |right|) * 100 (Bishop et al. 2018, the
 # sign kept: positive = the left side larger); the host uses the same (analysis/asymmetry.py).
@@ -12,8 +15,8 @@ from array import array
 
 from .compat import *  # noqa: F401,F403  micropython, const; ptr casts on CPython
 
-# weighing (0.5 s before onset) + the longest movement (4 s) + flight (1.2 s) + landing window
-RING_S = 7.0
+# beyond the longest movement: the still 0.5 s before onset, flight (1.2 s), landing window
+MARGIN_S = 2.0
 PRE_ONSET_S = 0.5   # each side's share of the system weight: the still 0.5 s before onset
 
 # (metric base name, unit): each as left_*, right_* and asymmetry_* (%) in the RESULT
@@ -26,8 +29,8 @@ EPOCH_NAMES = ("force_50ms", "force_100ms", "force_200ms")
 
 
 class Sides:
-    def __init__(self, rate_mhz):
-        self.n = int(rate_mhz / 1000.0 * RING_S) + 16
+    def __init__(self, rate_mhz, movement_s=4.0):
+        self.n = int(rate_mhz / 1000.0 * (movement_s + MARGIN_S)) + 16
         self.r = array("i", bytes(8 * self.n))   # slot i: left mN, total mN
         self.last = -1
 
@@ -57,7 +60,7 @@ class Sides:
         rs = sw - ls
         pair(add, "system_weight", ls, rs, True, False)
         br, pr, to = ja._br_i, ja._pr_i, ja._to_i
-        t_pr = self._zero_velocity(ja, pr) if pr >= 0 else -1.0
+        t_pr = self._zero_velocity(ja, br, pr) if pr >= 0 else -1.0
         if pr >= 0 and to > pr:
             # to the last sample before takeoff, then a linear fall to zero at t_to (as the
             # analyser's own takeoff area), minus each side's weight
@@ -152,24 +155,47 @@ class Sides:
     # sample in the wrong phase (3 percentage points of braking asymmetry at 80 SPS).
     def _braking_start(self, ja, br):
         """Fractional index where the total force rose through the system weight (peak
-        downward velocity) before sample br."""
-        a, b = self._at(br - 1), self._at(br)
+        downward velocity), the crossing nearest sample br."""
         sw = ja._sw
-        if a is None or b is None or not a[1] < sw <= b[1]:
-            return float(br)
-        return br - (b[1] - sw) / (b[1] - a[1])
+        best = None
+        for i in range(br - 3, br + 3):
+            a, b = self._at(i - 1), self._at(i)
+            if a is not None and b is not None and a[1] < sw <= b[1]:
+                x = i - (b[1] - sw) / (b[1] - a[1])
+                if best is None or abs(x - br) < abs(best - br):
+                    best = x
+        return float(br) if best is None else best
 
-    def _zero_velocity(self, ja, pr):
-        """Fractional index where the velocity crossed zero before sample pr: the impulse at
-        pr (the analyser's A, 2 mN x sample) over its last increment."""
-        a, b = self._at(pr - 1), self._at(pr)
-        if a is None or b is None:
+    def _zero_velocity(self, ja, br, pr):
+        """Fractional index where the velocity returns to zero after braking: the net impulse
+        since onset (the analyser's integral, recomputed from the ring: same samples, same
+        trapezoids) crosses zero, solved within the sample (force linear in it)."""
+        sw = ja._sw
+        on = ja._on_i
+        prev = self._at(on)
+        if prev is None:
             return float(pr)
-        over = (ja._pr_hi * 16777216.0 + ja._pr_lo) / 2.0
-        inc = (a[1] + b[1]) / 2.0 - ja._sw
-        if inc <= 0 or not 0 <= over <= inc:
-            return float(pr)
-        return pr - over / inc
+        imp = 0.0   # mN x samples
+        for i in range(on + 1, pr + 4):
+            v = self._at(i)
+            if v is None:
+                return float(pr)
+            d0, d1 = prev[1] - sw, v[1] - sw
+            step = (d0 + d1) / 2.0
+            if i > br and imp < 0 <= imp + step:
+                # imp + d0 x + (d1 - d0) x^2 / 2 = 0 for x in [0, 1]
+                k = (d1 - d0) / 2.0
+                if abs(k) < 1e-9:
+                    x = -imp / d0 if d0 else 1.0
+                else:
+                    disc = d0 * d0 - 4.0 * k * imp
+                    x = (-d0 + disc ** 0.5) / (2.0 * k) if disc >= 0 else 1.0
+                    if not 0.0 <= x <= 1.0:
+                        x = (-d0 - disc ** 0.5) / (2.0 * k) if disc >= 0 else 1.0
+                return i - 1 + min(1.0, max(0.0, x))
+            imp += step
+            prev = v
+        return float(pr)
 
     def _lin(self, x):
         """(left, total) in N at fractional index x, linear between samples."""

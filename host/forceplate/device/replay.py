@@ -124,7 +124,7 @@ def replay_stream(index, t_us, values_mn, clocks, test, rate_mhz, options=None, 
     analyser.arm(code_of_test(test), int(rate_mhz), options or {})
     if np.shape(values_mn)[1] == 8:   # two plates: left/right metrics, as App.arm attaches
         from forceplate_firmware.fp.jump_sides import Sides
-        analyser.sides = Sides(int(rate_mhz))
+        analyser.sides = Sides(int(rate_mhz), analyser._max_move_n * 1000.0 / int(rate_mhz))
     sides = analyser.sides
     index = [int(i) for i in index]
     mask = (1 << ticks_bits) - 1
