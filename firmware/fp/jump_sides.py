@@ -14,6 +14,7 @@
 from array import array
 
 from .compat import *  # noqa: F401,F403  micropython, const; ptr casts on CPython
+from .calib import SIGN_SHIFT   # a 64-bit MicroPython's viper loads ptr32 zero-extended
 
 # beyond the longest movement: the still 0.5 s before onset, flight (1.2 s), landing window
 MARGIN_S = 2.0
@@ -33,11 +34,27 @@ class Sides:
         self.n = int(rate_mhz / 1000.0 * (movement_s + MARGIN_S)) + 16
         self.r = array("i", bytes(8 * self.n))   # slot i: left mN, total mN
         self.last = -1
+        self.sx = SIGN_SHIFT
 
     @micropython.viper
     def feed(self, index: int, left: int, total: int):
         n = int(self.n)
         r = ptr32(self.r)
+        last = int(self.last)
+        gap = index - last
+        if last >= 0 and 1 < gap < n:
+            # missed conversions: the slots skipped get the mean of the samples either side
+            # (never the stale values of a ring turn ago)
+            p = (last % n) * 2
+            sx = int(self.sx)
+            ml = (((r[p] << sx) >> sx) + left) >> 1
+            mt = (((r[p + 1] << sx) >> sx) + total) >> 1
+            k = last + 1
+            while k < index:
+                q = (k % n) * 2
+                r[q] = ml
+                r[q + 1] = mt
+                k += 1
         j = (index % n) * 2
         r[j] = left
         r[j + 1] = total

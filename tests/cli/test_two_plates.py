@@ -70,11 +70,13 @@ def test_asymmetry_index_meets_the_athletes_truth_on_the_device_and_the_host(
 
 @pytest.mark.emulator_options(channels=8, calibrated=True, scenario="empty")
 @pytest.mark.parametrize("test,metric", [("sj", "propulsive_impulse"), ("dj", "contact_impulse"),
-                                         ("imtp", "peak_force"), ("imtp", "force_100ms")])
+                                         ("imtp", "peak_force"), ("imtp", "force_200ms")])
 def test_squat_drop_jump_and_pull_carry_each_side_on_the_device_and_the_host(
         emulated_device, tmp_path, test, metric):
     trial, _ = jump_once(emulated_device, tmp_path, 0.55, test)
     want = (0.55 - 0.45) / 0.55 * 100   # the same share in every phase
+    # (force_200ms: the pull's 100 ms epoch is 8 samples at 80 SPS, at the validity limit, so
+    # its valid flag follows the measured rate on the device and the host alike)
     for who, metrics in (("device", trial.result["metrics"]), ("host", trial.analysis.get("metrics", {}))):
         assert f"asymmetry_{metric}" in metrics, (who, sorted(metrics), trial.analysis.get("error"),
                                                   trial.analysis.get("flags"))
