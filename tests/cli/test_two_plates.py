@@ -121,3 +121,12 @@ def test_the_live_view_shows_each_plates_force_and_share():
     assert force_line(np.zeros(0)).startswith("force      0.0 N")
     row[5] = np.nan   # a chip without a reading: its side has none, never a number
     assert "right   no reading" in force_line(row) and "(left   -  )" in force_line(row)
+
+
+def test_the_host_weighs_in_the_window_before_the_trial_not_the_one_after_it():
+    # a light athlete's short jump at 320 SPS: the device weighed again inside the post-roll;
+    # analysing from that weighing left no takeoff in the window (was: "no takeoff found")
+    events = [{"name": n, "time_s": t} for n, t in (
+        ("armed", 0.0), ("weighing", 0.0), ("weighed", 1.6), ("onset", 2.4), ("takeoff", 3.1),
+        ("landing", 3.5), ("trial_end", 3.6), ("weighing", 3.6), ("weighed", 4.6), ("disarmed", 4.7))]
+    assert jumptest.weighing_start_s(events) == pytest.approx(0.6)

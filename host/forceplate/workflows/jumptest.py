@@ -154,8 +154,13 @@ WEIGHING_S = 1.0  # quiet standing before `weighed` (McMahon et al. 2018: at lea
 def weighing_start_s(events):
     """Start (s, recording clock) of the weighing that led to this trial's result: the last
     `weighing` or `not_still` (the device starts over) before the last `weighed`, and at most
-    WEIGHING_S before it (the still window); 0 when the device reported none."""
+    WEIGHING_S before it (the still window); 0 when the device reported none. Events after
+    the trial's end belong to the next trial: the device may weigh again within the post-roll
+    (a light athlete's short jump), and that weighing led to no result here."""
     named = [(e.get("name"), e.get("time_s")) for e in events if e.get("time_s") is not None]
+    ends = [k for k, (n, _) in enumerate(named) if n == "trial_end"]
+    if ends:
+        named = named[:ends[0]]
     weighed = [k for k, (n, _) in enumerate(named) if n == "weighed"]
     if not weighed:
         return 0.0
