@@ -25,6 +25,7 @@ COMMANDS = {
     "calibrate": "calibrate",
     "monitor": "monitor",
     "symmetry": "symmetry",
+    "selftest": "selftest",
     "record": "record",
     "export": "export",
     "jump": "jump",
@@ -40,7 +41,7 @@ COMMANDS = {
 
 # Commands that talk to a plate also take --port after their name, as users type it
 # (`forceplate jump --port P`); it means the same as the group's --port.
-DEVICE_COMMANDS = {"info", "tare", "calibrate", "monitor", "record", "jump"}
+DEVICE_COMMANDS = {"info", "tare", "calibrate", "monitor", "record", "jump", "selftest"}
 
 
 def _store_port(ctx, param, value):

@@ -127,6 +127,8 @@ class Control:
                             left_share=left_share, swap=swap)
         self.chips = chip_params(channels, seed, clock_error, clock_spread, noise_counts,
                                  counts_per_n, cop, left_share, swap)
+        for i, fields in getattr(self, "_chip_faults", {}).items():
+            self.chips[i].update(fields)
         self.adc, self.fast_rate_hz, self.channels = adc, fast, channels
         return self._send({"op": "config", "fast_mhz": int(round(fast * 1000)),
                            "slow_mhz": int(SLOW_RATE_HZ * 1000), "chips": self.chips,
@@ -178,6 +180,22 @@ class Control:
         self.scenario_name = "mass"
         return self._send({"op": "scene", "name": "mass", "params": params,
                            "t0_us": int(self.scene_t0 * 1e6)})
+
+    def chip(self, chip, noise_counts=None, drift_counts_per_s=None):
+        """One chip's own noise (counts rms) or a drift of its zero (counts per second, from
+        now on), kept across later configure/place calls: a noisy or drifting channel."""
+        if not self.chips or not 0 <= chip < self.channels:
+            raise UsageError(f"chip must be 0..{max(self.channels - 1, 0)}, not {chip}")
+        fields = self._chip_faults = getattr(self, "_chip_faults", {})
+        f = fields.setdefault(int(chip), {})
+        if noise_counts is not None:
+            f["noise"] = int(noise_counts)
+        if drift_counts_per_s is not None:
+            f["drift"] = int(drift_counts_per_s)
+        self.chips[chip].update(f)
+        return self._send({"op": "config", "fast_mhz": int(round(self.fast_rate_hz * 1000)),
+                           "slow_mhz": int(SLOW_RATE_HZ * 1000), "chips": self.chips,
+                           "board_id": self._wiring["seed"] & 0xFF})
 
     def sensor(self, chip, stuck=False, saturate=False):
         """DOUT stuck high (the chip stops answering) or a full-scale reading on one chip."""

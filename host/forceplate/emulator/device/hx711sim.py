@@ -50,6 +50,8 @@ class Chip:
         self.err_ppm = 0
         self.share = 0  # share of the plate force, 1/65536
         self.side = -1  # -1: one plate (the total force); 0 left, 1 right plate of two
+        self.drift = 0  # zero drift, counts per second (Control.chip), from drift_t0
+        self.drift_t0 = 0
         self.rng = 0x9E3779B9 ^ (i * 0x85EBCA6B) & 0xFFFFFFFF
         self.pulses = 25
         self.word = 0xFFFFFF
@@ -111,6 +113,8 @@ class Chip:
         x ^= (x << 5) & 0xFFFFFFFF
         self.rng = x
         n = ((x & 255) + (x >> 8 & 255) + (x >> 16 & 255) + (x >> 24) - 510) * self.noise // 148
+        if self.drift:
+            n += ticks_diff(self.next_t, self.drift_t0) // 1000 * self.drift // 1000
         if self.pulses == 26:  # channel B, gain 32: nothing connected
             v = (self.offset >> 2) + n
         elif self.pulses == 27:  # channel A, gain 64

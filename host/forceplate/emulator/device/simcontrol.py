@@ -60,6 +60,10 @@ class Control:
                 c.err_ppm = p["err_ppm"]
                 c.share = p["share"]
                 c.side = p.get("side", -1)
+                d = p.get("drift", 0)
+                if d != c.drift:   # a drifting zero: counts per second from now on
+                    c.drift = d
+                    c.drift_t0 = hx711sim.ticks_us()
             bank._rates(1)
         elif kind == "scene":
             self.scene_op = op

@@ -1,0 +1,1 @@
+"""Acceptance of a built plate: the procedure of hardware/calibration-and-acceptance.md."""

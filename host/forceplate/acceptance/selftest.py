@@ -1,0 +1,162 @@
+"""`forceplate selftest`: the acceptance procedure (hardware/calibration-and-acceptance.md) on a
+connected plate, each check against its threshold (acceptance/checks.py):
+
+- noise per load cell and of the sum, empty plate;
+- drift of each cell and of the sum over N minutes, empty plate;
+- sample rate measured from the device's timestamps against the band of the declared rate;
+- samples lost on the link and conversions the device missed or dropped;
+- the latest calibration's gains, residual, linearity, corner error and spread (host copy);
+- optional, with a known mass: creep with the mass left on, and the corner test (the mass over
+  each corner: the chip wired there must move most and the sum must read the mass).
+
+Returns rows {check, figure, value, threshold, unit, pass, detail}; a check that could not run
+says why and does not pass."""
+
+import glob
+import json
+import os
+
+import numpy as np
+
+from forceplate.errors import DeviceError
+
+from .checks import G, RATE_BANDS, THRESHOLDS, creep, drift, noise_floor, rate_check
+
+
+def _row(check, figure, value, threshold, unit, ok, detail=""):
+    return {"check": check, "figure": figure, "value": value, "threshold": threshold, "unit": unit,
+            "pass": bool(ok), "detail": detail}
+
+
+def rate_mode(info):
+    """The acceptance band for what the device declares (INFO)."""
+    nominal = float(info.get("nominal_rate_hz") or 0)
+    if str(info.get("adc", "")).upper() == "HX717" or nominal > 200:
+        return "hx717-320"
+    if nominal and nominal < 40:
+        return "hx711-10"
+    return "hx711-80"
+
+
+def measure(dev, seconds):
+    """Stream forces for `seconds` of device time: (t s, force N (n, k), lost, device counters
+    before and after)."""
+    from forceplate.device.session import Stream
+    from forceplate.storage.readings import to_newtons
+
+    before = dev.status()
+    stream = Stream(dev)
+    with stream:
+        stream.run(duration_s=seconds)
+    if stream.reason not in ("complete",):
+        raise DeviceError("The device stopped answering during the self-test: %s" % stream.detail)
+    after = dev.status()
+    index, t_us, values, fmt = stream.arrays()
+    if len(index) < 2:
+        raise DeviceError("The device sent no samples during the self-test.")
+    force = to_newtons(values, fmt)
+    return index, t_us, force, stream.samples_lost, before, after
+
+
+def empty_plate_checks(dev, noise_s=10.0, drift_s=600.0):
+    names = ["chip %d" % i for i in range(int(dev.info.get("channels", 4)))]
+    index, t_us, force, lost, before, after = measure(dev, max(noise_s, drift_s))
+    t = (t_us - t_us[0]) * 1e-6
+    rows = []
+    bad = ~np.isfinite(force).all(axis=1)
+    if bad.any():
+        rows.append(_row("readings", "samples with a chip not reading", int(bad.sum()), 0, "", False,
+                         "chips: " + ", ".join(names[i] for i in np.flatnonzero((~np.isfinite(force)).any(axis=0)))))
+        force = force[~bad]
+        t, index, t_us = t[~bad], index[~bad], t_us[~bad]
+    first = t <= t[0] + noise_s
+    nf = noise_floor(force[first])
+    worst = int(np.argmax(nf["chip_sd_n"]))
+    rows.append(_row("noise", "noise_chip_n", max(nf["chip_sd_n"]), THRESHOLDS["noise_chip_n"], "N rms",
+                     max(nf["chip_sd_n"]) <= THRESHOLDS["noise_chip_n"],
+                     "worst %s; each: %s" % (names[worst], ", ".join("%.3f" % v for v in nf["chip_sd_n"]))))
+    rows.append(_row("noise", "noise_total_n", nf["total_sd_n"], THRESHOLDS["noise_total_n"], "N rms",
+                     nf["total_sd_n"] <= THRESHOLDS["noise_total_n"]))
+    dr = drift(t, force)
+    worst = int(np.argmax(dr["chip_drift_n"]))
+    span = "over %.0f s" % (t[-1] - t[0])
+    rows.append(_row("drift", "drift_chip_n", max(dr["chip_drift_n"]), THRESHOLDS["drift_chip_n"], "N",
+                     max(dr["chip_drift_n"]) <= THRESHOLDS["drift_chip_n"], "worst %s, %s" % (names[worst], span)))
+    rows.append(_row("drift", "drift_total_n", dr["total_drift_n"], THRESHOLDS["drift_total_n"], "N",
+                     dr["total_drift_n"] <= THRESHOLDS["drift_total_n"], span))
+    mode = rate_mode(dev.info)
+    lo, hi = RATE_BANDS[mode]
+    rate = float((index[-1] - index[0]) / ((t_us[-1] - t_us[0]) * 1e-6))
+    rows.append(_row("sample rate", mode, rate, [lo, hi], "SPS", lo <= rate <= hi,
+                     "declared %s SPS" % dev.info.get("nominal_rate_hz")))
+    missed = sum(int((after.get(k) or 0) - (before.get(k) or 0)) for k in ("samples_missed", "samples_dropped"))
+    rows.append(_row("lost samples", "lost_samples", int(lost) + missed, THRESHOLDS["lost_samples"], "",
+                     int(lost) + missed <= THRESHOLDS["lost_samples"],
+                     "%d lost on the link, %d missed or dropped on the device" % (lost, missed)))
+    return rows
+
+
+def calibration_checks(info, home=None):
+    """The latest host copy of this device's calibration (`forceplate calibrate`)."""
+    from forceplate.storage.athletes import data_home
+    from forceplate.storage.names import safe_component
+
+    who = safe_component(info.get("unique_id") or info.get("board"), fallback="device")
+    files = sorted(glob.glob(os.path.join(home or data_home(), "calibrations", who, "calibration-*.json")))
+    if not files:
+        return [_row("calibration", "calibration report", None, None, "", False,
+                     "no calibration of this device on this computer: run `forceplate calibrate`")]
+    with open(files[-1]) as fh:
+        fit = json.load(fh)
+    gains = np.asarray(fit["gains_n_per_count"], float)
+    med = float(np.median(gains))
+    spread = float(np.max(np.abs(gains - med)) / med * 100) if med > 0 else float("inf")
+    rows = [_row("calibration", "gain_spread_pct", spread, THRESHOLDS["gain_spread_pct"], "%",
+                 bool(np.all(gains > 0)) and spread <= THRESHOLDS["gain_spread_pct"], os.path.basename(files[-1]))]
+    for key, limit in (("max_residual_pct", "residual_max_pct"), ("linearity_pct", "linearity_pct"),
+                       ("corner_error_pct", "corner_error_pct"), ("corner_spread_pct", "corner_spread_pct")):
+        v = fit.get(key)
+        ok = v is not None and (v != v or v <= THRESHOLDS[limit])   # NaN: not measured (one mass)
+        rows.append(_row("calibration", limit, v, THRESHOLDS[limit], "%", ok,
+                         "not measured with these placements" if v is not None and v != v else ""))
+    return rows
+
+
+def mass_checks(dev, mass_kg, place, seconds=1.0, creep_s=60.0, gravity=G):
+    """With a known mass: creep (left at the centre for creep_s) and the corner test."""
+    from forceplate.workflows.calibration import EXPECTED_CHIP, POSITIONS, WiringError, corner_name, wiring_message
+    from forceplate.storage.recording import default_layout
+
+    load = mass_kg * gravity
+    rows = []
+    layout = default_layout(int(dev.info.get("channels", 4)))
+    corners = [p for p in POSITIONS.get(layout, ()) if p in EXPECTED_CHIP]
+    place("centre" if layout != "channels8" else "left_plate_centre", mass_kg)
+    _, t_us, force, *_ = measure(dev, creep_s)
+    t = (t_us - t_us[0]) * 1e-6
+    total = np.nansum(force, axis=1)
+    if layout == "channels8":
+        total = np.nansum(force[:, :4], axis=1)
+    c = creep(t, total[:, None], load)
+    rows.append(_row("creep", "creep_pct", c["creep_pct"], THRESHOLDS["creep_pct"], "% of the load",
+                     c["creep_pct"] <= THRESHOLDS["creep_pct"], "%.0f s, %.2f N" % (t[-1], c["creep_n"])))
+    bad, worst = [], (0.0, None)
+    for pos in corners:
+        place(pos, mass_kg)
+        _, _, f, *_ = measure(dev, seconds)
+        mean = np.nanmean(f, axis=0)
+        found = int(np.argmax(np.abs(mean)))
+        if found != EXPECTED_CHIP[pos]:
+            bad.append((pos, EXPECTED_CHIP[pos], found))
+        plate = mean[:4] if pos.startswith("left_plate_") else mean[4:] if pos.startswith("right_plate_") else mean
+        err = abs(float(plate.sum()) - load) / load * 100
+        if err >= worst[0]:
+            worst = (err, pos)
+    place(None, 0.0)
+    rows.append(_row("corners", "wiring", len(bad), 0, "corners on the wrong chip", not bad,
+                     wiring_message(bad).split(": ", 1)[1].split(". Swap")[0] if bad
+                     else "each corner moved its own chip"))
+    rows.append(_row("corners", "corner_error_pct", worst[0], THRESHOLDS["corner_error_pct"], "% of the load",
+                     worst[0] <= THRESHOLDS["corner_error_pct"],
+                     "worst: %s" % corner_name(worst[1]) if worst[1] else ""))
+    return rows

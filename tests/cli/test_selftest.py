@@ -1,0 +1,80 @@
+"""`forceplate selftest` on the emulator: passes on a good, calibrated plate; fails naming the
+check on a noisy channel, a drifting channel and a swapped pair of corners."""
+
+import json
+import os
+import subprocess
+import sys
+import threading
+
+import pytest
+
+pytestmark = pytest.mark.emulator
+
+PLACES = {"centre": (0.0, 0.0), "front-left": (-0.24, 0.16), "front-right": (0.24, 0.16),
+          "back-left": (-0.24, -0.16), "back-right": (0.24, -0.16)}
+SHORT = ["--noise-seconds", "2", "--drift-minutes", "0.06", "--wait", "0.35", "--json"]
+
+
+def _place_on_cue(proc, control, seen):
+    for line in proc.stderr:
+        seen.append(line)
+        if line.startswith("Empty the plate"):
+            control.place(0.0)
+        elif line.startswith("Place "):
+            mass = float(line.split()[1])
+            where = "centre" if "centre" in line else line.split("over the ")[1].split()[0]
+            control.place(mass, *PLACES[where])
+
+
+def run(emu, home, *args):
+    proc = subprocess.Popen([sys.executable, "-m", "forceplate", "--port", emu.port, *args],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=dict(os.environ, FORCEPLATE_HOME=str(home)))
+    seen = []
+    helper = threading.Thread(target=_place_on_cue, args=(proc, emu.control, seen))
+    helper.start()
+    out = proc.stdout.read()
+    proc.wait(180)
+    helper.join(5)
+    return proc.returncode, out, "".join(seen)
+
+
+def selftest(emu, home, *extra):
+    code, out, err = run(emu, home, "selftest", *SHORT, *extra)
+    assert "Traceback" not in err, err
+    return code, json.loads(out)
+
+
+@pytest.mark.emulator_options(scenario="empty")
+def test_a_good_plate_passes_then_a_noisy_and_a_drifting_chip_fail_by_name(emulated_device, tmp_path):
+    code, _, err = run(emulated_device, tmp_path, "calibrate", "--masses", "20,40", "--seconds", "0.3",
+                       "--wait", "0.35", "--json")
+    assert code == 0, err
+    code, out = selftest(emulated_device, tmp_path, "--mass", "20", "--creep-seconds", "3")
+    assert code == 0 and out["pass"], [r for r in out["checks"] if not r["pass"]]
+    figures = {r["figure"] for r in out["checks"]}
+    assert {"noise_chip_n", "noise_total_n", "drift_chip_n", "drift_total_n", "hx711-80", "lost_samples",
+            "gain_spread_pct", "residual_max_pct", "linearity_pct", "corner_error_pct", "creep_pct",
+            "wiring"} <= figures
+
+    emulated_device.control.chip(2, noise_counts=3000)          # 1.4 N rms on chip 2
+    code, out = selftest(emulated_device, tmp_path)
+    assert code == 1 and "noise" in out["failed"] and "drift" not in out["failed"]
+    noise = next(r for r in out["checks"] if r["figure"] == "noise_chip_n")
+    assert noise["detail"].startswith("worst chip 2") and noise["value"] > 0.5
+
+    emulated_device.control.chip(2, noise_counts=60)
+    emulated_device.control.chip(1, drift_counts_per_s=800)     # 0.36 N a second on chip 1
+    code, out = selftest(emulated_device, tmp_path)
+    assert code == 1 and out["failed"] == ["drift"], out["failed"]
+    assert next(r for r in out["checks"] if r["figure"] == "drift_chip_n")["detail"].startswith("worst chip 1")
+
+
+@pytest.mark.emulator_options(scenario="empty", calibrated=True, swap=(0, 1))
+def test_a_swapped_pair_of_corners_fails_the_corner_test_by_name(emulated_device, tmp_path):
+    code, out = selftest(emulated_device, tmp_path, "--mass", "20", "--creep-seconds", "2")
+    assert code == 1 and "corners" in out["failed"]
+    wiring = next(r for r in out["checks"] if r["figure"] == "wiring")
+    assert wiring["detail"].startswith("chips 0 and 1 are swapped"), wiring
+    assert "noise" not in out["failed"] and "drift" not in out["failed"]
