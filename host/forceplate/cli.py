@@ -5,15 +5,28 @@ heavy imports (numpy, matplotlib, the emulator) cost only that command.
 This is the one place where an error becomes an exit code.
 """
 
-import importlib
 import os
+import signal
 import sys
 
-import click
 
-from forceplate import __version__
-from forceplate.display.safe import plain
-from forceplate.errors import ForceplateError
+def _interrupted_early(signum, frame):
+    # Ctrl-C while the command is still starting (importing): one line, exit 130, no traceback
+    sys.stderr.write("Interrupted.\n")
+    sys.stderr.flush()
+    os._exit(130)
+
+
+_STARTING = (signal.signal(signal.SIGINT, _interrupted_early)
+             if signal.getsignal(signal.SIGINT) is signal.default_int_handler else None)
+
+import importlib  # noqa: E402
+
+import click  # noqa: E402
+
+from forceplate import __version__  # noqa: E402
+from forceplate.display.safe import plain  # noqa: E402
+from forceplate.errors import ForceplateError  # noqa: E402
 
 # name -> module in forceplate.commands; each module defines `command` (a click.Command).
 COMMANDS = {
@@ -88,7 +101,10 @@ class LazyGroup(click.Group):
         except click.ClickException as exc:
             exc.show()
             sys.exit(exc.exit_code)
-        except click.Abort:
+        except click.Abort as exc:
+            if isinstance(exc.__cause__ or exc.__context__, KeyboardInterrupt):
+                click.echo("Interrupted.", err=True)  # Ctrl-C: 130, as the shell reports it
+                sys.exit(130)
             click.echo("Aborted.", err=True)
             sys.exit(1)
         sys.exit(rv if isinstance(rv, int) else 0)
@@ -121,3 +137,10 @@ def main(argv=None):
         cli.main(args=argv, prog_name="forceplate")
     except BrokenPipeError:  # e.g. `forceplate analyze ... | head`
         sys.exit(1)
+    except KeyboardInterrupt:  # outside click's own handling (e.g. while it exits)
+        sys.stderr.write("Interrupted.\n")
+        sys.exit(130)
+
+
+if _STARTING is not None:  # started: Ctrl-C is KeyboardInterrupt again, handled per command
+    signal.signal(signal.SIGINT, _STARTING)

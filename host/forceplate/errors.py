@@ -1,4 +1,5 @@
-"""Errors a user can cause or meet. The CLI turns each into one line and exit code 1.
+"""Errors a user can cause or meet. The CLI turns each into one line and its exit code (2 for
+bad input: options and files; 1 for the device or the analysis).
 
 Anything else that escapes is a bug and keeps its traceback.
 """
@@ -30,3 +31,10 @@ class EmulatorError(ForceplateError):
 
 class AnalysisError(ForceplateError):
     """A recording that cannot be analysed; the message says why."""
+
+
+class InputError(AnalysisError):
+    """A file that cannot be read as a recording (missing, not a recording, unreadable):
+    bad input, exit code 2 like a bad option."""
+
+    exit_code = 2

@@ -3,16 +3,13 @@ INFO board name, NAK messages and LOG text never reach the terminal as such, and
 never chooses where the host writes."""
 
 import os
-import sys
 
 import pytest
 from click.testing import CliRunner
+from fakedevice import FakeDevice
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "protocol"))
-from fakedevice import FakeDevice  # noqa: E402
-
-from fpwire import codes as C  # noqa: E402
-from forceplate.cli import cli  # noqa: E402
+from fpwire import codes as C
+from forceplate.cli import cli
 
 HOSTILE = "\x1b]0;owned\x07\x1b[31mred\x1b[0m\x9b2J[bold red]loud[/bold red]\rX"
 

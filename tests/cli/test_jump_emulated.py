@@ -4,6 +4,7 @@ import json
 import threading
 import time
 
+import ctrlc
 import pytest
 from click.testing import CliRunner
 
@@ -137,7 +138,8 @@ def test_ctrl_c_during_a_jump_test_stops_cleanly_and_keeps_the_trial_so_far(emul
     proc = subprocess.Popen([sys.executable, "-m", "forceplate", "--port", emu.port, "jump",
                              "--count", "3", "--athlete", "Bo"], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True,
-                            env=dict(os.environ, FORCEPLATE_HOME=str(tmp_path)))
+                            env=dict(os.environ, FORCEPLATE_HOME=str(tmp_path)),
+                            **ctrlc.CHILD)
     folder = tmp_path / "athletes" / "bo" / "cmj"
     end = time.monotonic() + 20
     while time.monotonic() < end:  # until the first trial's recording holds 100 samples

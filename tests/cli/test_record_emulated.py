@@ -10,6 +10,7 @@ import time
 
 import ezc3d
 import numpy as np
+import ctrlc
 import pytest
 import serial
 from click.testing import CliRunner
@@ -85,7 +86,8 @@ def test_a_board_unplugged_mid_record_keeps_what_was_received_and_says_so(emulat
     proc = subprocess.Popen([sys.executable, "-m", "forceplate", "--port", emu.port, "record",
                              "-d", "30", "-o", str(out), "--raw"],
                             stdout=open(tmp_path / "out.txt", "wb"),
-                            stderr=open(tmp_path / "err.txt", "wb"))  # files: never block
+                            stderr=open(tmp_path / "err.txt", "wb"),  # files: never block
+                            **ctrlc.CHILD)
     wait_for_samples(out, 100, timeout=45.0, proc=proc)
     emu.stop()  # the pty vanishes, as when the USB cable is pulled
     proc.wait(timeout=20)
@@ -105,7 +107,8 @@ def test_ctrl_c_during_record_stops_cleanly_and_keeps_the_data(emulate, tmp_path
     proc = subprocess.Popen([sys.executable, "-m", "forceplate", "--port", emu.port, "record",
                              "-d", "30", "-o", str(out), "--raw"],
                             stdout=open(tmp_path / "out.txt", "wb"),
-                            stderr=open(tmp_path / "err.txt", "wb"))  # files: never block
+                            stderr=open(tmp_path / "err.txt", "wb"),  # files: never block
+                            **ctrlc.CHILD)
     wait_for_samples(out, 100, timeout=45.0, proc=proc)
     proc.send_signal(signal.SIGINT)
     proc.wait(timeout=20)

@@ -6,6 +6,7 @@ import subprocess
 import sys
 import time
 
+import ctrlc
 import pytest
 import serial
 
@@ -126,7 +127,8 @@ print(len(ticks), len(edges))
 def test_forceplate_emulate_prints_its_port_first_and_stops_on_sigint(tmp_path):
     proc = subprocess.Popen([sys.executable, "-m", "forceplate", "emulate", "--scenario", "cmj",
                              "--mass", "80", "--jump-height", "0.35", "--channels", "8"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            **ctrlc.CHILD)
     try:
         port = proc.stdout.readline().strip()
         assert port.startswith("/dev/pts/")

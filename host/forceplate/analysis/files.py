@@ -3,7 +3,7 @@ eccentric utilisation ratio. The scripting form of `forceplate analyze`."""
 
 import os
 
-from forceplate.errors import AnalysisError
+from forceplate.errors import AnalysisError, InputError
 
 from .loading import load
 from .pairs import eccentric_utilisation_ratio
@@ -18,7 +18,12 @@ def analyze_file(path, test="auto", rate_hz=None, mass_kg=None, **options):
     """options: analysis options (analyze_trial) and import options (IMPORT_OPTIONS,
     forceplate.importers.load_any)."""
     reading = {k: options.pop(k) for k in IMPORT_OPTIONS if k in options}
-    rec = load(path, rate_hz, **reading)
+    try:
+        rec = load(path, rate_hz, **reading)
+    except InputError:
+        raise
+    except AnalysisError as exc:  # the file could not be read: bad input (exit 2)
+        raise InputError(str(exc)) from None
     plate = (rec.meta or {}).get("plate") or {}
     if "plate_size_m" not in options and plate.get("width_m") and plate.get("depth_m"):
         options["plate_size_m"] = (float(plate["width_m"]), float(plate["depth_m"]))
@@ -37,6 +42,15 @@ def analyze_file(path, test="auto", rate_hz=None, mass_kg=None, **options):
     return res
 
 
+class Failure(str):
+    """A file's error message in an analyze_files `errors` list; .exit_code says which kind."""
+
+    def __new__(cls, exc):
+        self = super().__new__(cls, str(exc))
+        self.exit_code = getattr(exc, "exit_code", 1)
+        return self
+
+
 def analyze_files(paths, test="auto", rate_hz=None, mass_kg=None, errors=None, **options):
     """One TrialResult per file, then (when both a CMJ and an SJ were analysed) a record of
     test "eur" carrying the eccentric utilisation ratio of the best CMJ over the best SJ.
@@ -49,7 +63,7 @@ def analyze_files(paths, test="auto", rate_hz=None, mass_kg=None, errors=None, *
         except AnalysisError as exc:
             if errors is None:
                 raise
-            errors.append(str(exc))
+            errors.append(Failure(exc))
     pair = eur_record(results)
     return results + ([pair] if pair else [])
 

@@ -1,10 +1,12 @@
 """forceplate analyze FILE...: every jump test, every number with method, validity, uncertainty."""
 
+import os
+
 import click
 
 from forceplate.analysis.methods import CHOICES
 from forceplate.analysis.trial import TESTS
-from forceplate.errors import AnalysisError, UsageError
+from forceplate.errors import AnalysisError, InputError, UsageError
 
 TEST_CHOICES = ("auto",) + TESTS
 
@@ -74,6 +76,15 @@ def command(files, test, rate_hz, mass_kg, as_json, csv_out, plot_dir, acquisiti
                                   plate_size_m=plate_size, format=file_format, delimiter=delimiter,
                                   decimal=decimal, time_unit=time_unit, force_columns=force_columns).items()
             if v is not None}
+    from forceplate.storage import outputs
+
+    for f in files:  # a typo in a file name is bad input: say so before any work
+        if not os.path.isfile(f):
+            raise InputError(f"{f}: {'is a folder, not a recording' if os.path.isdir(f) else 'no such file'}")
+    if csv_out:
+        outputs.check_file(csv_out, "--csv")
+    if plot_dir:
+        outputs.check_folder(plot_dir, "--plot folder")
     failed = []  # one unreadable file must not hide the others' results
     results = fa.analyze_files(files, test, rate_hz, mass_kg, errors=failed, **opts)
     for r in results:
@@ -83,12 +94,20 @@ def command(files, test, rate_hz, mass_kg, as_json, csv_out, plot_dir, acquisiti
             if fl["code"] == "recording_damaged":
                 click.echo(f"Warning: {r.file}: {fl['message']}.", err=True)
     if csv_out:
-        formatting.write_csv(results, csv_out)
+        try:
+            formatting.write_csv(results, csv_out)
+        except OSError as exc:
+            raise UsageError(f"Cannot write --csv {csv_out}: {exc.strerror}.") from None
     if plot_dir:
         from forceplate.analysis import report
         for r in results:
             if r.file:
-                report.write(r, plot_dir)
+                try:
+                    report.write(r, plot_dir)
+                except OSError as exc:
+                    raise UsageError(f"Cannot write the report in {plot_dir}: {exc.strerror}.") from None
     if failed:
         more = f" (and {len(failed) - 1} more)" if len(failed) > 1 else ""
-        raise AnalysisError(failed[0] + more)
+        # a file that could not be read is bad input (2); one that could not be analysed, 1
+        kind = InputError if any(getattr(f, "exit_code", 1) == 2 for f in failed) else AnalysisError
+        raise kind(failed[0] + more)

@@ -17,7 +17,11 @@ from forceplate.display import live
 def command(trials, athlete, jump_height, home, as_json):
     """Emulated board, firmware flashed, calibration with simulated masses, a simulated
     athlete's CMJs with live phases and results, and a saved report: in under a minute."""
+    from forceplate.storage import outputs
     from forceplate.workflows.demo import Demo
+
+    if home is not None:
+        outputs.check_folder(home, "--out folder")  # now, not after the emulated session
 
     err = live.err_console()
     say = (lambda text: None) if as_json else (lambda text: err.print(text))

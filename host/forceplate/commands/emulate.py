@@ -5,6 +5,7 @@ import threading
 
 import click
 
+from forceplate.display import live
 from forceplate.emulator.device.athlete import SCENARIOS
 
 
@@ -14,7 +15,7 @@ from forceplate.emulator.device.athlete import SCENARIOS
 @click.option("--mass", type=float, default=80.0, show_default=True, help="Body mass, kg.")
 @click.option("--jump-height", type=float, default=0.35, show_default=True, help="Jump height, m.")
 @click.option("--adc", type=click.Choice(["hx711", "hx717"]), default="hx711", show_default=True)
-@click.option("--rate", type=float, default=None, metavar="HZ",
+@click.option("--rate", type=live.Number(float, 0, lo_open=True, unit=" Hz"), default=None, metavar="HZ",
               help="Fast conversion rate (RATE pin high); default 80 (HX711) or 320 (HX717).")
 @click.option("--channels", type=click.IntRange(1, 8), default=4, show_default=True,
               help="Number of HX711 chips (4 = one plate, 8 = two plates).")

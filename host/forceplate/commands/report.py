@@ -17,8 +17,14 @@ def command(files, out_dir, test, rate_hz, mass_kg):
     """Write a report (PNG + HTML) for each recording."""
     from forceplate.analysis import files as fa
     from forceplate.analysis import report
+    from forceplate.errors import UsageError
+    from forceplate.storage import outputs
 
+    outputs.check_folder(out_dir, "--out folder")  # before any analysis
     for path in files:
         res = fa.analyze_file(path, test, rate_hz, mass_kg)
-        png, html = report.write(res, out_dir)
+        try:
+            png, html = report.write(res, out_dir)
+        except OSError as exc:
+            raise UsageError(f"Cannot write the report in {out_dir}: {exc.strerror}.") from None
         click.echo(f"{png}\n{html}")

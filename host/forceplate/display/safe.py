@@ -4,9 +4,6 @@ sequences cannot retitle or recolour the terminal and rich markup in them is sho
 
 import re
 
-from rich.markup import escape
-from rich.text import Text
-
 # C0 controls (incl. ESC, CR, BEL), DEL, C1 controls (incl. the 8-bit CSI 0x9b), and the
 # Unicode bidirectional overrides/isolates that reorder what the reader sees.
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -28,9 +25,13 @@ def plain(value, limit=MAX_CHARS):
 
 def markup(value, limit=MAX_CHARS):
     """plain(), with rich markup escaped: safe inside a string printed by a rich console."""
+    from rich.markup import escape
+
     return escape(plain(value, limit))
 
 
 def text(value, limit=MAX_CHARS):
     """plain() as a rich Text (never parsed for markup): for table cells and titles."""
+    from rich.text import Text
+
     return Text(plain(value, limit))

@@ -118,7 +118,9 @@ def write(path, analog, rate_hz, labels, units, descriptions=None, extra=None):
     struct.pack_into("<HHHHHf", header, 2, 0, channels * per_frame, 1, min(frames, MAX_FRAMES),
                      0, -1.0)
     struct.pack_into("<HHf", header, 16, data_start, per_frame, point_rate)
-    with open(path, "wb") as f:
+    from forceplate.storage.outputs import open_new
+
+    with open_new(path, "wb") as f:  # a new file: a symlink at path is refused
         f.write(bytes(header))
         f.write(section)
         f.write(analog.astype("<f4").tobytes())

@@ -8,6 +8,7 @@ import os
 import numpy as np
 
 from forceplate.errors import UsageError
+from forceplate.storage import outputs
 from forceplate.storage.recording import LAYOUTS
 
 FORMATS = ("csv", "c3d")
@@ -42,7 +43,7 @@ def to_csv(rec, path):
     names = rec.meta.get("channel_names") or ["ch%d" % i for i in range(rec.force_n.shape[1])]
     pos = plate_positions_m(rec)
     cop = centre_of_pressure(rec.force_n, pos) if pos is not None else None
-    with open(path, "w", newline="") as f:
+    with outputs.open_new(path, "w", newline="") as f:
         # line 1 carries what the recording knows beyond the samples (device, converter, layout,
         # chip clocks), so `forceplate analyze` reads the CSV back to the recording's numbers
         f.write(EXPORT_MARK + json.dumps({"version": 1, "meta": rec.meta, "clocks": list(rec.clocks or [])},
@@ -122,7 +123,8 @@ def export(rec, path, fmt=None):
     fmt = (fmt or os.path.splitext(os.fspath(path))[1].lstrip(".")).lower()
     if fmt not in FORMATS:
         raise UsageError("Unknown export format %r: use csv or c3d." % fmt)
-    if os.path.exists(path):
+    outputs.check_file(path)
+    if os.path.lexists(path):  # also a symlink, dangling or not: never written through
         raise UsageError("%s already exists: choose another name or delete it." % path)
     try:
         (to_csv if fmt == "csv" else to_c3d)(rec, path)

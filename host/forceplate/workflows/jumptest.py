@@ -25,6 +25,24 @@ PROMPTS = {
 }
 
 
+# Below this a person is not on the plate (a 20 kg child weighs 196 N): the total force an
+# empty plate may read after drift, and the least a tare can leave for an athlete to weigh.
+TARED_LOADED_N = 150.0
+
+
+def _last_total_n(stream, n=40):
+    """Median total force (N) of the last n samples received, or None."""
+    import numpy as np
+
+    from forceplate.storage.readings import missing
+
+    tail = stream.tail(n)
+    if not tail.size or not stream.blocks or stream.blocks[-1][3] != C.FORMAT_MN32:
+        return None
+    ok = ~missing(tail, C.FORMAT_MN32).any(axis=1)
+    return float(np.median(tail[ok].sum(axis=1))) / 1000 if ok.any() else None
+
+
 def check_calibration(dev):
     """Refuse to test on an uncalibrated plate (one sentence saying what to do)."""
     try:
@@ -115,6 +133,7 @@ def run_trial(dev, trial, port=None, athlete=None, timeout_s=30.0, post_roll_s=1
     finally:
         stream.stop()  # also when arming failed: never leave the device streaming
         trial.summary = stream.summary()
+        trial.force_n = _last_total_n(stream)
         if trial.result is None and stream.reason == "complete" and end_at[0] is None:
             stream.reason = "timeout"
             trial.summary["reason"] = "timeout"
@@ -193,6 +212,14 @@ def run_test(dev, test, athlete_name="anonymous", count=1, port=None, timeout_s=
                   on_update=on_update)
         if trial.result is None and not any(e.get("name") in ABANDON for e in trial.events):
             if trial.state in ("armed", "weighing", "not_still"):
+                reads = getattr(trial, "force_n", None)
+                if reads is not None and reads < TARED_LOADED_N:
+                    # nothing to weigh: the plate was zeroed with the athlete (or a load) on it
+                    raise DeviceError("Trial %d: the plate reads %.0f N with the athlete on it, so "
+                                      "there was nothing to weigh within %g s: was it tared with "
+                                      "someone standing on it? Step off, run `forceplate tare`, "
+                                      "then try again; the data is saved in %s."
+                                      % (k, reads, timeout_s, trial.path))
                 raise DeviceError("Trial %d: the athlete was not still long enough to be weighed "
                                   "within %g s (stand still for a second, then jump); the data "
                                   "is saved in %s." % (k, timeout_s, trial.path))
