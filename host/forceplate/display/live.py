@@ -191,6 +191,13 @@ def calibration_table(fit):
                       "%s N (%s %%), spread %s %%" % (plate, f["rms_residual_n"], f["max_residual_pct"],
                                                      fmt(f["linearity_pct"]), fmt(f["corner_error_n"]),
                                                      fmt(f["corner_error_pct"]), fmt(f["corner_spread_pct"])))
+    try:
+        from forceplate.workflows.calibration import verdict
+        rows_v = verdict(fit)
+        t.caption += "\nverdict: %s" % ("PASS" if all(r[3] for r in rows_v) else "FAIL (%s)" % ", ".join(
+            "%s %s > %s" % (n, fmt(v), fmt(th)) for n, v, th, ok in rows_v if not ok))
+    except (AttributeError, KeyError, TypeError):
+        pass   # a fit from an older host copy
     wiring = getattr(fit, "wiring", None)
     if wiring:
         t.caption += "\nwiring: each corner moved its own chip (%s)" % ", ".join(

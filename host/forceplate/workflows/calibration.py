@@ -128,10 +128,13 @@ class Fit:
     corner_spread_pct: float  # (max - min) corner reading, % of the load
     plates: dict = field(default_factory=dict)  # two plates: the same figures per plate
     wiring: list = field(default_factory=list)  # per corner placement: expected and found chip
+    unsettled: list = field(default_factory=list)  # placements that never settled
 
     def to_dict(self):
         d = asdict(self)
         d["loads"] = [asdict(x) if not isinstance(x, dict) else x for x in self.loads]
+        d["verdict"] = [{"figure": n, "value": v, "threshold": t, "pass": ok} for n, v, t, ok in verdict(self)]
+        d["pass"] = all(r["pass"] for r in d["verdict"])
         return d
 
 
@@ -233,37 +236,148 @@ def measure_counts(dev, seconds=1.0):
     return values.mean(axis=0), values.std(axis=0)
 
 
+SETTLE_TRIES = 4     # measurements of one placement before giving up on it settling
+SETTLE_SD = 5.0      # settled: the summed counts' SD within this many times the empty plate's
+
+
 def calibrate(dev, masses_kg, place, layout="corners4", seconds=1.0, gravity=STANDARD_GRAVITY,
-              progress=None):
+              progress=None, partial=None, redo=(), reading=None):
     """The guided procedure. place(position, mass_kg) asks for (or performs) a placement:
     position None with mass 0 means "empty the plate". progress(done, total, what) is called
-    before each measurement and after the last. Returns the Fit (not yet stored)."""
+    before each measurement and after the last. Returns the Fit (not yet stored).
+
+    partial: a file the tare and every measured placement are saved to as they are done; when
+    it holds a calibration of the same plate, masses and layout, those are reused (resume) and
+    only what is missing is measured. redo: placements ("centre@20", "front_left@40") to
+    measure again. reading(text): the reading of each placement once measured, settled or not
+    (a placement that does not settle within SETTLE_TRIES measurements is kept, said so)."""
     positions = POSITIONS.get(layout, ("centre",))
     total = 1 + len(masses_kg) * len(positions)
-    place(None, 0.0)
-    if progress:
-        progress(0, total, "taring the empty plate")
-    try:
-        tare = dev.tare()
-    except DeviceError as exc:
-        raise DeviceError("Taring the empty plate failed: %s" % exc) from None
-    offsets = tare["offsets"]
-    loads = []
+    state = _resume(partial, masses_kg, layout, int(dev.info.get("channels", 0)))
+    for item in redo:
+        pos, _, mass = str(item).partition("@")
+        key = "%s@%g" % (pos.replace("-", "_"), float(mass or 0))
+        if not any(k == key for k in state["loads"]):
+            raise UsageError("Nothing to redo at %s: the placements are %s." % (
+                item, ", ".join(state["loads"]) or "none yet"))
+        del state["loads"][key]
+    if state["offsets"] is None:
+        place(None, 0.0)
+        if progress:
+            progress(0, total, "taring the empty plate")
+        try:
+            tare = dev.tare()
+        except DeviceError as exc:
+            raise DeviceError("Taring the empty plate failed: %s" % exc) from None
+        state["offsets"], state["tare_sd"] = tare["offsets"], tare.get("sd_counts") or []
+        _save(partial, state)
+    offsets = state["offsets"]
+    noise = float(np.sqrt(np.sum(np.square(state["tare_sd"])))) if state["tare_sd"] else 0.0
+    scale = None   # N per summed count, from the first centre placement: a reading in N
+    for key, x in state["loads"].items():
+        if x["position"].endswith("centre") and scale is None:
+            scale = _scale(x, offsets, gravity)
+    done = 1 + len(state["loads"])
     for mass in masses_kg:
         for pos in positions:
+            key = "%s@%g" % (pos, mass)
+            if key in state["loads"]:
+                continue
             place(pos, mass)
             if progress:
-                progress(1 + len(loads), total, "measuring %g kg %s" % (mass, pos.replace("_", "-")))
-            mean, sd = measure_counts(dev, seconds)
-            loads.append(Load(pos, mass, mean.tolist(), sd.tolist()))
+                progress(done, total, "measuring %g kg %s" % (mass, pos.replace("_", "-")))
+            for attempt in range(SETTLE_TRIES):
+                mean, sd = measure_counts(dev, seconds)
+                summed_sd = float(np.sqrt(np.sum(np.square(sd))))
+                settled = noise <= 0 or summed_sd <= SETTLE_SD * max(noise, 1.0)
+                if settled or attempt == SETTLE_TRIES - 1:
+                    break
+                if reading:
+                    reading("%g kg %s: still moving (%.0f counts SD, the empty plate %.0f): "
+                            "measuring again" % (mass, pos.replace("_", "-"), summed_sd, noise))
+            x = {"position": pos, "mass_kg": mass, "counts": mean.tolist(), "sd_counts": sd.tolist(),
+                 "settled": bool(settled)}
+            if scale is None and pos.endswith("centre"):
+                scale = _scale(x, offsets, gravity)
+            if reading:
+                delta = float(np.sum(mean - np.asarray(offsets, float)))
+                value = ("%.1f N (%g kg x g = %.1f N)" % (delta * scale, mass, mass * gravity)
+                         if scale else "%+.0f counts" % delta)
+                reading("%g kg %s: reads %s, %s" % (mass, pos.replace("_", "-"), value,
+                                                    "settled" if settled else "NOT settled"))
+            state["loads"][key] = x
+            _save(partial, state)
+            done += 1
     if progress:
         progress(total, total, "done")
     place(None, 0.0)
+    loads = [Load(x["position"], x["mass_kg"], x["counts"], x["sd_counts"])
+             for m in masses_kg for p in positions for x in [state["loads"]["%s@%g" % (p, m)]]]
     check_registered(offsets, loads)
     wiring = check_wiring(offsets, loads)
     fit = fit_gains(offsets, loads, gravity)
     fit.wiring = [{"position": p, "expected_chip": w, "found_chip": f} for p, w, f in wiring]
+    fit.unsettled = [k for k, x in state["loads"].items() if not x.get("settled", True)]
     return fit
+
+
+def _scale(x, offsets, gravity):
+    delta = float(np.sum(np.asarray(x["counts"], float) - np.asarray(offsets, float)))
+    return x["mass_kg"] * gravity / delta if delta else None
+
+
+def partial_path(info, home=None):
+    """Where a calibration in progress is kept for this device."""
+    from forceplate.storage.athletes import data_home
+    from forceplate.storage.names import safe_component
+
+    who = safe_component(info.get("unique_id") or info.get("board"), fallback="device")
+    return os.path.join(home or data_home(), "calibrations", who, "partial.json")
+
+
+def _resume(path, masses, layout, channels):
+    fresh = {"masses_kg": list(masses), "layout": layout, "channels": channels, "offsets": None,
+             "tare_sd": [], "loads": {}}
+    if not path or not os.path.exists(path):
+        return fresh
+    try:
+        with open(path) as f:
+            old = json.load(f)
+    except (OSError, ValueError):
+        return fresh
+    if old.get("layout") != layout or old.get("masses_kg") != list(masses) or old.get("channels") != channels:
+        return fresh   # another calibration (other masses or plate): start over
+    old.setdefault("loads", {})
+    return old
+
+
+def _save(path, state):
+    if path:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        tmp = path + ".tmp"
+        with open(tmp, "w") as f:
+            json.dump(state, f)
+        os.replace(tmp, path)
+
+
+def verdict(fit):
+    """Pass/fail of the fit against hardware/calibration-and-acceptance.md's thresholds (each
+    plate on its own on two plates): [(figure, value, threshold, pass)]."""
+    from forceplate.acceptance.checks import THRESHOLDS as T
+
+    gains = np.asarray(fit.gains_n_per_count, float)
+    med = float(np.median(gains))
+    spread = float(np.max(np.abs(gains - med)) / med * 100) if med > 0 else float("inf")
+    rows = [("gain_spread_pct", spread, T["gain_spread_pct"], bool(np.all(gains > 0)) and spread <= T["gain_spread_pct"])]
+    groups = fit.plates.items() if fit.plates else [("", {k: getattr(fit, k) for k in (
+        "max_residual_pct", "linearity_pct", "corner_error_pct", "corner_spread_pct")})]
+    for plate, f in groups:
+        for key, limit in (("max_residual_pct", "residual_max_pct"), ("linearity_pct", "linearity_pct"),
+                           ("corner_error_pct", "corner_error_pct"), ("corner_spread_pct", "corner_spread_pct")):
+            v = f[key]
+            name = ("%s plate %s" % (plate, limit)) if plate else limit
+            rows.append((name, v, T[limit], bool(v != v or v <= T[limit])))   # NaN: not measured
+    return rows
 
 
 def store(dev, fit, home=None):
