@@ -48,6 +48,7 @@ COMMANDS = {
     "import": "import_",
     "reanalyse": "reanalyse",
     "trial": "trial",
+    "dashboard": "dashboard",
     "demo": "demo",
 }
 

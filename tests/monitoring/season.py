@@ -1,7 +1,8 @@
 """A scripted season: 20 athletes x 12 weekly sessions x 3 CMJs, written as force files
 (physically exact synthetic CMJs, analysed like any import). Athletes differ in body mass,
 jump height, rate (500 or 1000 Hz) and plates (one total or two, left/right); every athlete
-varies trial to trial (takeoff velocity CV 1.5 %) and day to day (0.8 %). A few hold a
+varies trial to trial (takeoff velocity CV 1.2 %, left share SD 0.5 %) and day to day (0.4 %).
+A few hold a
 fatigue block (jump height down ~13 %, contraction 12 % longer) and recover; one develops a
 left/right asymmetry late in the season; some sessions hold a trial that is not a jump."""
 
@@ -69,7 +70,7 @@ def write_trial(path, tr, two_plates):
         f = tr["mass"] * 9.80665 * np.where(t < 2.5, 1.0, 0.0) + rng.normal(0, 2.0, t.shape)
     with open(path, "w") as fh:
         if two_plates:
-            share = 0.5 + tr["asym"]
+            share = 0.5 + tr["asym"] + np.random.default_rng(tr["seed"] + 1).normal(0.0, 0.005)
             fh.write("time_s,left_n,right_n\n")
             for ti, fi in zip(t, f):
                 fh.write("%.5f,%.2f,%.2f\n" % (ti, fi * share, fi * (1.0 - share)))

@@ -30,6 +30,8 @@ def import_files(store, paths, athlete, date=None, test="auto", rate_hz=None, ma
     session_id is given). Returns {"added": [ids], "skipped": [(path, why)], "failed":
     [(path, message)]}: a file already stored for the athlete is not stored twice, a file
     that cannot be read does not stop the others."""
+    if date:
+        _date(None, date)  # a bad --date is a usage error before anything is stored
     done = {os.path.abspath(t["file"]) for t in store.trials(athlete) if t["file"]}
     out = {"added": [], "skipped": [], "failed": []}
     numbers = {}

@@ -161,7 +161,7 @@ def athlete_baseline(sessions, opts):
     return float(np.mean(vals)) if len(vals) == int(opts.baseline_n) else None
 
 
-def trend(sessions, opts, between_sd=None, n_athletes=0):
+def trend(sessions, opts, between_sd=None, n_athletes=0, percent_unit=False):
     """Every statistic of one athlete's metric, from its session values."""
     te = typical_error(sessions)
     base_all = athlete_baseline(sessions, opts)
@@ -198,8 +198,10 @@ def trend(sessions, opts, between_sd=None, n_athletes=0):
         sigma = max(sd_b, successive_sd([x["value"] for x in sessions[:i]]) or 0.0,
                     se_s or 0.0)
         change = s["value"] - b
+        # a change of a percentage (asymmetry) is in percentage points: no % of a %
+        pct = 100.0 * change / abs(b) if b and not percent_unit else None
         row.update(baseline=b, baseline_sessions=[sessions[k]["session_id"] for k in base],
-                   change=change, change_pct=100.0 * change / abs(b) if b else None)
+                   change=change, change_pct=pct)
         if sigma > 0:
             se = sigma * math.sqrt(1.0 + 1.0 / len(base))
             row["z"] = change / sigma
@@ -240,9 +242,10 @@ def trends(store, athlete, test, opts=None, metrics=None):
                      for ts in by_athlete.values()]
         baselines = [b for b in baselines if b is not None]
         between = float(np.std(baselines, ddof=1)) if len(baselines) >= 2 else None
-        st = trend(session_values(mine, metric, opts), opts, between, len(baselines))
         unit = next((t["metrics"][opts.origin][metric]["unit"] for t in mine
                      if metric in t["metrics"][opts.origin]), None)
+        st = trend(session_values(mine, metric, opts), opts, between, len(baselines),
+                   percent_unit=unit == "%")
         method = next((t["metrics"][opts.origin][metric]["method"] for t in mine
                        if metric in t["metrics"][opts.origin]), None)
         name, dunit, factor = DISPLAY.get(metric, (words(metric), unit, 1.0))
