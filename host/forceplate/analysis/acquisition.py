@@ -14,16 +14,24 @@ HX711_AUTO_BELOW_HZ = 95.0
 
 @dataclass(frozen=True)
 class Acquisition:
-    kind: str          # "lab" | "hx711"
+    kind: str          # "lab" (point samples) | "hx711" (4-period settling) | "auto" (unknown filter)
     rate_hz: float     # measured: 1 / median sample interval
     period_s: float
-    settling_s: float  # window each sample averages (0 for lab samples)
+    settling_s: float  # window each sample averages (0 for lab samples; identified for auto)
     jitter_s: float    # robust spread of the sample intervals
+    identified: object = None  # converter.Identified once the edges have been fitted
 
     @property
     def delay_s(self):
-        """Group delay of the converter's averaging window; sample times are moved back by it."""
-        return self.settling_s / 2.0
+        """Group delay of the assumed HX711 window; sample times are moved back by it. An
+        unknown filter is handled on the recorded axis (its delay cancels)."""
+        return self.settling_s / 2.0 if self.kind == "hx711" else 0.0
+
+    @property
+    def family(self):
+        """The converter kernels this acquisition allows (analysis/converter.py)."""
+        from . import converter
+        return {"lab": converter.POINT, "hx711": converter.HX711}.get(self.kind, converter.UNKNOWN)
 
 
 # Sources whose converters sample the force at the conversion instant, with no settling
@@ -106,13 +114,13 @@ def describe(t, kind="auto", meta=None):
     jitter = float(np.median(np.abs(sub - period)) * 1.4826)
     if kind in (None, "auto"):
         meta_kind = converter_named(meta or {})
-        if board_named(meta or {}) in IDEAL_SAMPLING_BOARDS:
-            kind = "lab"  # an HX711 by protocol, but its simulated chips have no filter
-        elif meta_kind:
-            kind = "hx711" if str(meta_kind).lower().startswith("hx7") else "lab"
+        if meta_kind and str(meta_kind).lower().startswith("hx7"):
+            kind = "hx711"
         else:
-            kind = "hx711" if rate < HX711_AUTO_BELOW_HZ else "lab"
-    if kind not in ("lab", "hx711"):
+            # no chip named (or a board whose chips may or may not filter): the filter is an
+            # unknown of the family, identified from the jump's edges, never guessed from the rate
+            kind = "auto"
+    if kind not in ("lab", "hx711", "auto"):
         raise UsageError(f"unknown acquisition {kind!r}; choose auto, lab or hx711")
     settling = HX711_SETTLING_PERIODS * period if kind == "hx711" else 0.0
     return Acquisition(kind, rate, period, settling, jitter)

@@ -5,7 +5,7 @@ import math
 
 import numpy as np
 
-from . import asymmetry, hawkin_set, landing
+from . import asymmetry, converter, hawkin_set, landing
 from .jumps import locate
 from .kinematics import G, Cumulative, at, cross_time, first_index, last_index, plateau_u
 from .validity import MetricBook, rss
@@ -27,7 +27,9 @@ def analyze(tr, test="cmj"):
     sd_sw = J.weighing.sd / math.sqrt(max(J.weighing.n * T / corr, 1.0)) if J.sw_method != "weighing.given_mass" else 0.0
     q = T / math.sqrt(12.0)
     slope_to = abs(f[j] - f[min(j + 1, len(f) - 1)]) / T if j + 1 < len(f) else 0.0
-    if acq.kind == "hx711":
+    if acq.identified is not None:
+        u_edge = rss(acq.identified.u_takeoff, 0.05 * T)
+    elif acq.kind == "hx711":
         u_edge = HX711_EDGE_U_PERIODS * T  # fitted edge, not a quantised one: see docs/analysis.md
     else:
         # quantisation, noise over the edge slope, and the threshold itself: the force is cut at
@@ -171,6 +173,19 @@ def analyze(tr, test="cmj"):
 
 
 def takeoff_velocity(t, v, J, acq, f=None):
+    """Velocity at takeoff on the recorded axis: read well into the flight, where every
+    kernel of the family has settled on the empty plate and velocity is exactly linear, and
+    go back along the flight slope to the takeoff as the recording sees it."""
+    if acq.identified is not None:
+        a_flight = (J.flight_mean - J.sw) / J.mass
+        end = J.t_to + (converter.MAX_SUPPORT_PERIODS / 2 + 1) * acq.period_s
+        if J.t_land is not None:
+            end = min(end, J.t_to + 0.5 * (J.t_land - J.t_to))
+        return at(t, v, end) - a_flight * (end - J.t_to)
+    return _takeoff_velocity_old(t, v, J, acq, f)
+
+
+def _takeoff_velocity_old(t, v, J, acq, f=None):
     """Velocity at takeoff. Behind an averaging converter the velocity near takeoff is a
     window mean of a curved trace; half a window into the flight the window holds only flight,
     where velocity is exactly linear, so read it there and go back along the flight slope."""

@@ -1,12 +1,13 @@
 """Locate one jump in a recording: flight, takeoff and landing edges, weighing, onset, and the
 centre-of-mass velocity and displacement from impulse-momentum. Shared by CMJ and SJ."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from forceplate.errors import AnalysisError
 
+from . import converter
 from . import events as ev
 from .kinematics import G, displacement, first_index, velocity
 from .methods import choose
@@ -73,6 +74,15 @@ def locate(tr):
         takeoff_method = "takeoff.hx711_window_edge"
     t_to, j = ev.takeoff_edge(t, f, fl, thr, tr.acq, fmean)
     t_land, k = ev.landing_edge(t, f, fl, thr, tr.acq, fmean)
+    if takeoff_method not in ABSOLUTE_TAKEOFF_N and j is not None and j > 0:
+        # the converter is an unknown of its family: both edges fitted with every kernel
+        ident = converter.identify(t, f, j, k, fmean, level, max(fsd, 0.1), tr.acq.period_s, tr.acq.family)
+        tr.acq = replace(tr.acq, identified=ident,
+                         settling_s=tr.acq.settling_s if tr.acq.kind == "hx711" else ident.support_s)
+        t_to = ident.takeoff
+        if t_land is not None:
+            t_land = ident.landing
+        takeoff_method = "takeoff.converter_edge_fit"
     if t_land is None:
         res.flag("no_landing", "the recording ends before the landing: flight-time and landing metrics are not available")
         if cut:

@@ -22,6 +22,10 @@ METHODS = {
     "takeoff.absolute_10n": ("force falls below 10 N, interpolated", "common fixed threshold"),
     "takeoff.absolute_20n": ("force falls below 20 N, interpolated", "common fixed threshold"),
     "takeoff.absolute_30n": ("force falls below 30 N, interpolated", "VALD ForceDecks"),
+    "takeoff.converter_edge_fit": ("takeoff and landing fitted on the recorded axis with every converter kernel of "
+                                   "the family (point, moving averages of 1-4 periods, sinc^k k = 1..5, RC pole; "
+                                   "the HX711's 4-period shapes when the chip is named), force A u^p + B u^(p+1), "
+                                   "kernels weighted by the residuals of both edges", "this project, docs/analysis.md"),
     "takeoff.hx711_window_edge": ("converter output crossing the flight threshold, moved back by the settling window "
                                   "(the converter averages the last 4 conversion periods), edge extrapolated on "
                                   "sqrt(force) to where the window leaves the last contact", "this project, docs/analysis.md"),
