@@ -46,7 +46,7 @@ def table(rows, metric, by="shape"):
         if len(v) == 0:
             continue
         e, u = v[:, 0], v[:, 1]
-        cov = np.mean(np.abs(e) <= u) if np.all(np.isfinite(u)) else np.nan
+        cov = np.mean(np.abs(e) <= 2 * u) if np.all(np.isfinite(u)) else np.nan
         out.append((key, len(v), np.mean(e), np.mean(np.abs(e)), np.max(np.abs(e)), cov, np.median(u)))
     return out
 

@@ -34,9 +34,19 @@ class Acquisition:
         return {"lab": converter.POINT, "hx711": converter.HX711}.get(self.kind, converter.UNKNOWN)
 
 
-# Sources whose converters sample the force at the conversion instant, with no settling
-# filter: the emulated board's chips (host/forceplate/emulator/device/hx711sim.py).
+# Sources whose converters may or may not filter (the emulated board's chips gained a
+# settling filter, `point` kept as an option): identified from the trace unless named.
 IDEAL_SAMPLING_BOARDS = ("emulator",)
+
+
+def filter_named(meta):
+    """The converter filter a recording names (meta or device: converter_filter / filter)."""
+    for src in (meta, meta.get("device") or {}, meta.get("config") or {}):
+        if isinstance(src, dict):
+            for key in ("converter_filter", "filter"):
+                if src.get(key):
+                    return str(src[key]).lower()
+    return None
 
 
 def board_named(meta):
@@ -114,7 +124,12 @@ def describe(t, kind="auto", meta=None):
     jitter = float(np.median(np.abs(sub - period)) * 1.4826)
     if kind in (None, "auto"):
         meta_kind = converter_named(meta or {})
-        if meta_kind and str(meta_kind).lower().startswith("hx7"):
+        named = filter_named(meta or {})
+        if named in ("point", "none"):
+            kind = "lab"
+        elif named is None and board_named(meta or {}) in IDEAL_SAMPLING_BOARDS:
+            kind = "auto"  # the emulator's chips: a filter or none, depending on its version
+        elif meta_kind and str(meta_kind).lower().startswith("hx7"):
             kind = "hx711"
         else:
             # no chip named (or a board whose chips may or may not filter): the filter is an

@@ -28,7 +28,7 @@ def analyze(tr, test="cmj"):
     q = T / math.sqrt(12.0)
     slope_to = abs(f[j] - f[min(j + 1, len(f) - 1)]) / T if j + 1 < len(f) else 0.0
     if acq.identified is not None:
-        u_edge = rss(acq.identified.u_takeoff, 0.05 * T)
+        u_edge = rss(acq.identified.u_takeoff, converter.EDGE_MODEL_U_PERIODS * T)
     elif acq.kind == "hx711":
         u_edge = HX711_EDGE_U_PERIODS * T  # fitted edge, not a quantised one: see docs/analysis.md
     else:
