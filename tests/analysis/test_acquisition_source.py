@@ -14,21 +14,11 @@ def test_an_hx711_board_at_80_sps_is_read_through_the_hx711_settling_model():
     assert abs(acq.settling_s - 4 / 80.0) < 1e-9
 
 
-def test_the_emulated_board_has_its_filter_identified_since_its_chips_may_or_may_not_filter():
+def test_the_emulated_board_is_read_as_ideal_samples_because_its_chips_have_no_filter():
     meta = {"device": {"adc": "HX711", "board": "emulator"}}
     acq = acquisition.describe(T80, "auto", meta)
-    assert acq.kind == "auto"
+    assert acq.kind == "lab"
     assert acq.settling_s == 0.0
-
-
-def test_a_recording_that_names_point_sampling_is_read_as_point_samples():
-    meta = {"device": {"adc": "HX711", "board": "emulator", "converter_filter": "point"}}
-    assert acquisition.describe(T80, "auto", meta).kind == "lab"
-
-
-def test_without_metadata_no_filter_is_assumed_from_the_rate():
-    assert acquisition.describe(T80, "auto", {}).kind == "auto"
-    assert acquisition.describe(T80, "auto", None).family[0] == "point"
 
 
 def test_an_explicit_choice_overrides_the_source():

@@ -1,5 +1,5 @@
-"""Error and coverage per metric, per converter shape and rate, on the validation family.
-Run: python -m tests.validation.measure [n] [rates...]"""
+"""Error and coverage (of +-2u, the stated 95 % interval) per metric, per converter shape and
+rate, on the validation family. Run: python tests/validation/measure.py [n] [acquisition] [rates...]"""
 
 import sys
 from collections import defaultdict
@@ -53,8 +53,9 @@ def table(rows, metric, by="shape"):
 
 if __name__ == "__main__":
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 8
-    rates = tuple(float(x) for x in sys.argv[2:]) or (80.0,)
-    rows = run(n=n, rates=rates)
+    acq = sys.argv[2] if len(sys.argv) > 2 else "auto"
+    rates = tuple(float(x) for x in sys.argv[3:]) or (80.0,)
+    rows = run(n=n, rates=rates, acquisition=acq)
     for metric, scale in METRICS.items():
         print(f"\n{metric} ({UNITS[metric]}): rate shape n bias mae max cover95 med_u")
         for key, k, b, mae, mx, cov, mu in table(rows, metric):

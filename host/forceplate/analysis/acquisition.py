@@ -14,7 +14,7 @@ HX711_AUTO_BELOW_HZ = 95.0
 
 @dataclass(frozen=True)
 class Acquisition:
-    kind: str          # "lab" (point samples) | "hx711" (4-period settling) | "auto" (unknown filter)
+    kind: str          # "lab" (point samples) | "hx711" (4-period window) | "identify" (unknown filter)
     rate_hz: float     # measured: 1 / median sample interval
     period_s: float
     settling_s: float  # window each sample averages (0 for lab samples; identified for auto)
@@ -31,22 +31,15 @@ class Acquisition:
     def family(self):
         """The converter kernels this acquisition allows (analysis/converter.py)."""
         from . import converter
-        return {"lab": converter.POINT, "hx711": converter.HX711}.get(self.kind, converter.UNKNOWN)
+        return converter.UNKNOWN
 
 
-# Sources whose converters may or may not filter (the emulated board's chips gained a
-# settling filter, `point` kept as an option): identified from the trace unless named.
+# Sources whose converters sample the force at the conversion instant, with no settling
+# filter: the emulated board's chips (host/forceplate/emulator/device/hx711sim.py).
 IDEAL_SAMPLING_BOARDS = ("emulator",)
-
-
-def filter_named(meta):
-    """The converter filter a recording names (meta or device: converter_filter / filter)."""
-    for src in (meta, meta.get("device") or {}, meta.get("config") or {}):
-        if isinstance(src, dict):
-            for key in ("converter_filter", "filter"):
-                if src.get(key):
-                    return str(src[key]).lower()
-    return None
+# lab: point samples; hx711: one 4-period window; identify: the filter is an unknown of the
+# family (analysis/converter.py), fitted on the jump's edges (opt-in: see docs/analysis.md)
+ACQUISITIONS = ("lab", "hx711", "identify")
 
 
 def board_named(meta):
@@ -124,18 +117,13 @@ def describe(t, kind="auto", meta=None):
     jitter = float(np.median(np.abs(sub - period)) * 1.4826)
     if kind in (None, "auto"):
         meta_kind = converter_named(meta or {})
-        named = filter_named(meta or {})
-        if named in ("point", "none"):
-            kind = "lab"
-        elif named is None and board_named(meta or {}) in IDEAL_SAMPLING_BOARDS:
-            kind = "auto"  # the emulator's chips: a filter or none, depending on its version
-        elif meta_kind and str(meta_kind).lower().startswith("hx7"):
-            kind = "hx711"
+        if board_named(meta or {}) in IDEAL_SAMPLING_BOARDS:
+            kind = "lab"  # an HX711 by protocol, but its simulated chips have no filter
+        elif meta_kind:
+            kind = "hx711" if str(meta_kind).lower().startswith("hx7") else "lab"
         else:
-            # no chip named (or a board whose chips may or may not filter): the filter is an
-            # unknown of the family, identified from the jump's edges, never guessed from the rate
-            kind = "auto"
-    if kind not in ("lab", "hx711", "auto"):
-        raise UsageError(f"unknown acquisition {kind!r}; choose auto, lab or hx711")
+            kind = "hx711" if rate < HX711_AUTO_BELOW_HZ else "lab"
+    if kind not in ACQUISITIONS:
+        raise UsageError(f"unknown acquisition {kind!r}; choose auto, {', '.join(ACQUISITIONS)}")
     settling = HX711_SETTLING_PERIODS * period if kind == "hx711" else 0.0
     return Acquisition(kind, rate, period, settling, jitter)

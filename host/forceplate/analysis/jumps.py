@@ -74,11 +74,11 @@ def locate(tr):
         takeoff_method = "takeoff.hx711_window_edge"
     t_to, j = ev.takeoff_edge(t, f, fl, thr, tr.acq, fmean)
     t_land, k = ev.landing_edge(t, f, fl, thr, tr.acq, fmean)
-    if takeoff_method not in ABSOLUTE_TAKEOFF_N and j is not None and j > 0:
+    if tr.acq.kind == "identify" and takeoff_method not in ABSOLUTE_TAKEOFF_N and j is not None and j > 0:
         # the converter is an unknown of its family: both edges fitted with every kernel
         ident = converter.identify(t, f, j, k, fmean, level, max(fsd, 0.1), tr.acq.period_s, tr.acq.family)
         tr.acq = replace(tr.acq, identified=ident,
-                         settling_s=tr.acq.settling_s if tr.acq.kind == "hx711" else ident.support_s)
+                         settling_s=ident.support_s)
         t_to = ident.takeoff
         if t_land is not None:
             t_land = ident.landing

@@ -98,7 +98,7 @@ def _chip_clocks(t, ch, index, clocks, meta):
 def analyze_trial(time_s, force_n, test="auto", mass_kg=None, layout=None, file=None, meta=None,
                   index=None, clocks=None, **options):
     """Analyse one trial. force_n is (n,) total force or (n, k) channels with `layout` one of
-    total, left_right, corners4, corners8. Options: acquisition (auto|lab|hx711), weighing,
+    total, left_right, corners4, corners8. Options: acquisition (auto|lab|hx711|identify), weighing,
     onset, takeoff (method ids or their last part), plate_size_m (balance). A device
     recording's `index` (sample index per sample) and `clocks` (its CLOCKS messages) align
     the channels on each chip's own conversion clock before they are summed (meta must hold

@@ -53,7 +53,7 @@ def _plate_size(ctx, param, value):
 @click.option("--csv", "csv_out", type=click.Path(dir_okay=False, writable=True), help="Also write every metric to this CSV.")
 @click.option("--plot", "plot_dir", type=click.Path(file_okay=False), help="Write a PNG and HTML report per trial here.")
 @click.option("--acquisition", default="auto", show_default=True,
-              help="What produced the samples: auto (HX711 below 95 Hz), lab or hx711.")
+              help="What produced the samples: auto (HX711 below 95 Hz), lab, hx711, or identify (the converter filter fitted on the jump edges; experimental).")
 @click.option("--weighing", help=f"Weighing method: {_names('weighing')}.")
 @click.option("--onset", help=f"Onset method: {_names('onset')}.")
 @click.option("--takeoff", help=f"Takeoff method: {_names('takeoff')}.")
