@@ -6,6 +6,7 @@ import threading
 import click
 
 from forceplate.display import live
+from forceplate.emulator.device.adcfilter import CONVERTERS, DEFAULT_CONVERTER
 from forceplate.emulator.device.athlete import SCENARIOS
 
 
@@ -33,11 +34,16 @@ from forceplate.emulator.device.athlete import SCENARIOS
               help="Two plates (--channels 8): the left plate's share of the force, e.g. 0.55, "
                    "or per phase: standing=0.5,braking=0.55,propulsion=0.53,landing=0.6 "
                    "(phases: standing, unweighting, braking, propulsion, landing).")
+@click.option("--converter", type=click.Choice(CONVERTERS), default=DEFAULT_CONVERTER,
+              show_default=True,
+              help="Each conversion's settling filter: sincK = K one-period averages in cascade "
+                   "(sinc4: the HX711's 4-period settling), boxcarL = one average over L "
+                   "periods, point = the force at one instant (other ADCs).")
 @click.option("--uncalibrated", is_flag=True,
               help="Leave the plate uncalibrated (default: it starts with the simulated chips' "
                    "true offsets and gains stored, like a factory-calibrated plate).")
 def command(scenario, mass, jump_height, adc, rate, channels, seed, flash_dir, blank, mpy,
-            clock_spread, uncalibrated, asymmetry):
+            clock_spread, uncalibrated, asymmetry, converter):
     """Print the port (first line), then run until Ctrl-C. The second line names the
     control directory for forceplate.emulator.control.Control (scripting from elsewhere)."""
     from forceplate.emulator import Emulator
@@ -51,7 +57,7 @@ def command(scenario, mass, jump_height, adc, rate, channels, seed, flash_dir, b
     dev = Emulator(flash_dir=flash_dir, blank=blank, scenario=scenario, mass_kg=mass,
                    jump_height_m=jump_height, adc=adc, rate_hz=rate, channels=channels,
                    seed=seed, mpy=mpy, calibrated=not uncalibrated, clock_spread=clock_spread,
-                   asymmetry=asymmetry)
+                   asymmetry=asymmetry, converter=converter)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())

@@ -18,6 +18,7 @@ import random
 import time
 
 from forceplate.emulator.device import athlete
+from forceplate.emulator.device.adcfilter import CONVERTERS, DEFAULT_CONVERTER
 from forceplate.errors import UsageError
 
 ADCS = {"hx711": 80.0, "hx717": 320.0}  # fast rate (RATE pin high), SPS
@@ -107,9 +108,13 @@ class Control:
     # --- the plate and its chips ------------------------------------------------------------
     def configure(self, adc="hx711", rate_hz=None, channels=4, seed=1, clock_error=0.05,
                   clock_spread=0.01, noise_counts=60, counts_per_n=2200.0, cop=(0.0, 0.0),
-                  left_share=0.5, swap=None):
+                  left_share=0.5, swap=None, converter=DEFAULT_CONVERTER):
         """Wire `channels` chips (first N DOUT pins). `rate_hz` overrides the fast rate.
-        swap=(i, j): chips i and j sit under each other's corner (a wiring mistake)."""
+        swap=(i, j): chips i and j sit under each other's corner (a wiring mistake).
+        `converter`: each result's settling filter (adcfilter.CONVERTERS; default sinc4, the
+        HX711's 4-period settling; "point" for an ADC that samples one instant)."""
+        if converter not in CONVERTERS:
+            raise UsageError(f"--converter must be one of {', '.join(CONVERTERS)}, not {converter!r}")
         if swap is not None:
             swap = tuple(int(x) for x in swap)
             if len(swap) != 2 or not all(0 <= x < channels for x in swap) or swap[0] == swap[1]:
@@ -124,7 +129,8 @@ class Control:
         self._wiring = dict(adc=adc, rate_hz=rate_hz, channels=channels, seed=seed,
                             clock_error=clock_error, clock_spread=clock_spread,
                             noise_counts=noise_counts, counts_per_n=counts_per_n,
-                            left_share=left_share, swap=swap)
+                            left_share=left_share, swap=swap, converter=converter)
+        self.converter = converter
         self.chips = chip_params(channels, seed, clock_error, clock_spread, noise_counts,
                                  counts_per_n, cop, left_share, swap)
         for i, fields in getattr(self, "_chip_faults", {}).items():
@@ -132,7 +138,7 @@ class Control:
         self.adc, self.fast_rate_hz, self.channels = adc, fast, channels
         return self._send({"op": "config", "fast_mhz": int(round(fast * 1000)),
                            "slow_mhz": int(SLOW_RATE_HZ * 1000), "chips": self.chips,
-                           "board_id": seed & 0xFF})
+                           "board_id": seed & 0xFF, "converter": converter})
 
     def scenario(self, name, t0=None, mass_kg=80.0, jump_height_m=0.35, **params):
         """Start a scenario (athlete.SCENARIOS) at host monotonic time t0 (default: now)."""

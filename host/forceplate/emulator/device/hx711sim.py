@@ -18,10 +18,21 @@
 # whatever the host's scheduler or a GC stretches, like a real ISR would. Over 60 us the
 # chips power down; when SCK falls they come back reset to channel A / gain 128 and settle.
 #
+# Conversion filter: a sigma-delta chip does not sample the force at one instant; each result
+# is a weighted mean of the input over the last few conversion periods, and the HX711 settles
+# over 4 periods (50 ms at 80 SPS, 400 ms at 10 SPS). Each chip's `converter` shape is a
+# discrete FIR over sub-samples of the force, M per conversion period (the modulator's
+# samples, M = 2..12, about 1 ms apart): "sinc4" (default: four one-period averages in
+# cascade, a sinc^4 decimator, 4 periods to settle), "sinc1".."sinc5", "boxcar2".."boxcar4"
+# (one average over 2-4 periods) or "point" (the force at the conversion instant: other ADCs).
+# The taps are built when the rate or the shape changes, never per conversion.
+#
 # Hot path (Pin.value on DOUT, SCK edges): small-int arithmetic only, no heap allocation.
 # Forces come from a table (mN, 0.5 ms steps) built from athlete.py when a scenario starts.
 from time import ticks_us, ticks_diff, ticks_add
 from array import array
+
+from adcfilter import DEFAULT_CONVERTER, taps
 
 SCK = 2
 DOUT = (3, 4, 5, 6, 7, 8, 9, 10)
@@ -32,6 +43,7 @@ STEP_US = 500  # force table resolution
 POLL_US = 20000  # control log polled at most this often (device time)
 FULL_POS = 0x7FFFFF
 FULL_NEG = -0x800000
+MAX_TAPS = 64
 
 irq = [0]  # [masked]: shared with machine.disable_irq/enable_irq
 board_id = 0
@@ -62,10 +74,19 @@ class Chip:
         self.period_us = 100000
         self.reads = 0
         self.overruns = 0
+        self.converter = DEFAULT_CONVERTER
+        self.offs = array("i", [0] * MAX_TAPS)  # the converter's taps (set_rate)
+        self.ws = array("i", [0] * MAX_TAPS)
+        self.ntaps = 0
 
     def set_rate(self, rate_mhz, now, settle):
         self.period_ns = 10 ** 15 // (rate_mhz * (1000000 + self.err_ppm) // 1000)
         self.period_us = self.period_ns // 1000
+        offs, w = taps(self.converter, self.period_us)
+        self.ntaps = len(w)
+        for j in range(self.ntaps):
+            self.offs[j] = offs[j]
+            self.ws[j] = w[j]
         self.acc = 0
         self.next_t = ticks_add(now, self.period_us * settle)
 
@@ -106,7 +127,8 @@ class Chip:
         if self.saturate:
             self.word = FULL_POS
             return
-        f = self.bank.scene.side_mn(self.side, self.next_t) * self.share >> 16
+        f = self.bank.scene.filtered_mn(self.side, self.next_t, self.offs, self.ws, self.ntaps)
+        f = f * self.share >> 16
         x = self.rng  # xorshift32; four bytes summed ~ normal, sd 147.8
         x ^= (x << 13) & 0xFFFFFFFF
         x ^= x >> 17
@@ -179,6 +201,39 @@ class Scene:
             return table[self.last]
         a = table[i]
         return a + (table[i + 1] - a) * frac // STEP_US
+
+    def filtered_mn(self, side, t, offs, ws, n):
+        """side_mn seen through the converter: sum(ws[j] * force(t - offs[j])) / W_ONE."""
+        if side < 0:
+            return self._filt(self.table, t, offs, ws, n)
+        total = self._filt(self.table, t, offs, ws, n)
+        left = self._filt(self.left, t, offs, ws, n) if self.left is not None else total >> 1
+        return left if side == 0 else total - left
+
+    def _filt(self, table, t, offs, ws, n):
+        """sum(ws[j] * force(t - offs[j])) / W_ONE: the converter's result at t (no allocation:
+        the table lookup of force_mn, inlined)."""
+        e0 = ticks_diff(t, self.t0)
+        last = self.last
+        lead = self.lead_n
+        cyc = self.cycle_n
+        acc = 0
+        for j in range(n):
+            e = e0 - offs[j]
+            if e < 0:
+                v = table[0]
+            else:
+                i = e // STEP_US
+                frac = e - i * STEP_US
+                if i >= lead and cyc:
+                    i = lead + (i - lead) % cyc
+                if i >= last:
+                    v = table[last]
+                else:
+                    a = table[i]
+                    v = a + (table[i + 1] - a) * frac // STEP_US
+            acc += v * ws[j]
+        return acc >> 16
 
 
 class Bank:

@@ -52,6 +52,7 @@ class Control:
             hx711sim.board_id = op.get("board_id", 0)
             bank.fast_mhz = op["fast_mhz"]
             bank.slow_mhz = op["slow_mhz"]
+            conv = op.get("converter", hx711sim.DEFAULT_CONVERTER)
             for c, p in zip(bank.chips, op["chips"]):
                 c.present = p["present"]
                 c.offset = p["offset"]
@@ -64,6 +65,7 @@ class Control:
                 if d != c.drift:   # a drifting zero: counts per second from now on
                     c.drift = d
                     c.drift_t0 = hx711sim.ticks_us()
+                c.converter = conv
             bank._rates(1)
         elif kind == "scene":
             self.scene_op = op
