@@ -138,6 +138,8 @@ class JumpAnalyser(Weighing):
         self.integrating = 0
         self.adc_periods = 1
         self.sides = None   # two plates: fp.jump_sides.Sides, fed by the sampler
+        self.shapes = ()
+        self.shape = (0, 0)   # the converter shape the last takeoff fitted (jump_results)
         for name in ("wlen", "backoff_n", "hold_n", "rfd_w", "land_n", "max_flight_n",
                      "min_flight_n", "max_move_n", "plaus_n", "stab_n", "kq2", "to_mn",
                      "floor_mn", "band", "sdlim_q", "s2max", "min_sw", "sw", "sd", "thr",
@@ -164,8 +166,17 @@ class JumpAnalyser(Weighing):
         self.test = test
         self.rate_mhz = int(rate_mhz)
         self.options = o
-        self.integrating = 1 if o.get("adc", "point") == "integrating" else 0
+        # the converter (jump_results._takeoff): "settling" (default: the HX711/HX717, a
+        # sigma-delta whose settling filter's shape a clone may change: fitted from a family),
+        # "integrating" (a mean over adc_periods periods, known) or "point" (one instant)
+        # (at 500 SPS and more no HX711-class chip: a fast ADC, point samples)
+        adc = o.get("adc", "settling" if rate < 500 else "point")
+        if adc not in ("settling", "integrating", "point"):
+            raise ValueError("adc must be settling, integrating or point")
+        self.integrating = 0 if adc == "point" else 1
         self.adc_periods = max(1, min(int(o.get("adc_periods", 1)), 4)) if self.integrating else 1
+        self.shapes = (R.SHAPES if adc == "settling" else
+                       ((1, self.adc_periods),) if adc == "integrating" else ())
 
         def n(seconds, least=1):
             return max(least, int(seconds * rate + 0.5))
@@ -203,7 +214,7 @@ class JumpAnalyser(Weighing):
         self._zero_mn = int(o.get("zero_n", self._to_mn / 4000.0) * 1000)
         self._tail_n = n(o.get("takeoff_tail_s", 0.03))
         if self.integrating:
-            self._tail_n = max(self._tail_n, self.adc_periods + 3)
+            self._tail_n = max(self._tail_n, R.max_settle(self.shapes) + 3)
         self._floor_mn = int(o.get("onset_floor_n", 10.0) * 1000)
         self._band = int(min(o.get("still_band_n", 60.0), 100.0) * 1000)
         sdq = min(int(o.get("still_sd_n", 12.0) * 1000) >> 6, SD_LIMIT_Q)

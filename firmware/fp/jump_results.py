@@ -25,26 +25,120 @@ def _flag(valid, suspect):
     return (C.RF_VALID if valid else C.RF_LOW_RATE) | (C.RF_SUSPECT if suspect else 0)
 
 
+# Converter shapes an HX711-class chip may have (k boxes of w periods in cascade): point,
+# sinc1..sinc5 (one-period boxes: sinc4 settles in the datasheet's 4 periods), one mean over
+# 2..4 periods. A clone's shape is not published, so the takeoff is fitted with each.
+SHAPES = ((0, 0), (1, 1), (2, 1), (3, 1), (4, 1), (5, 1), (1, 2), (1, 3), (1, 4))
+FIT_N = 8   # samples in the takeoff fit, at most: the two zero readings and six before them
+
+
+def max_settle(shapes):
+    return max([k * w for k, w in shapes] + [1])
+
+
+def _ipow(x, n):
+    p = 1.0
+    for _ in range(n):
+        p *= x
+    return p
+
+
+def _ramp(x, k, w, rising):
+    """A unit-slope ramp seen through k boxes of w periods: falling (t0 - t)+ at x = t0 - t,
+    or rising (t - t1)+ at x = t - t1. Closed form (B-spline): sum of truncated powers."""
+    if k == 0:
+        return x if x > 0 else 0.0
+    tot = 0.0
+    c = 1
+    for j in range(k + 1):
+        u = x - j * w if rising else x + j * w
+        if u > 0:
+            sign = -1 if (j & 1) else 1
+            if not rising and (k & 1):
+                sign = -sign
+            tot += sign * c * _ipow(u, k + 1)
+        c = c * (k - j) // (j + 1)
+    den = _ipow(w, k)
+    for j in range(2, k + 2):
+        den *= j
+    return tot / den
+
+
+def _fit_shape(y, k, w):
+    """Least squares of a falling ramp to zero at t0 (periods from y[0], the newest) seen
+    through k boxes of w periods: (residual, t0). y[j] is the sample at -j."""
+    n = len(y)
+
+    def residual(t0):
+        num = den = 0.0
+        for j in range(n):
+            ph = _ramp(t0 + j, k, w, False)
+            num += y[j] * ph
+            den += ph * ph
+        if den <= 0 or num <= 0:
+            return 1e30
+        a = num / den
+        r = 0.0
+        for j in range(n):
+            e = y[j] - a * _ramp(t0 + j, k, w, False)
+            r += e * e
+        return r
+
+    best_r, best_t = 1e31, 0.0
+    i = 0
+    while i <= 4 * (n - 1):   # grid of 1/4 period, then 1/32 around the best
+        t0 = -i / 4.0
+        r = residual(t0)
+        if r < best_r:
+            best_r, best_t = r, t0
+        i += 1
+    centre = best_t
+    for i in range(-8, 9):
+        t0 = centre + i / 32.0
+        if t0 <= 0:
+            r = residual(t0)
+            if r < best_r:
+                best_r, best_t = r, t0
+    return best_r, best_t
+
+
+def fit_takeoff(y, shapes):
+    """(shape, t_d): the converter shape that fits the release best, and the takeoff as the
+    samples see it (periods from y[0]): the ramp's zero t0 plus the shape's mean delay k w / 2.
+    Any linear-phase filter delays a linear release by its mean delay and keeps its area, so
+    the impulse up to t_d of the samples is the true impulse up to takeoff."""
+    best = None
+    for k, w in shapes:
+        r, t0 = _fit_shape(y, k, w)
+        if best is None or r < best[0]:
+            best = (r, (k, w), t0 + k * w / 2.0)
+    return best[1], best[2]
+
+
 def _takeoff(ja, rate):
-    """Fractional takeoff index and takeoff velocity (m/s) from the last samples on the plate."""
+    """Fractional takeoff index (as the samples see it) and takeoff velocity (m/s) from the
+    last samples on the plate; records the fitted converter shape in ja.shape."""
     f0 = ja._to_f0
     sw = ja._sw
     if f0 < ja._zero_mn:
         f0 = 0   # under a quarter of the takeoff threshold: noise on an empty plate
     if ja.integrating:
-        # Each sample is the mean force over the last L conversion periods, stamped at its
-        # end. Model the end of the push as a force falling linearly to zero at t_to, fit
-        # t_to (grid, then finer) and the slope (least squares) to the last samples.
-        n_per = ja.adc_periods
-        y = [max(ja._to_f0, 0)] + [ja._tail[j] for j in range(n_per + 3)]   # y[k], y[k-1], ...
-        t_to = _fit_release(y, n_per)
-        # The sum of the samples to the zero reading is the sum of the period means, except
-        # that the zero periods still inside its window count (L-1)/2 periods of -SW short;
-        # since takeoff everything is free fall.
-        a_zero = (ja._to_hi * _TWO24 + ja._to_lo) / 2.0 - sw * (n_per - 1) / 2.0
-        v = a_zero * G / (sw * rate) - G * t_to / rate if sw > 0 else 0.0
-        return ja._to_zi + t_to, v
+        # Each sample is the force through the converter's settling filter. Model the end of
+        # the push as a force falling linearly to zero, fit it through each candidate shape,
+        # take the best. The samples are summed (rectangle rule) through the zero reading zi:
+        # impulse to the delayed takeoff t_d = sum + SW (zi + 1/2 - t_d).
+        y = [max(ja._to_f0, 0)] + [ja._tail[j] for j in range(FIT_N - 1)]   # y[k], y[k-1], ...
+        # the release only: back to the first sample at system weight (the push before it is
+        # no ramp), at least 4 samples
+        n = 1
+        while n < FIT_N and y[n - 1] < sw:
+            n += 1
+        ja.shape, t_d = fit_takeoff(y[:max(n, 4)], ja.shapes)
+        a_zero = (ja._to_hi * _TWO24 + ja._to_lo) / 2.0 + sw * (0.5 - t_d)
+        v = a_zero * G / (sw * rate) if sw > 0 else 0.0
+        return ja._to_zi + t_d, v
     else:
+        ja.shape = (0, 0)
         # force falling linearly to zero: a line fitted to the last slope_n + 1 samples before
         # the first zero reading (that reading itself is not used: noise can bring it early)
         level, slope = _fit_fall(ja._tail, ja._slope_n + 1)
@@ -54,31 +148,6 @@ def _takeoff(ja, rate):
     scale = G / (sw * rate) if sw > 0 else 0.0   # (mN x samples) -> m/s
     v = a_prev / 2.0 * scale + (area - sw * frac) * scale
     return ja._to_zi - 1 + frac, v
-
-
-def _fit_release(y, n_per):
-    """Takeoff time (periods, <= 0, relative to the newest sample y[0]) of a force falling
-    linearly to zero, seen through an ADC that averages n_per periods: y[j] ends at -j."""
-    def residual(tt):
-        num = den = 0.0
-        phis = []
-        for j in range(len(y)):
-            a, b = -j - n_per, -j                    # the window of sample j
-            ga = (tt - a) ** 2 / 2 if a < tt else 0.0
-            gb = (tt - b) ** 2 / 2 if b < tt else 0.0
-            phi = (ga - gb) / n_per                  # sample j for a unit slope
-            phis.append(phi)
-            num += y[j] * phi
-            den += phi * phi
-        slope = num / den if den > 0 else 0.0
-        return sum((y[j] - slope * phis[j]) ** 2 for j in range(len(y)))
-
-    # grid of 1/8 period, then 1/64 around the best: about 65 evaluations for L = 4
-    lo = -(n_per + 2.0)
-    best = min((residual(lo + i / 8.0), lo + i / 8.0) for i in range(int(n_per + 2) * 8 + 1))
-    centre = best[1]
-    best = min((residual(centre + i / 64.0), centre + i / 64.0) for i in range(-8, 9))
-    return best[1]
 
 
 def _fit_fall(tail, m):
@@ -95,16 +164,27 @@ def _fit_fall(tail, m):
     return (sy - rise * sx) / m, rise
 
 
-def _touchdown(i, f0, f1, integrating, n_per=1):
-    """Fractional index of a touchdown first seen at sample i (force f0, then f1)."""
+def _touchdown(i, f0, f1, integrating, shape=(0, 0)):
+    """Fractional index of a touchdown first seen at sample i (force f0, then f1), as the
+    samples see it: through a converter of `shape` (k boxes of w periods) the rise of a
+    linear ramp starting at t1, delayed by the shape's mean delay k w / 2."""
     if integrating:
-        # period means from samples averaging n_per periods, nothing before the first
-        f0, f1 = n_per * f0, n_per * f1 - (n_per * f0 if n_per > 1 else 0)
-        if f1 <= 0 or f0 <= 0:
-            return i - 0.5
-        back = (f0 + (f0 * f0 + f1 * f0) ** 0.5) / f1   # area f0 of a linear rise
-    else:
-        back = f0 / float(f1 - f0) if f1 > f0 else 0.5
+        k, w = shape
+        if f1 <= 0 or f0 <= 0 or f1 <= f0:
+            return i - 0.5 + k * w / 2.0
+        # ratio f0 / f1 of the ramp seen at i and i + 1 falls with the start: bisection on
+        # the start's distance before sample i, 0 .. k w + 1 periods
+        lo, hi = 0.0, k * w + 1.0
+        target = f0 / float(f1)
+        for _ in range(24):
+            mid = (lo + hi) / 2.0
+            r = _ramp(mid, k, w, True) / _ramp(mid + 1.0, k, w, True)
+            if r < target:
+                lo = mid
+            else:
+                hi = mid
+        return i - (lo + hi) / 2.0 + k * w / 2.0
+    back = f0 / float(f1 - f0) if f1 > f0 else 0.5
     return i - min(1.0, max(0.0, back))
 
 
@@ -157,10 +237,10 @@ def build(ja):
     t_to, v_to = _takeoff(ja, rate)
     landed = ja._ld_i >= 0 and not flags & (FL_NO_LANDING | FL_CUT)
     t_ld = (_touchdown(ja._ld_i - ja._ld_j, ja._ld_f0, ja._ld_f1, ja.integrating,
-                      ja.adc_periods) if landed else 0.0)
+                      ja.shape) if landed else 0.0)
     flight = (t_ld - t_to) * period
     if test == C.TEST_DJ:
-        t_c = _touchdown(ja._c_i, ja._c_f0, ja._c_f1, ja.integrating, ja.adc_periods)
+        t_c = _touchdown(ja._c_i, ja._c_f0, ja._c_f1, ja.integrating, ja.shape)
         contact = (t_to - t_c) * period
         add("contact_time", contact, periods(ja._to_i - ja._c_i), suspect_all)
         if sides is not None:
@@ -208,9 +288,12 @@ def build(ja):
         a_to = ja._to_hi * _TWO24 + ja._to_lo
         add("propulsion_duration", (t_to - pr) * period, periods(to - pr), suspect_phase)
         add("peak_propulsive_force", ja._pr_pk / 1000.0, True, suspect_phase)
-        if to > pr:
-            add("mean_propulsive_force", (sw + (a_to - a_pr) / 2.0 / (to - pr)) / 1000.0,
-                True, suspect_phase)
+        if t_to > pr:
+            # impulse-momentum: the net impulse of propulsion is the momentum at takeoff (the
+            # velocity is zero at its start), over its duration to the fitted takeoff
+            add("mean_propulsive_force",
+                (sw + (a_to - a_pr) / 2.0 / (to - pr)) / 1000.0 if not ja.integrating else
+                sw / 1000.0 * (1.0 + v_to / (G * (t_to - pr) * period)), True, suspect_phase)
     if br >= 0 and pr > br:
         a_br = ja._br_hi * _TWO24 + ja._br_lo
         n = pr - br

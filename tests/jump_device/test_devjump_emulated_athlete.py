@@ -11,13 +11,15 @@ from forceplate.emulator.device import athlete
 TOL_M = {80: 0.010, 320: 0.005, 1000: 0.003}
 
 
-def run(name, rate, seconds, noise_n=0.5, seed=1, **params):
+def run(name, rate, seconds, noise_n=0.5, seed=1, adc="point", **params):
     timeline = athlete.scenario(name, **params)
     t = np.arange(int(seconds * rate)) / rate + 0.21 / rate
     force = np.array([timeline.force(x) for x in t])
     force += np.random.default_rng(seed).normal(0.0, noise_n, len(t))
+    # point samples of the athlete model (adc="point": the analyser's default is an
+    # HX711-class settling filter, tests/jump_device/test_devjump_converters.py)
     return replay(force, rate, name if name in ("cmj", "sj", "dj", "imtp") else "cmj",
-                  max_rate_hz=max(1000, rate)), timeline.trials(seconds), t
+                  {"adc": adc}, max_rate_hz=max(1000, rate)), timeline.trials(seconds), t
 
 
 def times(rep, name, t):
