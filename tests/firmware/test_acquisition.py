@@ -59,7 +59,9 @@ def test_every_sample_arrives_numbered_and_timed_at_the_simulated_rate(emulated_
     assert values.shape == (n, chips)
     for i, chip in enumerate(emu.control.chips[:chips]):
         weight_mn = emu.control.force_n(time.monotonic()) * 1000
-        expect = chip["offset"] + (weight_mn * chip["share"] / 65536) * chip["cpn"] / 1000
+        # two plates: a chip's share is of its own plate, which carries the standing side's share
+        side = 1.0 if chip.get("side", -1) < 0 else 0.5
+        expect = chip["offset"] + (weight_mn * side * chip["share"] / 65536) * chip["cpn"] / 1000
         assert np.median(values[:, i]) == pytest.approx(expect, abs=0.03 * abs(expect - chip["offset"]) + 200)
 
 
