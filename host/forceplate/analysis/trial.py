@@ -6,7 +6,7 @@ import numpy as np
 
 from forceplate.errors import AnalysisError, UsageError
 
-from . import acquisition, chipclocks
+from . import acquisition, chipclocks, quality
 from forceplate.importers.own import RECORDING_LAYOUTS
 from .results import TrialResult
 
@@ -120,12 +120,17 @@ def analyze_trial(time_s, force_n, test="auto", mass_kg=None, layout=None, file=
         t = acquisition.conversion_times(t)
     acq = acquisition.describe(t, options.get("acquisition", "auto"), meta)
     total = ch.sum(axis=1)
+    offset, tare_note = quality.tare(t, total, acq)
+    if tare_note:
+        total = total - offset
     result = TrialResult(test=test, sample_rate_hz=acq.rate_hz, file=file)
     ta = t - acq.delay_s
     tr = Trial(ta, total, ch if ch.shape[1] > 1 else None, layout, acq, mass_kg, dict(options), result,
                _sides(ch, layout))
     if clocked is not None:
         result.flag("chip_clocks", clock_note)
+    if tare_note:
+        result.flag("untared_plate", tare_note)
     if acq.jitter_s > 0.05 * acq.period_s:
         result.flag("uneven_sampling", f"sample intervals vary by {acq.jitter_s * 1000:.2f} ms around "
                                        f"{acq.period_s * 1000:.2f} ms; integrated on the real times")
@@ -152,10 +157,14 @@ def analyze_trial(time_s, force_n, test="auto", mass_kg=None, layout=None, file=
             result.test = test
         result.signals.update(time_s=ta, force_n=total)
         with np.errstate(all="ignore"):  # a degenerate phase gives nan, and the metric says not valid
-            TEST_MODULES[test].analyze(tr)
+            located = TEST_MODULES[test].analyze(tr)
     except AnalysisError as exc:
         result.flag("unanalysable", str(exc))
+        located = None
     _saturation(tr)
+    if result.analysable:
+        with np.errstate(all="ignore"):
+            quality.check(tr, located if test in ("cmj", "sj") else None)
     return result
 
 
