@@ -287,14 +287,19 @@ class JumpView:
     def trial_done(self, trial):
         if self.quiet:
             return
-        self._console.print("Trial %d: %s  (saved %s)" % (
+        self._console.print(safe.text("Trial %d: %s  (saved %s)" % (
             trial.number, _metric_line(trial.result, [HEADLINE[self.test], "flight_time"])
-            or "no valid result (%s)" % trial.state, trial.path))
+            or "no valid result (%s)" % trial.state, trial.path)))
+        for f in trial_flags(trial):
+            self._console.print(safe.text("  ! %s: %s" % (f["code"].replace("_", " "), f["message"])))
 
 
 def trials_table(trials, truth_jump_height_m=None):
     """Per trial: the device's headline metrics next to the host analysis (and, in the
-    demo, the simulated athlete's true jump height)."""
+    demo, the simulated athlete's true jump height), in coach-facing names and display units;
+    a value that is not valid says so, and each trial's flags follow its rows."""
+    from forceplate.monitoring.text import display_value, words
+
     names = ["jump_height_impulse", "jump_height_flight_time", "flight_time", "rsi_modified",
              "time_to_takeoff", "peak_force", "contact_time", "rsi", "system_weight"] + SIDE_HEADLINES
     test = trials[0].test if trials else "cmj"
@@ -303,15 +308,47 @@ def trials_table(trials, truth_jump_height_m=None):
     rows = []
     truth = list(truth_jump_height_m or [])
     for k, t in enumerate(trials):
+        hm = ((t.analysis or {}).get("metrics") or {})
         for n in present:
             d = ((t.result or {}).get("metrics", {})).get(n, {})
-            row = ["%d" % t.number, n, d.get("value"), _host_value(t.analysis, n),
-                   d.get("unit", "")]
+            h = hm.get(n) if isinstance(hm.get(n), dict) else {}
+            unit = d.get("unit") or h.get("unit") or ""
+            _, shown = display_value(n, 0.0, unit)
+            row = ["%d" % t.number, words(n), _cell(n, d.get("value"), unit, d.get("valid", True)),
+                   _cell(n, _host_value(t.analysis, n), unit, h.get("valid", True)), shown]
             if truth:
-                row.append(truth[k] if n.startswith("jump_height") and k < len(truth) else None)
+                row.append(_cell(n, truth[k], "m", True)
+                           if n.startswith("jump_height") and k < len(truth) else None)
             rows.append(row)
+        for f in trial_flags(t):
+            rows.append(["%d" % t.number, "! " + f["code"].replace("_", " "), f["message"], "", ""]
+                        + ([""] if truth else []))
     heads = ["trial", "metric", "device", "host", "unit"] + (["simulated truth"] if truth else [])
     return table("%s results (device vs host analysis)" % test.upper(), heads, rows)
+
+
+# flags a coach must see next to the numbers (the rate and converter notes are in `analyze`)
+_QUIET_FLAGS = ("converter_model", "invalid_at_sample_rate", "chip_clocks", "uneven_sampling")
+
+
+def trial_flags(trial):
+    """The host analysis's flags of one trial that bear on its numbers, plus an analysis error."""
+    a = trial.analysis or {}
+    out = [f for f in a.get("flags") or [] if f.get("code") not in _QUIET_FLAGS]
+    if "error" in a:
+        out.append({"code": "analysis_error", "message": a["error"]})
+    return out
+
+
+def _cell(name, value, unit, valid):
+    """A value in display units (cm for metres), marked when it is not valid."""
+    from forceplate.monitoring.text import display_value
+
+    if not isinstance(value, (int, float)) or value != value:
+        return None
+    x, _ = display_value(name, float(value), unit)
+    text = fmt(float(x))
+    return text if valid else text + " (not valid)"
 
 
 def _host_value(analysis, name):

@@ -66,6 +66,7 @@ class Trial:
         self.leg = leg           # None: both legs; "left" / "right": a single-leg trial
         self.events = []
         self.result = None
+        self.device_result = None  # the RESULT as the device sent it (result: as checked)
         self.analysis = None     # the host analysis, `analyze --json` shape
         self.host_result = None  # the same as a TrialResult (for reports)
         self.state = "armed"
@@ -148,21 +149,30 @@ def run_trial(dev, trial, port=None, athlete=None, timeout_s=30.0, post_roll_s=1
 
 
 def analyse_trial(trial):
-    """Host analysis of the saved recording, in the `analyze --json` shape."""
-    from forceplate.analysis import analyze_trial
+    """Host analysis of the saved recording, in the `analyze --json` shape; the device's
+    RESULT is checked against it (analysis.agreement)."""
+    import numpy as np
+
+    from forceplate.analysis import agreement, analyze_trial
 
     rec = read_recording(trial.path)
     keep = rec.time_s >= weighing_start_s(rec.events)
     try:
         # the host weighs the athlete itself (an independent check of the device), from the
         # window the device weighed in: an earlier unweighed jump is not this trial
+        idx = np.asarray(rec.index[keep], dtype=np.int64)
+        lost = (rec.meta or {}).get("samples_lost") or (
+            int(np.clip(np.diff(idx) - 1, 0, None).sum()) if len(idx) > 1 else 0)
         res = analyze_trial(rec.time_s[keep], rec.force_n[keep], test=trial.test, mass_kg=None,
                             layout=rec.layout, file=trial.path, meta=rec.meta,
-                            index=rec.index[keep], clocks=rec.clocks)
+                            index=rec.index[keep], clocks=rec.clocks, samples_lost=lost)
         trial.host_result = res
         trial.analysis = res.to_dict()
     except AnalysisError as exc:
         trial.analysis = {"error": str(exc)}
+    # the device's values its own recording contradicts are not shown or stored as valid
+    trial.device_result = trial.result
+    trial.result, trial.analysis, _ = agreement.reconcile(trial.result, trial.analysis)
     append_note(trial.path, {"kind": "analysis", "analysis": trial.analysis})
     return trial.analysis
 
