@@ -45,6 +45,16 @@ def read_recording_file(path, text=None, **options):
     meta.setdefault("source", NAME)
     t = np.asarray(rec.time_s, dtype=float)
     index = getattr(rec, "index", None)
+    start = guided_trial_start_s(rec)
+    if start > 0:
+        # a guided trial: the jump is the one after the device weighed the athlete (as the
+        # guided test analysed it), not an earlier one in the same recording
+        keep = t >= start
+        t, f = t[keep], f[keep]
+        index = None if index is None else np.asarray(index)[keep]
+        if getattr(rec, "raw", None) is not None and len(rec.raw) == len(keep):
+            rec.raw, rec.raw_format = rec.raw[keep], rec.raw_format[keep]
+        meta["trial_window_start_s"] = start
     if callable(getattr(rec, "problems", None)) and rec.problems(readings_too=False):
         meta["recording_problems"] = "; ".join(rec.problems(readings_too=False))
     if (getattr(rec, "missing", None) or {}).get("samples"):
@@ -59,6 +69,16 @@ def read_recording_file(path, text=None, **options):
     return Recording(t, f[:, 0] if f.shape[1] == 1 else f, layout, meta,
                      os.fspath(path), index=index,
                      clocks=list(getattr(rec, "clocks", None) or []))
+
+
+def guided_trial_start_s(rec):
+    """Where a guided trial (`forceplate jump`) starts on the recording clock: the weighing
+    that led to its result (workflows.jumptest.weighing_start_s); 0 for other recordings."""
+    events = getattr(rec, "events", None) or []
+    if not any(e.get("name") == "weighed" for e in events):
+        return 0.0
+    from forceplate.workflows.jumptest import weighing_start_s
+    return float(weighing_start_s(events))
 
 
 def analysis_layout(layout, k, path):
