@@ -74,3 +74,15 @@ class FakeDevice:
                 os.close(fd)
             except OSError:
                 pass
+
+
+def samples_payload(first, n, channels=4, value_mn=200_000, period_us=12500, ticks_bits=32):
+    """A FORMAT_MN32 SAMPLES payload: samples first..first+n-1 at period_us, all value_mn."""
+    import struct
+
+    t0 = (first * period_us) % (1 << min(ticks_bits, 32))
+    out = struct.pack("<IIBBBB", first, t0, channels, n, C.FORMAT_MN32, 0)
+    for k in range(n):
+        out += struct.pack("<H", 0 if k == 0 else period_us) + struct.pack("<%di" % channels,
+                                                                          *[value_mn] * channels)
+    return out

@@ -29,6 +29,8 @@ def analyze_file(path, test="auto", rate_hz=None, mass_kg=None, **options):
         options["plate_size_m"] = (float(plate["width_m"]), float(plate["depth_m"]))
     if (rec.meta or {}).get("samples_lost"):
         options.setdefault("samples_lost", rec.meta["samples_lost"])
+        if rec.meta.get("samples_missed_by_device") is not None:
+            options.setdefault("samples_missed_by_device", rec.meta["samples_missed_by_device"])
     if (rec.meta or {}).get("recording_problems"):
         options.setdefault("recording_problems", rec.meta["recording_problems"])
     if (rec.meta or {}).get("readings_missing"):

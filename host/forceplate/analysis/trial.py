@@ -139,7 +139,14 @@ def analyze_trial(time_s, force_n, test="auto", mass_kg=None, layout=None, file=
                                        f"mean of the last {acq.settling_s * 1000:.0f} ms, times moved back "
                                        f"{acq.delay_s * 1000:.1f} ms")
     if options.get("samples_lost"):
-        result.flag("samples_lost", f"{options['samples_lost']} samples were lost in transfer; integrals bridge the gaps")
+        n, missed = int(options["samples_lost"]), options.get("samples_missed_by_device")
+        if missed is None:  # the device's counters are not known: say both causes
+            why = "missing from the sample index (conversions the device missed or lost in transfer)"
+        elif missed >= n:
+            why = "conversions the device missed (none lost in transfer)"
+        else:
+            why = f"missing: {missed} conversions the device missed, {n - missed} lost in transfer"
+        result.flag("samples_lost", f"{n} samples {why}; integrals bridge the gaps")
     if options.get("recording_problems"):
         result.flag("recording_damaged", options["recording_problems"])
     if options.get("readings_missing"):

@@ -84,6 +84,13 @@ class Device:
         self.rx_bytes = 0
         self.stray_replies = 0
         self.closed = False
+        self._rx_tail = bytearray()  # the last bytes received: what a non-forceplate said
+        self._expect_seq = None      # the device's next frame counter (SPEC 6)
+        self.frames_lost = 0         # device frames lost in transfer, from gaps in seq
+        self.frames_repeated = 0     # frames with an old seq (a duplicate): ignored
+        self.samples_repeated = 0    # samples received twice (old index): not counted again
+        self.bad_ticks_bits = None   # an INFO ticks_bits this host cannot use
+        self.recovered_from_repl = False  # opened after a Ctrl-D restarted a stopped firmware
 
     # --- opening ----------------------------------------------------------------------------
     @classmethod
@@ -98,29 +105,67 @@ class Device:
             raise
         return dev
 
-    def _handshake(self, timeout):
+    def _handshake(self, timeout, recover=True):
         tries = 3
         try:
             payload = self.command(C.CMD_INFO, timeout=timeout / tries, retries=tries - 1)
-        except DeviceNak:
+        except DeviceError as exc:
+            if isinstance(exc, DeviceNak) or not self._at_repl():
+                return self._handshake_failed(exc)
+            # the firmware stopped (a stray Ctrl-C, 0x03, reached it) and MicroPython waits at
+            # its prompt: Ctrl-D soft-reboots, which runs main.py, the firmware, again
+            if not recover:
+                raise DeviceError(
+                    f"The board at {self.port} is at the MicroPython prompt: its firmware "
+                    "stopped (a stray Ctrl-C reached it) and a soft reboot (Ctrl-D) did not "
+                    "start it again; unplug and replug it, or run `forceplate flash`.") from None
+            self.link.write(b"\r\x04")
+            self._rx_tail.clear()
+            self.rx_bytes = 0
+            time.sleep(0.5)
+            self.link.flush_input()
+            self.decoder = FrameDecoder()
+            self.recovered_from_repl = True
+            return self._handshake(max(timeout, 3.0), recover=False)
+        self._check_info(payload)
+
+    def _at_repl(self):
+        tail = bytes(self._rx_tail)
+        return b">>> " in tail or (b"MicroPython" in tail and b"Type \"help()\"" in tail)
+
+    def _handshake_failed(self, exc):
+        """The one sentence for an INFO that failed (not at the MicroPython prompt)."""
+        if isinstance(exc, DeviceNak):
             raise ProtocolError(f"The device at {self.port} answers but not as a forceplate "
                                 "(it refused INFO): run `forceplate flash`.") from None
-        except DeviceError as exc:
-            foreign = self.decoder.stats.foreign_version
-            if foreign is not None:
-                raise ProtocolError(self._version_sentence(foreign)) from None
-            if "disconnected" in str(exc):
-                raise
-            junk = self.rx_bytes
-            if junk:
-                raise DeviceError(f"The device at {self.port} sends data that is not forceplate "
-                                  f"frames ({junk} bytes): is the forceplate firmware flashed? "
-                                  "Run `forceplate flash`.") from None
-            raise DeviceError(f"No answer from {self.port}: is it a forceplate and is the "
-                              "firmware running?") from None
-        self.info = M.unpack_info(payload)
+        foreign = self.decoder.stats.foreign_version
+        if foreign is not None:
+            raise ProtocolError(self._version_sentence(foreign)) from None
+        if "disconnected" in str(exc):
+            raise exc
+        junk = self.rx_bytes
+        if junk:
+            raise DeviceError(f"The device at {self.port} sends data that is not forceplate "
+                              f"frames ({junk} bytes): is the forceplate firmware flashed? "
+                              "Run `forceplate flash`.") from None
+        raise DeviceError(f"No answer from {self.port}: is it a forceplate and is the "
+                          "firmware running?") from None
+
+    def _check_info(self, payload):
+        self.info = self._info(payload)
         if self.info["protocol_version"] != C.PROTOCOL_VERSION:
             raise ProtocolError(self._version_sentence(self.info["protocol_version"]))
+
+    def _info(self, payload):
+        """INFO, with a ticks_bits this host can unwrap (1..62); another value is kept in
+        .bad_ticks_bits and replaced by 32 (timestamps then may not unwrap right)."""
+        info = M.unpack_info(payload)
+        bits = info.get("ticks_bits")
+        if not isinstance(bits, int) or not 1 <= bits <= 62:
+            self.bad_ticks_bits = bits
+            info["ticks_bits_reported"] = bits
+            info["ticks_bits"] = 32
+        return info
 
     @staticmethod
     def _version_sentence(theirs):
@@ -134,11 +179,30 @@ class Device:
         if not data:
             return False
         self.rx_bytes += len(data)
+        self._rx_tail += data
+        del self._rx_tail[:-2048]
         for f in self.decoder.feed(data):
             self._on_frame(f)
         return True
 
+    def _sequence(self, f):
+        """Count device frames lost from gaps in seq; False for a frame with an old seq (a
+        repeat of one already received), which is then ignored. A HELLO starts again at its
+        own seq (the device rebooted)."""
+        if f.mtype == C.HELLO or self._expect_seq is None:
+            self._expect_seq = (f.seq + 1) & 0xFFFF
+            return True
+        gap = (f.seq - self._expect_seq) & 0xFFFF
+        if gap >= 0x8000:  # behind the counter: an old frame again
+            self.frames_repeated += 1
+            return False
+        self.frames_lost += gap
+        self._expect_seq = (f.seq + 1) & 0xFFFF
+        return True
+
     def _on_frame(self, f):
+        if not self._sequence(f):
+            return
         if f.mtype in (C.ACK, C.NAK):
             self._replies.append(f)
             return
@@ -152,7 +216,7 @@ class Device:
 
     def _message(self, f):
         if f.mtype == C.SAMPLES:
-            block = decode_samples([f.payload], self.info.get("ticks_bits", 32))
+            block = decode_samples([f.payload], self.info.get("ticks_bits", 32))  # 1..62 (_info)
             self._account(block)
             return Message("samples", block, f.seq)
         if f.mtype == C.HELLO:
@@ -172,6 +236,9 @@ class Device:
         if block.fmt != self._lead_fmt:
             return
         first = int(block.index[0])
+        if self._next_index is not None and int(block.index[-1]) < self._next_index:
+            self.samples_repeated += len(block)  # samples already received: not a gap
+            return
         if self._next_index is not None and first > self._next_index:
             lost = first - self._next_index
             self.samples_lost += lost
@@ -185,7 +252,9 @@ class Device:
         return {"frames": s.frames, "junk_bytes": s.junk_bytes, "rejected": dict(s.rejected),
                 "samples_received": self.samples_received, "samples_lost": self.samples_lost,
                 "gaps": list(self.gaps), "unknown": self.unknown,
-                "stray_replies": self.stray_replies}
+                "stray_replies": self.stray_replies, "frames_lost": self.frames_lost,
+                "frames_repeated": self.frames_repeated,
+                "samples_repeated": self.samples_repeated, "rx_bytes": self.rx_bytes}
 
     # --- commands ---------------------------------------------------------------------------
     def command(self, cmd, args=b"", timeout=1.0, retries=3):
@@ -257,7 +326,7 @@ class Device:
         return self.command(C.CMD_PING, bytes(data))
 
     def refresh_info(self):
-        self.info = M.unpack_info(self.command(C.CMD_INFO))
+        self.info = self._info(self.command(C.CMD_INFO))
         return self.info
 
     def status(self):

@@ -70,12 +70,21 @@ class Stream:
         self._t_last = None
         self._last_index = None
         self.samples_lost = 0  # running count (the summary recomputes it from the indices)
+        self.samples_repeated = 0  # samples received again (a duplicated frame): kept once
+        self._status = [None, None]  # device STATUS at start and after stop
 
     # -- lifecycle ---------------------------------------------------------------------
     def start(self):
         self.started_at = time.monotonic()
+        self._status[0] = self._device_status()
         self.dev.start(mode=self.mode)
         return self
+
+    def _device_status(self):
+        try:
+            return self.dev.status() if callable(getattr(self.dev, "status", None)) else None
+        except DeviceError:
+            return None
 
     def stop(self):
         """Stop streaming (once); what is still in flight is kept."""
@@ -87,6 +96,7 @@ class Stream:
                 self.pump(0.05)
             except DeviceError:
                 pass
+            self._status[1] = self._device_status()
         return self
 
     def __enter__(self):
@@ -102,6 +112,11 @@ class Stream:
         for m in msgs:
             if m.kind == "samples":
                 b = m.data
+                if len(b.index) and self._last_index is not None and b.index[0] <= self._last_index:
+                    # samples received before (a repeated frame): kept once, not a gap
+                    new = np.asarray(b.index) > self._last_index
+                    self.samples_repeated += int((~new).sum())
+                    b = _Block(b.index[new], b.t_us[new], b.values[new], b.fmt)
                 if len(b.index) == 0:
                     continue
                 self.blocks.append((np.asarray(b.index, np.int64), np.asarray(b.t_us, np.int64),
@@ -139,16 +154,18 @@ class Stream:
         say what happened."""
         wall_limit = None if duration_s is None else duration_s * 1.5 + 3.0
         last_tick = 0.0
-        last_n, last_data = self.n, time.monotonic()
+        # the link is alive while bytes arrive, even when damage keeps them from being samples
+        # (a corrupted link is not a disconnected one): stall_s counts from the last byte
+        last_n, last_data = self._activity(), time.monotonic()
         try:
             while True:
                 self.pump(0.05)
                 now = time.monotonic()
-                if self.n != last_n:
-                    last_n, last_data = self.n, now
+                if self._activity() != last_n:
+                    last_n, last_data = self._activity(), now
                 elif now - last_data > stall_s:
                     self.reason = "disconnected"
-                    self.detail = ("No data from the device for %g s: it was unplugged or "
+                    self.detail = ("Nothing from the device for %g s: it was unplugged or "
                                    "stopped sending." % stall_s)
                     break
                 if on_tick and now - last_tick >= tick_s:
@@ -171,6 +188,9 @@ class Stream:
         if on_tick:
             on_tick(self)
         return self.reason
+
+    def _activity(self):
+        return (self.n, getattr(self.dev, "rx_bytes", 0))
 
     @property
     def elapsed_s(self):
@@ -207,6 +227,25 @@ class Stream:
             return np.zeros((0, 0), np.int32)
         return np.concatenate(out[::-1])[-n:]
 
+    def _loss_causes(self, gaps_total):
+        """Index gaps by cause: conversions the device missed or dropped (its STATUS counters
+        over the stream) and the rest, lost in transfer; device frames lost (seq gaps) and
+        samples received twice."""
+        before, after = self._status
+        out = {"samples_repeated": self.samples_repeated}
+        stats = getattr(self.dev, "stats", None)
+        if isinstance(stats, dict):
+            out["frames_lost"] = int(stats.get("frames_lost", 0))
+            out["frames_repeated"] = int(stats.get("frames_repeated", 0))
+        if before and after:
+            missed = max(0, after.get("samples_missed", 0) - before.get("samples_missed", 0))
+            dropped = max(0, after.get("samples_dropped", 0) - before.get("samples_dropped", 0))
+            out.update(missed_by_device=int(missed), dropped_by_device=int(dropped),
+                       lost_in_transfer=int(max(0, gaps_total - missed - dropped)))
+        else:
+            out["lost_in_transfer"] = None  # the device's counters are not known
+        return out
+
     def summary(self):
         """Samples, measured rate, lost samples with where (index and seconds from start)."""
         index, t_us, _, _ = self.arrays()
@@ -224,9 +263,17 @@ class Stream:
             "losses": [{"index": i, "count": c,
                         "at_s": (i - first) / rate if rate else None} for i, c in lost],
             "reason": self.reason, "detail": self.detail,
+            **self._loss_causes(int(sum(c for _, c in lost))),
             "device_errors": [d for k, d in self.messages if k == "error"],
             "device_logs": [d for k, d in self.messages if k == "log"],
         }
+
+
+class _Block:
+    __slots__ = ("index", "t_us", "values", "fmt")
+
+    def __init__(self, index, t_us, values, fmt):
+        self.index, self.t_us, self.values, self.fmt = index, t_us, values, fmt
 
 
 def record_to_file(dev, path, duration_s, mode=C.STREAM_FORCE, port=None, progress=None,

@@ -135,6 +135,14 @@ def record_table(summary):
             ("duration (s)", summary["duration_s"]),
             ("measured rate (Hz)", summary["measured_rate_hz"]),
             ("lost samples", summary["samples_lost"]), ("ended", summary["reason"])]
+    # the lost samples by cause: the device's own misses are not losses of the link
+    for key, label in (("missed_by_device", "  missed by the device (conversions)"),
+                       ("dropped_by_device", "  dropped by the device (buffer full)"),
+                       ("lost_in_transfer", "  lost in transfer"),
+                       ("frames_lost", "device frames lost (seq gaps)"),
+                       ("samples_repeated", "samples received twice (kept once)")):
+        if summary.get(key):
+            rows.append((label, summary[key]))
     for loss in summary["losses"][:10]:
         rows.append(("  lost at index %d" % loss["index"],
                      "%d samples (t = %s s)" % (loss["count"], fmt(loss["at_s"]))))

@@ -42,6 +42,9 @@ def read_recording_file(path, text=None, **options):
     lost = getattr(rec, "samples_lost", 0)
     if lost:
         meta["samples_lost"] = int(lost)
+        missed = (getattr(rec, "summary", None) or {}).get("missed_by_device")
+        if isinstance(missed, int):  # of those, conversions the device itself missed
+            meta["samples_missed_by_device"] = missed + int(rec.summary.get("dropped_by_device") or 0)
     meta.setdefault("source", NAME)
     t = np.asarray(rec.time_s, dtype=float)
     index = getattr(rec, "index", None)
