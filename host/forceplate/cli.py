@@ -49,13 +49,14 @@ COMMANDS = {
     "reanalyse": "reanalyse",
     "trial": "trial",
     "dashboard": "dashboard",
+    "session": "session",
     "demo": "demo",
 }
 
 
 # Commands that talk to a plate also take --port after their name, as users type it
 # (`forceplate jump --port P`); it means the same as the group's --port.
-DEVICE_COMMANDS = {"info", "tare", "calibrate", "monitor", "record", "jump", "selftest"}
+DEVICE_COMMANDS = {"info", "tare", "calibrate", "monitor", "record", "jump", "selftest", "session"}
 
 
 def _store_port(ctx, param, value):
