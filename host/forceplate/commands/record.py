@@ -33,6 +33,9 @@ def command(ctx, duration, output, raw, as_json):
                 else "disconnected")
         raise DeviceError("The device at %s %s: the %d samples received before that are saved "
                           "in %s." % (port, what, summary["samples"], output))
+    if summary["reason"] == "short":
+        raise DeviceError("%s: the %d samples received are saved in %s."
+                          % (summary["detail"], summary["samples"], output))
     if summary["reason"] == "interrupted":
         live.err_console().print("Stopped with Ctrl-C: %d samples kept in %s."
                                  % (summary["samples"], output))

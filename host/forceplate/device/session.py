@@ -171,8 +171,16 @@ class Stream:
                 if on_tick and now - last_tick >= tick_s:
                     on_tick(self)
                     last_tick = now
-                if duration_s is not None and (self.elapsed_s >= duration_s
-                                               or now - self.started_at > wall_limit):
+                if duration_s is not None and self.elapsed_s >= duration_s:
+                    break
+                if duration_s is not None and now - self.started_at > wall_limit:
+                    # bytes kept arriving but too few whole frames: a damaged link, not a
+                    # disconnected one; what arrived is kept, the losses are counted
+                    self.reason = "short"
+                    self.detail = ("Only %.2f s of the %g s of device time arrived in %.0f s: "
+                                   "the link damages frames (%d device frames lost)"
+                                   % (self.elapsed_s, duration_s, now - self.started_at,
+                                      int((getattr(self.dev, "stats", None) or {}).get("frames_lost", 0))))
                     break
                 if until is not None and until(self):
                     break
@@ -263,6 +271,7 @@ class Stream:
             "losses": [{"index": i, "count": c,
                         "at_s": (i - first) / rate if rate else None} for i, c in lost],
             "reason": self.reason, "detail": self.detail,
+            "wall_s": float(time.monotonic() - self.started_at) if self.started_at else 0.0,
             **self._loss_causes(int(sum(c for _, c in lost))),
             "device_errors": [d for k, d in self.messages if k == "error"],
             "device_logs": [d for k, d in self.messages if k == "log"],
