@@ -2,6 +2,7 @@
 # every enabled DOUT is low), send at most one frame (outbox first, then samples), read
 # commands, finish a pending tare/self-test, feed the watchdog. Nothing in the loop waits
 # for the host: see docs/firmware.md for the latency budget.
+import os
 import time
 
 import machine
@@ -15,7 +16,7 @@ from fp.boards import detect
 from fp.calib import Calibration, CalError
 from fp.hx711_gpio import HX711GPIO
 from fp.link import Link
-from fp.outbox import KIND_ERROR, KIND_EVENT, Outbox
+from fp.outbox import KIND_ERROR, KIND_EVENT, KIND_RESULT, Outbox
 from fp.ring import Ring
 from fp.sampler import MISSING, Sampler
 from fp.store import Store
@@ -29,6 +30,8 @@ except ImportError:
 FW_VERSION = (0, 3, 0)
 RING_SECONDS = 2          # ring capacity at the nominal fast rate (at least 256 samples)
 REPLY_CACHE = 4
+TX_QUEUE = 16             # replies waiting for the link; commands are read only when it is empty
+WDT_MARK = "wdt.reported"  # this watchdog reset was reported (reset_cause() survives soft resets)
 CMD_POLL_US = 2000        # how often the loop looks for command bytes (a poll is a syscall)
 _ADC = {"HX711": C.ADC_HX711, "HX717": C.ADC_HX717}
 
@@ -40,6 +43,13 @@ def _ticks_bits():
         bits += 1
         tmax >>= 1
     return min(bits, 32)
+
+
+def _remove(path):
+    try:
+        os.remove(path)
+    except OSError:
+        pass
 
 
 def make_driver(kind, sck, douts, rate):
@@ -87,6 +97,8 @@ class App:
         self.ticks_bits = _ticks_bits()
         self.mask = (1 << self.ticks_bits) - 1
         self.replies = []          # [(req, mtype, payload)], newest last
+        self.tx = []               # replies (mtype, payload) waiting for the link, oldest first
+        self.tx_lost = 0           # replies that found the queue full (STATUS link_errors)
         self.pending = None        # (req, cmd, kind, deadline) of a tare / self-test
         self.reboot_requested = False
         self.results = []          # packed RESULT payloads waiting for the link
@@ -175,7 +187,7 @@ class App:
             buffer_size=self.ring.capacity, streaming=self.streamer.mode,
             analysis_state=getattr(a, "state", 0) if a is not None else 0,
             sensor_timeouts=s.timeouts, saturations=sum(s.sat_counts),
-            link_errors=self.link.decoder.stats.total_rejected() + self.outbox.lost,
+            link_errors=self.link.decoder.stats.total_rejected() + self.outbox.lost + self.tx_lost,
             measured_rate_mhz=s.rate_mhz())
 
     def drv_channels_missing(self):
@@ -184,8 +196,16 @@ class App:
     # --- actions (called by commands) ---------------------------------------------------------
     def start_stream(self, mode, spf):
         self.start_watchdog()
-        if not self.streamer.mode:
+        st = self.streamer
+        if not st.mode:
             self.ring.clear()
+        else:
+            # START while streaming: the force frame of a block already sent raw goes out
+            # first, so the new mode starts at the next block with nothing lost or repeated
+            t0 = time.ticks_ms()
+            while st._mn_due and time.ticks_diff(time.ticks_ms(), t0) < 500:
+                if not st.pump(self.sampler.now(), True):
+                    self.link.flush()
         lat = int(self.config["stream_latency_s"] * 1000000)
         self.streamer.start(mode, spf or self.config["samples_per_frame"], int(self.rate_hz()), lat)
         self.sampler.cm.count = 0   # CLOCKS of an earlier stream: not this one's
@@ -254,9 +274,13 @@ class App:
             self.outbox.put(KIND_EVENT, code, 0xFF, value, index, t_us)
 
         def emit_result(test, entries):
+            # through the outbox, so a RESULT always follows its trial's EV_TRIAL_END
             self.trial += 1
-            self.results.append(M.pack_result(self.trial, test, entries))
+            self.outbox.put(KIND_RESULT, 0, 0xFF, 0, 0, 0, M.pack_result(self.trial, test, entries))
 
+        if self.sampler.analyser is not None:
+            self.disarm()  # ARM while armed: the running analysis ends as at DISARM
+        self.trial = 0     # RESULT `trial` counts from 1 after each ARM
         a = self.jump_class(emit_event, emit_result, max_rate_hz=1000)
         rate_mhz = int(self.rate_hz() * 1000)
         a.arm(test, rate_mhz, options)
@@ -319,7 +343,14 @@ class App:
         self.replies.append((req, reply))
         if len(self.replies) > REPLY_CACHE:
             self.replies.pop(0)
-        self.link.send_bytes(*reply)
+        self._queue(reply)
+
+    def _queue(self, reply):
+        """Replies wait for the link in order; none is dropped because a frame is in flight."""
+        if len(self.tx) >= TX_QUEUE:
+            self.tx_lost += 1
+            return
+        self.tx.append(reply)
 
     def handle(self, frame):
         if frame.mtype != C.CMD:
@@ -330,7 +361,7 @@ class App:
             return
         for r, reply in self.replies:
             if r == req:
-                self.link.send_bytes(*reply)  # a retry: answer again, never run it twice
+                self._queue(reply)  # a retry: answer again, never run it twice
                 return
         if self.pending is not None and self.pending[0] == req:
             return  # retry of the running tare / self-test: its reply comes when done
@@ -355,13 +386,32 @@ class App:
         self.link.send_bytes(C.HELLO, self.info())
         for code, text in self.boot_faults:
             self.outbox.put(KIND_ERROR, code, 0xFF, 0, 0, 0, text)
-        try:
-            if machine.reset_cause() == machine.WDT_RESET:
-                self.outbox.put(KIND_ERROR, C.F_WATCHDOG_RESET, 0xFF, 0, 0, 0,
-                                "the watchdog reset the device")
-        except AttributeError:
-            pass
+        self._report_watchdog_reset()
         self.sampler.restart(settle=True)
+
+    def _report_watchdog_reset(self):
+        """F_WATCHDOG_RESET once per watchdog reset: reset_cause() still says WDT_RESET after
+        later soft resets, so a flash marker says it was told (removed when a watchdog is
+        started again, or at a boot with another cause)."""
+        try:
+            wdt = machine.reset_cause() == machine.WDT_RESET
+        except AttributeError:
+            return
+        if not wdt:
+            _remove(WDT_MARK)
+            return
+        try:
+            os.stat(WDT_MARK)
+            return  # reported at an earlier boot since this reset
+        except OSError:
+            pass
+        self.outbox.put(KIND_ERROR, C.F_WATCHDOG_RESET, 0xFF, 0, 0, 0,
+                        "the watchdog reset the device")
+        try:
+            with open(WDT_MARK, "w") as f:
+                f.write("1")
+        except OSError:
+            pass
 
     def start_watchdog(self):
         """At a session's first START or ARM, not at boot: until then a host can break in
@@ -369,6 +419,7 @@ class App:
         runs until the next hard reset (it cannot be stopped)."""
         wd = self.config["watchdog_s"]
         if self.wdt is None and wd and hasattr(machine, "WDT"):
+            _remove(WDT_MARK)  # the next watchdog reset is a new one
             self.wdt = machine.WDT(timeout=int(wd * 1000))
 
     def step(self):
@@ -376,7 +427,12 @@ class App:
         s = self.sampler
         got = s.poll()
         now = s.now()
-        if s.cm.count and self.streamer.mode and self.link.writable():
+        if self.tx:  # replies first (the ACK of START precedes its first SAMPLES frame)
+            if self.link.writable():
+                self.link.send_bytes(*self.tx.pop(0))
+            elif self.link.busy():
+                self.link.flush()
+        elif s.cm.count and self.streamer.mode and self.link.writable():
             self.link.send(C.CLOCKS, s.cm.pack_oldest_into(self.link.payload, s.n))
         if self.ring.count or self.outbox.count or self.ring.dropping:
             self.streamer.pump(now)
@@ -384,21 +440,22 @@ class App:
             self.link.flush()
         if ((now - self._cmd_t) & self.mask) < CMD_POLL_US:
             return got
-        self._cmd_t = now  # commands, replies and results: at most every CMD_POLL_US
-        frames = self.link.commands()
-        if frames:
-            for f in frames:
-                self.handle(f)
-        if frames is not None:
-            self._check_link(s.index, now)
+        self._cmd_t = now  # commands and pending work: at most every CMD_POLL_US
+        if not self.tx:  # a bounded slice of input, only when every earlier reply is out
+            frames = self.link.commands()
+            if frames:
+                for f in frames:
+                    self.handle(f)
+            if frames is not None:
+                self._check_link(s.index, now)
         if self.pending is not None:
             self._finish_pending()
-        if self.results and self.link.writable():
-            self.link.send_bytes(C.RESULT, self.results.pop(0))
         if self.ring.dropped != self.streamer.overflow_reported:
             self.streamer.pump(now)
-        if self.reboot_requested:
+        if self.reboot_requested and not self.tx:
             self.link.drain()
+            if self.wdt is not None:
+                machine.reset()  # a soft reset cannot stop a running watchdog: it would fire
             machine.soft_reset()
         return got
 

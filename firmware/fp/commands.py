@@ -71,6 +71,11 @@ def start(app, args):
     mode, spf = M.unpack_start(args)
     if mode not in (C.STREAM_RAW, C.STREAM_FORCE, C.STREAM_RAW | C.STREAM_FORCE):
         raise Nak(C.E_OUT_OF_RANGE, "mode must be raw (1), force (2) or both (3)")
+    st = app.streamer
+    cap = st._mn.capacity if mode & C.STREAM_FORCE else st._raw.capacity
+    if (spf or app.config["samples_per_frame"]) > cap:
+        raise Nak(C.E_OUT_OF_RANGE, "samples_per_frame must be 0..%d for this mode and %d channels"
+                  % (cap, app.channels))
     if app.drv_channels_missing():
         raise Nak(C.E_NO_SENSOR, "no chip answers: check the wiring")
     app.start_stream(mode, spf)

@@ -4,6 +4,9 @@
 # is still going out, so the caller keeps its samples in the ring and counts any loss.
 # A write may take fewer bytes than offered, none (None: EAGAIN) or raise (EAGAIN,
 # ETIMEDOUT: a USB CDC write that hit its TX timeout); the rest goes on a later turn.
+# Input is read at most IN_BUDGET bytes per call, so a flood of bytes (junk, an endless
+# line) costs each loop turn a bounded slice: the rest waits in the port's buffer and the
+# host's writes back up, while sampling goes on.
 import select
 import time
 import sys
@@ -11,6 +14,8 @@ import sys
 from fpwire.frame import LineDecoder
 
 from fp.fastframe import FastFrameWriter
+
+IN_BUDGET = 256  # input bytes read per call (~0.3 ms on the unix port; the longest line is 1382)
 
 
 class Link:
@@ -25,23 +30,26 @@ class Link:
         self._pout = select.poll()
         self._pout.register(sys.stdout, select.POLLOUT)
         self.write_stalls = 0
+        self._b1 = bytearray(1)
+        self._chunk = bytearray(IN_BUDGET)
         self._off = 0
         self._len = 0
 
     def commands(self):
         """None when no byte came in, else the frames received (maybe none: a rejected
-        frame). Allocates only when bytes arrive (command path)."""
+        frame, or a line not finished yet). Reads at most IN_BUDGET bytes; allocation-free
+        until a frame completes (the decoder's list)."""
         if not self._pin.poll(0):
             return None
-        frames = []
-        while self._pin.poll(0):
-            b = self._in.read(1)
-            if not b:
+        b1 = self._b1
+        chunk = self._chunk
+        n = 0
+        while n < IN_BUDGET and self._pin.poll(0):
+            if not self._in.readinto(b1):
                 break
-            got = self.decoder.feed(b)
-            if got:
-                frames += got
-        return frames
+            chunk[n] = b1[0]
+            n += 1
+        return self.decoder.feed(chunk, n)
 
     def flush(self):
         """Write what the port takes of the frame in flight; True when none is left."""

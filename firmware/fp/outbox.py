@@ -5,6 +5,7 @@ from array import array
 
 KIND_EVENT = 1
 KIND_ERROR = 2
+KIND_RESULT = 3  # texts[] holds the packed RESULT payload (the trial's end: rare)
 
 
 class Outbox:

@@ -16,7 +16,7 @@ from fpwire import messages as M
 from fpwire.samples import SamplesPacker
 
 from fp.config import DEFAULT_SPF
-from fp.outbox import KIND_EVENT
+from fp.outbox import KIND_EVENT, KIND_RESULT
 
 _ERR = "<BBII"
 
@@ -33,7 +33,7 @@ class Streamer:
         self._mn_due = 0
         self.spf = 1
         self.latency_us = 20000
-        self.sent = 0            # samples sent (each sample counted once per mode)
+        self.sent = 0            # samples sent, once per SAMPLES frame they are in
         self.overflow_reported = 0
         self._raw = SamplesPacker(link.payload, self.n, C.FORMAT_RAW24)
         self._mn = SamplesPacker(link.payload, self.n, C.FORMAT_MN32)
@@ -83,6 +83,7 @@ class Streamer:
             self.link.send(C.SAMPLES, self._raw.finish())
             if mode & C.STREAM_FORCE:
                 self._mn_due = k
+                self.sent += k   # a sample sent in both formats counts twice (SPEC 7.8)
                 return True
         else:
             k = self._pack(self._mn, True, c)
@@ -160,7 +161,12 @@ class Streamer:
             return False
         s = ob.tail()
         p = self.link.payload
-        if ob.kind[s] == KIND_EVENT:
+        if ob.kind[s] == KIND_RESULT:
+            b = ob.texts[s]
+            n = len(b)
+            p[0:n] = b
+            mtype = C.RESULT
+        elif ob.kind[s] == KIND_EVENT:
             n = M.pack_event_into(p, ob.index[s], ob.t[s], ob.code[s], ob.value[s])
             mtype = C.EVENT
         else:

@@ -315,12 +315,14 @@ class LineDecoder:
     """Device-side decoder of host command lines: feed bytes, get Frames.
 
     Bytes outside a '>' line (e.g. a newline typed at a terminal) are ignored and counted.
+    The rest of an over-long line, up to its LF/CR, is ignored too, a '>' in it included.
     """
 
     def __init__(self):
         self._line = bytearray(MAX_LINE)
         self._n = 0
         self._in_line = False
+        self._skip = False  # in the ignored rest of an over-long line
         self.stats = Stats()
 
     def feed(self, data, n=None):
@@ -330,6 +332,12 @@ class LineDecoder:
         line = self._line
         for i in range(n):
             b = data[i]
+            if self._skip:
+                if b == 0x0A or b == 0x0D:
+                    self._skip = False
+                else:
+                    self.stats.junk_bytes += 1
+                continue
             if not self._in_line:
                 if b == LINE_START:
                     self._in_line = True
@@ -350,7 +358,8 @@ class LineDecoder:
                 continue
             if self._n >= MAX_LINE:
                 self._in_line = False
-                self.stats.junk_bytes += self._n
+                self._skip = True
+                self.stats.junk_bytes += self._n + 1
                 self.stats.count("oversized")
                 continue
             line[self._n] = b
