@@ -42,8 +42,24 @@ from forceplate.emulator.device.athlete import SCENARIOS
 @click.option("--uncalibrated", is_flag=True,
               help="Leave the plate uncalibrated (default: it starts with the simulated chips' "
                    "true offsets and gains stored, like a factory-calibrated plate).")
+@click.option("--corrupt", type=float, default=None, metavar="FRACTION",
+              help="Link fault: replace this fraction of the device's bytes (0.01 = 1 %).")
+@click.option("--drop", type=float, default=None, metavar="FRACTION",
+              help="Link fault: lose this fraction of the device's bytes.")
+@click.option("--faults-to-device", is_flag=True,
+              help="Apply --corrupt and --drop to the host's bytes too.")
+@click.option("--stall", multiple=True, metavar="AT[:SECONDS]",
+              help="The link stops carrying device bytes at AT s after start, for SECONDS "
+                   "(default: for good), as a host that keeps the port open and stops reading.")
+@click.option("--dead-chip", multiple=True, metavar="CHIP[@AT]",
+              help="Chip CHIP stops answering (DOUT stuck high) from AT s (default 0).")
+@click.option("--saturate", multiple=True, metavar="CHIP[@AT]",
+              help="Chip CHIP reads positive full scale from AT s (default 0).")
+@click.option("--reboot-at", multiple=True, type=float, metavar="SECONDS",
+              help="Power-cycle the board SECONDS after start (repeatable).")
 def command(scenario, mass, jump_height, adc, rate, channels, seed, flash_dir, blank, mpy,
-            clock_spread, uncalibrated, asymmetry, converter):
+            clock_spread, uncalibrated, asymmetry, converter, corrupt, drop, faults_to_device,
+            stall, dead_chip, saturate, reboot_at):
     """Print the port (first line), then run until Ctrl-C. The second line names the
     control directory for forceplate.emulator.control.Control (scripting from elsewhere)."""
     from forceplate.emulator import Emulator
@@ -54,6 +70,11 @@ def command(scenario, mass, jump_height, adc, rate, channels, seed, flash_dir, b
         if channels < 8:
             raise click.UsageError("--asymmetry needs two plates: --channels 8")
 
+    from forceplate.emulator.faultplan import FaultPlan
+
+    plan = FaultPlan.parse(corrupt=corrupt, drop=drop, to_device=faults_to_device, stalls=stall,
+                           dead_chips=dead_chip, saturate=saturate, reboot_at=reboot_at,
+                           channels=channels)
     dev = Emulator(flash_dir=flash_dir, blank=blank, scenario=scenario, mass_kg=mass,
                    jump_height_m=jump_height, adc=adc, rate_hz=rate, channels=channels,
                    seed=seed, mpy=mpy, calibrated=not uncalibrated, clock_spread=clock_spread,
@@ -65,8 +86,11 @@ def command(scenario, mass, jump_height, adc, rate, channels, seed, flash_dir, b
         dev.start()
         click.echo(dev.port)
         click.echo(f"control {dev.run_dir}")
+        for line in plan.describe():
+            click.echo(f"fault at {line}")
         import sys
         sys.stdout.flush()
+        plan.start(dev, stop)
         while not stop.wait(0.5):
             pass
     finally:
