@@ -86,9 +86,10 @@ _H_AC_TO = const(77)
 _H_AC_DB = const(78)
 _H_MAXMV = const(79)    # max movement, samples (param)
 _H_INTEG = const(80)    # averaging ADC (param)
-_H_END = const(81)
+_H_MISS = const(81)     # conversions missed within the trial (the sample clock's gaps)
+_H_END = const(82)
 # (attribute, index) copied to attributes for jump_results when a trial ends
-_PUBLISHED = (("_pk", _H_PK), ("_c_f1", _H_C_F1), ("_pv_hi", _H_PV_HI), ("_pv_lo", _H_PV_LO),
+_PUBLISHED = (("_miss", _H_MISS), ("_pk", _H_PK), ("_c_f1", _H_C_F1), ("_pv_hi", _H_PV_HI), ("_pv_lo", _H_PV_LO),
               ("_rise_i", _H_RISE_I), ("_ep", _H_EP), ("_rfd", _H_RFD), ("_rfd_i", _H_RFD_I),
               ("_br_pk", _H_BR_PK), ("_pr_pk", _H_PR_PK), ("_pw", _H_PW), ("_pw_f", _H_PW_F),
               ("_pw_hi", _H_PW_HI), ("_pw_lo", _H_PW_LO))
@@ -140,6 +141,8 @@ class JumpAnalyser(Weighing):
         self.sides = None   # two plates: fp.jump_sides.Sides, fed by the sampler
         self.shapes = ()
         self.shape = (0, 0)   # the converter shape the last takeoff fitted (jump_results)
+        self.clock_trouble = 0   # set by jump_results.sample_rate
+        self._sat = 0         # a channel at full scale during this trial (note_saturation)
         for name in ("wlen", "backoff_n", "hold_n", "rfd_w", "land_n", "max_flight_n",
                      "min_flight_n", "max_move_n", "plaus_n", "stab_n", "kq2", "to_mn",
                      "floor_mn", "band", "sdlim_q", "s2max", "min_sw", "sw", "sd", "thr",
@@ -224,6 +227,7 @@ class JumpAnalyser(Weighing):
         self._min_sw = int(o.get("min_weight_n", 100.0) * 1000)
         self._weighed = 0
         self._first = 1
+        self._sat = 0
         h = self._h   # feed()'s copy of the parameters, and its state from the start
         for k, v in ((H_RP, 0), (H_CLK0, 1), (H_KC, 0), (H_LAT, 0), (H_PER, self._per),
                      (H_TEST, test), (H_TO_MN, self._to_mn), (H_WDC, 1),
@@ -244,6 +248,10 @@ class JumpAnalyser(Weighing):
         if sw > 0:
             self._set_weight(sw, 0)
         self._start_weigh()
+
+    def note_saturation(self):
+        """The sampler saw a channel at its full-scale code (not per sample: on a change)."""
+        self._sat = 1
 
     def finish(self, index, t_us):
         """End of data (a recording ends, or DISARM mid-trial): close a trial that has taken off."""
@@ -322,6 +330,7 @@ class JumpAnalyser(Weighing):
         h[_H_PV] = 0
         h[_H_PV_HI] = 0
         h[_H_PV_LO] = 0
+        h[_H_MISS] = 0
         h[_H_RFD] = -_FMAX
         h[_H_RFD_I] = -1
         h[_H_EP] = 0
@@ -394,6 +403,7 @@ class JumpAnalyser(Weighing):
         inc = d + d if self.integrating else h[_H_DPREV] + d
         if gap > 1:
             inc *= gap if gap < 4 else 4
+            h[_H_MISS] += gap - 1
         h[_H_DPREV] = d
         h[_H_INC] = inc
         lo = h[_H_ALO] + inc
@@ -451,6 +461,7 @@ class JumpAnalyser(Weighing):
             inc = ((h[_H_DPREV] << sx) >> sx) + d
         if gap > 1:
             inc *= gap if gap < 4 else 4
+            h[_H_MISS] = h[_H_MISS] + gap - 1
         h[_H_DPREV] = d
         h[_H_INC] = inc
         lo = h[_H_ALO] + inc
@@ -685,6 +696,7 @@ class JumpAnalyser(Weighing):
         self._end_t = self._h[H_LAT]   # read's own stamp can be a period late
         self._ev(C.EV_TRIAL_END, index, t_us, 0)
         self._res(self.test, R.build(self))
+        self._sat = 0
         self._start_weigh()
         self._h[H_QUIET] = self._settle_n   # no EV_NOT_STILL while the athlete settles
 

@@ -196,13 +196,29 @@ def sample_rate(ja):
     armed = ja.rate_mhz / 1000.0
     samples = ja._end_k - ja._ref_k   # sample clock counts (jump._clock)
     us = (ja._end_t - ja._ref_t) & 0x3FFFFFFF   # ticks_us wraps at 2**30
+    ja.clock_trouble = 0
     if samples < 2 * armed or samples > 600 * armed or us <= 0:
         return armed
     measured = samples * 1e6 / us
-    return measured if armed / 3.0 < measured < armed * 3.0 else armed
+    if not armed / 3.0 < measured < armed * 3.0:
+        ja.clock_trouble = 1
+        return armed
+    if abs(measured - armed) > 0.1 * armed:
+        ja.clock_trouble = 1
+    return measured
 
 
 def build(ja):
+    out = _build(ja)
+    # the trial's quality word (fpwire Q_*) and the conversions it missed
+    q = ((C.Q_MISSED if ja._miss > 0 else 0) | (C.Q_SATURATED if ja._sat else 0) |
+         (C.Q_CLOCK if ja.clock_trouble else 0))
+    out.append((M["trial_quality"], C.RF_VALID, float(q)))
+    out.append((M["missed_conversions"], C.RF_VALID, float(ja._miss)))
+    return out
+
+
+def _build(ja):
     rate = sample_rate(ja)
     period = 1.0 / rate
     sw = ja._sw

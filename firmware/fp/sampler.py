@@ -378,6 +378,8 @@ class Sampler:
                                 self.now(), "chip answers again")
 
     def _saturation(self, new, idx, t):
+        if self.analyser is not None:
+            self.analyser.note_saturation()   # the RESULT's quality word
         for i in range(self.n):
             if (new >> i) & 1:
                 self.outbox.put(KIND_ERROR, C.F_SATURATION, i, self.sat_counts[i], idx, t,

@@ -226,6 +226,8 @@ METRICS = {
     84: ("left_force_200ms", "N"),
     85: ("right_force_200ms", "N"),
     86: ("asymmetry_force_200ms", "%"),
+    87: ("trial_quality", ""),          # Q_* bits, below (an f32 holding an integer)
+    88: ("missed_conversions", ""),     # conversions the sample clock counted missed
 }
 METRIC_IDS = {name: mid for mid, (name, unit) in METRICS.items()}
 
@@ -233,6 +235,12 @@ METRIC_IDS = {name: mid for mid, (name, unit) in METRICS.items()}
 RF_VALID = 0x01        # valid at the trial's measured sample rate
 RF_LOW_RATE = 0x02     # invalid because the sample rate is too low for this metric
 RF_SUSPECT = 0x04      # computed but a quality check failed (see the trial's events)
+
+# RESULT trial quality word (metric trial_quality): what went wrong within the trial
+Q_MISSED = 0x01        # conversions missed between onset and takeoff (counted, integrated over)
+Q_SATURATED = 0x02     # a channel read its full-scale code while the trial ran
+Q_CLOCK = 0x04         # the trial's measured rate was unusable or >10 % off the armed rate
+QUALITY_NAMES = {Q_MISSED: "missed_conversions", Q_SATURATED: "saturation", Q_CLOCK: "clock"}
 
 # --- INFO ------------------------------------------------------------------------------
 ADC_HX711 = 1

@@ -181,7 +181,12 @@ def unpack_result(payload):
         metrics[name] = {"value": value, "unit": unit, "valid": bool(flags & C.RF_VALID),
                          "low_rate": bool(flags & C.RF_LOW_RATE),
                          "suspect": bool(flags & C.RF_SUSPECT), "id": mid}
-    return {"trial": trial, "test": C.TEST_NAMES.get(test, "test%d" % test), "metrics": metrics}
+    q = metrics.get("trial_quality")
+    # the quality word's flag names; None from a device that sends none (older firmware)
+    quality = None if q is None else [n for b, n in sorted(C.QUALITY_NAMES.items())
+                                      if int(q["value"]) & b]
+    return {"trial": trial, "test": C.TEST_NAMES.get(test, "test%d" % test), "metrics": metrics,
+            "quality": quality}
 
 
 # --- CLOCKS ----------------------------------------------------------------------------

@@ -6,7 +6,9 @@ from forceplate.analysis import analyze_trial, synthetic
 from fpwire import codes as C
 
 # Device metrics the host has no counterpart for, and why.
-DEVICE_ONLY = {"drop_height": "an input of the drop-jump test on the host, not a measurement"}
+DEVICE_ONLY = {"drop_height": "an input of the drop-jump test on the host, not a measurement",
+               "trial_quality": "the RESULT's quality word (Q_* bits); the host has flags",
+               "missed_conversions": "the device's own sample clock count; the host counts gaps"}
 
 
 def _host_names():
