@@ -53,13 +53,16 @@ def reconcile(device, host):
         u = u if _num(u) else 0.0
         lim = max(AGREE_K * math.sqrt(2.0) * u, REL_FLOOR * abs(h["value"]))
         if abs(d["value"] - h["value"]) > lim:
-            why = "device %s and host %s differ by more than %s" % (
+            from forceplate.monitoring.text import words
+            why = "%s: device %s and host %s differ by more than %s" % (words(name),
                 _show(name, d["value"], h.get("unit")), _show(name, h["value"], h.get("unit")),
                 _show(name, lim, h.get("unit")))
             d["valid"], d["not_valid_because"] = False, why
             h["valid"], h["not_valid_because"] = False, why
             split.append(why)
     if damaged:
+        from forceplate.monitoring.text import words  # coach-facing names
+        damaged = [words(n) for n in damaged]
         flags.append({"code": "device_result_damaged",
                       "message": "device values not valid (%s): the recording they come from has %s"
                                  % (", ".join(damaged), ", ".join(f["code"] for f in quality))})

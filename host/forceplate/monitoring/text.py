@@ -63,18 +63,28 @@ def history_table(athlete, trials):
     tab.add_column("test")
     tab.add_column("#", justify="right")
     tab.add_column("ok")
+    tab.add_column("flags", max_width=14, overflow="ellipsis", no_wrap=True)  # see `history --json`
     for c in used:
         _, unit = display_value(c, 0.0)
         tab.add_column("%s%s" % (words(c), " (%s)" % unit if unit else ""), justify="right")
     for t in trials:
         ok = "no" if not t["valid"] else ("excl" if t["excluded"] else "yes")
         cells = [(t.get("session_date") or t["time_utc"])[:10], str(t["id"]), safe(t["test"]),
-                 "" if t["number"] is None else str(t["number"]), ok]
+                 "" if t["number"] is None else str(t["number"]), ok, _flag_words(t.get("flags"))]
         for c in used:
             v = val(t, c)
             cells.append("-" if v is None else "%.3g" % v if abs(v) < 10 else "%.1f" % v)
         tab.add_row(*cells)
     return tab
+
+
+# notes on the rate and converter, not on this trial's numbers
+_QUIET_FLAGS = ("converter_model", "invalid_at_sample_rate", "chip_clocks", "uneven_sampling")
+
+
+def _flag_words(flags):
+    codes = [f.get("code", "") for f in flags or [] if isinstance(f, dict) and f.get("code") not in _QUIET_FLAGS]
+    return safe(", ".join(c.replace("_", " ") for c in codes)) if codes else ""
 
 
 def _show(metric, v, unit=None, signed=False):
