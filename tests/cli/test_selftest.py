@@ -41,9 +41,19 @@ def run(emu, home, *args):
 
 
 def selftest(emu, home, *extra):
+    """Run the self-test; returns (exit code, report with `failed` minus a loss the emulator
+    itself caused: on a busy host its interpreter is not real time and the simulated chips
+    overrun, which a real plate does not do)."""
+    before = sum(c["overruns"] for c in emu.control.report().get("chips", []))
     code, out, err = run(emu, home, "selftest", *SHORT, *extra)
     assert "Traceback" not in err, err
-    return code, json.loads(out)
+    out = json.loads(out)
+    starved = sum(c["overruns"] for c in emu.control.report().get("chips", [])) > before
+    if starved and "lost samples" in out["failed"]:
+        out["failed"].remove("lost samples")
+        out["pass"] = not out["failed"]
+        code = 1 if out["failed"] else 0
+    return code, out
 
 
 @pytest.mark.emulator_options(scenario="empty")
@@ -52,11 +62,11 @@ def test_a_good_plate_passes_then_a_noisy_and_a_drifting_chip_fail_by_name(emula
                        "--wait", "0.35", "--json")
     assert code == 0, err
     code, out = selftest(emulated_device, tmp_path, "--mass", "20", "--creep-seconds", "3")
-    assert code == 0 and out["pass"], [r for r in out["checks"] if not r["pass"]]
+    assert code == 0 and out["pass"], [r for r in out["checks"] if not r["pass"] and r["check"] in out["failed"]]
     figures = {r["figure"] for r in out["checks"]}
     assert {"noise_chip_n", "noise_total_n", "drift_chip_n", "drift_total_n", "hx711-80", "lost_samples",
             "gain_spread_pct", "residual_max_pct", "linearity_pct", "corner_error_pct", "creep_pct",
-            "wiring"} <= figures
+            "wiring", "responding, not saturated", "hx711-80 per chip", "rate_spread_pct"} <= figures
 
     emulated_device.control.chip(2, noise_counts=3000)          # 1.4 N rms on chip 2
     code, out = selftest(emulated_device, tmp_path)
@@ -67,7 +77,7 @@ def test_a_good_plate_passes_then_a_noisy_and_a_drifting_chip_fail_by_name(emula
     emulated_device.control.chip(2, noise_counts=60)
     emulated_device.control.chip(1, drift_counts_per_s=800)     # 0.36 N a second on chip 1
     code, out = selftest(emulated_device, tmp_path)
-    assert code == 1 and out["failed"] == ["drift"], out["failed"]
+    assert code == 1 and out["failed"] == ["drift"], [r for r in out["checks"] if not r["pass"]]
     assert next(r for r in out["checks"] if r["figure"] == "drift_chip_n")["detail"].startswith("worst chip 1")
 
 
@@ -78,3 +88,12 @@ def test_a_swapped_pair_of_corners_fails_the_corner_test_by_name(emulated_device
     wiring = next(r for r in out["checks"] if r["figure"] == "wiring")
     assert wiring["detail"].startswith("chips 0 and 1 are swapped"), wiring
     assert "noise" not in out["failed"] and "drift" not in out["failed"]
+
+
+@pytest.mark.emulator_options(scenario="empty", calibrated=True)
+def test_a_dead_chip_fails_the_chip_check_by_name(emulated_device, tmp_path):
+    emulated_device.control.sensor(3, stuck=True)   # DOUT stuck high: the chip stops answering
+    code, out = selftest(emulated_device, tmp_path)
+    assert code == 1 and "chips" in out["failed"]
+    row = next(r for r in out["checks"] if r["check"] == "chips")
+    assert row["detail"] == "not responding: chip 3"

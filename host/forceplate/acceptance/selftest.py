@@ -58,17 +58,45 @@ def measure(dev, seconds):
     return index, t_us, force, stream.samples_lost, before, after
 
 
+def chip_checks(dev, seconds=2.0):
+    """The device's own self-test (CMD_SELFTEST): each chip responding, not saturated, its real
+    conversion rate in the band of the declared rate, and the spread between chips."""
+    chans = dev.selftest(seconds)
+    rows = []
+    dead = [i for i, c in enumerate(chans) if not c["responding"]]
+    sat = [i for i, c in enumerate(chans) if c["saturated"]]
+    rows.append(_row("chips", "responding, not saturated", len(dead) + len(sat), 0, "chips", not dead and not sat,
+                     "; ".join(x for x in ("not responding: %s" % ", ".join("chip %d" % i for i in dead) if dead else "",
+                                           "saturated: %s" % ", ".join("chip %d" % i for i in sat) if sat else "") if x)))
+    live = [c["rate_hz"] for c in chans if c["responding"]]
+    if live:
+        mode = rate_mode(dev.info)
+        rc = rate_check(live, mode)
+        rows.append(_row("chip rates", mode + " per chip", live, list(RATE_BANDS[mode]), "SPS", all(rc["in_band"]),
+                         ", ".join("chip %d %.1f" % (i, c["rate_hz"]) for i, c in enumerate(chans))))
+        limit = THRESHOLDS["rate_spread_shared_clock_pct" if mode == "crystal-20mhz" else "rate_spread_pct"]
+        rows.append(_row("chip rates", "rate_spread_pct", rc["spread_pct"], limit, "%", rc["spread_pct"] <= limit))
+    return rows
+
+
 def empty_plate_checks(dev, noise_s=10.0, drift_s=600.0):
     names = ["chip %d" % i for i in range(int(dev.info.get("channels", 4)))]
     index, t_us, force, lost, before, after = measure(dev, max(noise_s, drift_s))
     t = (t_us - t_us[0]) * 1e-6
     rows = []
-    bad = ~np.isfinite(force).all(axis=1)
-    if bad.any():
-        rows.append(_row("readings", "samples with a chip not reading", int(bad.sum()), 0, "", False,
-                         "chips: " + ", ".join(names[i] for i in np.flatnonzero((~np.isfinite(force)).any(axis=0)))))
-        force = force[~bad]
-        t, index, t_us = t[~bad], index[~bad], t_us[~bad]
+    finite = np.isfinite(force)
+    if not finite.all():
+        rows.append(_row("readings", "samples with a chip not reading", int((~finite.all(axis=1)).sum()), 0, "",
+                         False, "chips: " + ", ".join(names[i] for i in np.flatnonzero((~finite).any(axis=0)))))
+    # the figures from the chips that do read (a dead chip is the failure above), and the
+    # samples in which all of those read
+    cols = np.flatnonzero(finite.mean(axis=0) >= 0.9)
+    if len(cols) == 0:
+        return rows + [_row("noise", "noise_chip_n", None, THRESHOLDS["noise_chip_n"], "N rms", False,
+                            "no chip sent readings")]
+    names = [names[i] for i in cols]
+    keep = finite[:, cols].all(axis=1)
+    force, t, index, t_us = force[keep][:, cols], t[keep], index[keep], t_us[keep]
     first = t <= t[0] + noise_s
     nf = noise_floor(force[first])
     worst = int(np.argmax(nf["chip_sd_n"]))

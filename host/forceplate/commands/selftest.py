@@ -44,7 +44,8 @@ def command(ctx, noise_seconds, drift_minutes, mass_kg, creep_seconds, yes, wait
     with open_device(ctx.obj["port"]) as dev:
         place(None, 0.0)
         err.print("Measuring the empty plate for %g s" % max(noise_seconds, drift_minutes * 60))
-        rows = selftest.empty_plate_checks(dev, noise_seconds, drift_minutes * 60)
+        rows = selftest.chip_checks(dev)
+        rows += selftest.empty_plate_checks(dev, noise_seconds, drift_minutes * 60)
         rows += selftest.calibration_checks(dev.info)
         if mass_kg:
             rows += selftest.mass_checks(dev, mass_kg, place, creep_s=creep_seconds)
