@@ -64,39 +64,42 @@ def _ramp(x, k, w, rising):
     return tot / den
 
 
-def _fit_shape(y, k, w):
-    """Least squares of a falling ramp to zero at t0 (periods from y[0], the newest) seen
-    through k boxes of w periods: (residual, t0). y[j] is the sample at -j."""
+def _residual(y, k, w, t0):
+    """Least-squares residual of the ramp to zero at t0 through k boxes of w periods."""
     n = len(y)
+    ph = [_ramp(t0 + j, k, w, False) for j in range(n)]
+    num = den = 0.0
+    for j in range(n):
+        num += y[j] * ph[j]
+        den += ph[j] * ph[j]
+    if den <= 0 or num <= 0:
+        return 1e30
+    a = num / den
+    r = 0.0
+    for j in range(n):
+        e = y[j] - a * ph[j]
+        r += e * e
+    return r
 
-    def residual(t0):
-        num = den = 0.0
-        for j in range(n):
-            ph = _ramp(t0 + j, k, w, False)
-            num += y[j] * ph
-            den += ph * ph
-        if den <= 0 or num <= 0:
-            return 1e30
-        a = num / den
-        r = 0.0
-        for j in range(n):
-            e = y[j] - a * _ramp(t0 + j, k, w, False)
-            r += e * e
-        return r
 
+def _coarse(y, k, w):
+    """(residual, t0) on a grid of 1/4 period, t0 from 0 back to -(len(y) - 1)."""
     best_r, best_t = 1e31, 0.0
-    i = 0
-    while i <= 4 * (n - 1):   # grid of 1/4 period, then 1/32 around the best
+    for i in range(4 * (len(y) - 1) + 1):
         t0 = -i / 4.0
-        r = residual(t0)
+        r = _residual(y, k, w, t0)
         if r < best_r:
             best_r, best_t = r, t0
-        i += 1
-    centre = best_t
+    return best_r, best_t
+
+
+def _fine(y, k, w, centre, best_r):
+    """Refine t0 to 1/32 period around the coarse best."""
+    best_t = centre
     for i in range(-8, 9):
         t0 = centre + i / 32.0
-        if t0 <= 0:
-            r = residual(t0)
+        if t0 <= 0 and i:
+            r = _residual(y, k, w, t0)
             if r < best_r:
                 best_r, best_t = r, t0
     return best_r, best_t
@@ -106,10 +109,16 @@ def fit_takeoff(y, shapes):
     """(shape, t_d): the converter shape that fits the release best, and the takeoff as the
     samples see it (periods from y[0]): the ramp's zero t0 plus the shape's mean delay k w / 2.
     Any linear-phase filter delays a linear release by its mean delay and keeps its area, so
-    the impulse up to t_d of the samples is the true impulse up to takeoff."""
-    best = None
+    the impulse up to t_d of the samples is the true impulse up to takeoff. Every shape on the
+    coarse grid, the best two refined (the RESULT's cost: docs/device-analysis.md)."""
+    coarse = []
     for k, w in shapes:
-        r, t0 = _fit_shape(y, k, w)
+        r, t0 = _coarse(y, k, w)
+        coarse.append((r, k, w, t0))
+    coarse.sort()
+    best = None
+    for r, k, w, t0 in coarse[:2]:
+        r, t0 = _fine(y, k, w, t0, r)
         if best is None or r < best[0]:
             best = (r, (k, w), t0 + k * w / 2.0)
     return best[1], best[2]
