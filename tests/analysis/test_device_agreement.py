@@ -58,3 +58,25 @@ def test_the_results_table_marks_not_valid_values_and_shows_the_flags_in_cm():
     assert "55.7 (not valid)" in out and "44.3 (not valid)" in out and "35" in out
     assert "samples missing" in out and "[red]x[/red]" in out  # device text shown as text, not markup
     assert "converter" not in out  # the rate notes stay in `analyze`
+
+
+def test_the_device_quality_word_is_shown_and_a_saturated_trial_is_not_valid():
+    device = {"metrics": {"jump_height_impulse": _m(0.35, "m"), "trial_quality": _m(2.0, ""),
+                          "missed_conversions": _m(0.0, "")}, "quality": ["saturation"]}
+    host = {"metrics": {"jump_height_impulse": _m(0.351, "m", True, 0.004)}, "flags": []}
+    d, h, flags = agreement.reconcile(device, host)
+    assert not d["metrics"]["jump_height_impulse"]["valid"]
+    assert [f for f in flags if f["code"] == "device_quality" and "saturation" in f["message"]]
+
+
+def test_missed_conversions_make_the_device_impulse_values_not_valid_but_not_its_flight_time():
+    device = {"metrics": {"jump_height_impulse": _m(0.35, "m"), "flight_time": _m(0.534, "s"),
+                          "missed_conversions": _m(4.0, "")}, "quality": ["missed_conversions"]}
+    host = {"metrics": {"jump_height_impulse": _m(0.351, "m", True, 0.004), "flight_time": _m(0.534, "s", True, 0.002)},
+            "flags": []}
+    d, _, flags = agreement.reconcile(device, host)
+    assert not d["metrics"]["jump_height_impulse"]["valid"] and d["metrics"]["flight_time"]["valid"]
+    assert "missed conversions (4)" in flags[0]["message"]
+    # an older device sends no quality word: nothing is claimed about it
+    d, _, flags = agreement.reconcile({"metrics": {"flight_time": _m(0.534, "s")}, "quality": None}, host)
+    assert d["metrics"]["flight_time"]["valid"] and not flags

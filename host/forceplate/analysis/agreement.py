@@ -36,6 +36,7 @@ def reconcile(device, host):
     if not device or not host or "metrics" not in host:
         return device, host, flags
     dm, hm = device.get("metrics") or {}, host.get("metrics") or {}
+    flags += _device_quality(device, dm)
     quality = [f for f in host.get("flags") or [] if f.get("code") in QUALITY_CODES]
     damaged, split = [], []
     for name, d in dm.items():
@@ -71,6 +72,35 @@ def reconcile(device, host):
     if flags:
         host.setdefault("flags", []).extend(flags)
     return device, host, flags
+
+
+QUALITY_ENTRIES = ("trial_quality", "missed_conversions")
+MISSED_MAX = 1  # one missed conversion is a 2-period interval (analysis.quality.GAP_MAX_PERIODS: 2.5)
+
+
+def _device_quality(device, dm):
+    """The RESULT's own quality word (SPEC 9.8, decoded by fpwire as device["quality"]):
+    shown as a flag; a saturated channel or an unusable clock makes every device value not
+    valid, more than MISSED_MAX missed conversions the values integrated over them."""
+    from .quality import pre_takeoff
+
+    names = device.get("quality")
+    if not names:
+        return []
+    missed = (dm.get("missed_conversions") or {}).get("value")
+    words = [n.replace("_", " ") + (" (%d)" % missed if n == "missed_conversions" and _num(missed) else "")
+             for n in names]
+    hit = []
+    for name, d in dm.items():
+        if name in QUALITY_ENTRIES or not isinstance(d, dict) or not d.get("valid"):
+            continue
+        if set(names) - {"missed_conversions"} or (
+                "missed_conversions" in names and _num(missed) and missed > MISSED_MAX and pre_takeoff(name)):
+            d["valid"] = False
+            d["not_valid_because"] = "the device reports: " + ", ".join(words)
+            hit.append(name)
+    return [{"code": "device_quality", "message": "the device reports: %s%s" % (
+        ", ".join(words), " (%d device values not valid)" % len(hit) if hit else "")}]
 
 
 def _show(name, v, unit):
