@@ -14,7 +14,8 @@ from forceplate.storage.recording import FORMAT_MN32, RecordingWriter
 from forceplate.workflows import jumptest
 
 HEADER = {"channels": 1, "layout": "single", "ticks_bits": 32, "device": {"board": "test"},
-          "nominal_rate_hz": 1000.0, "test": "cmj", "trial": 1, "athlete": "Ada"}
+          "nominal_rate_hz": 1000.0, "test": "cmj", "trial": 1, "athlete": "Ada",
+          "created_utc": "2026-11-02T10:00:00+00:00"}
 
 
 def _guided_recording(path):
@@ -53,5 +54,26 @@ def test_analyze_report_and_reanalyse_give_the_guided_trials_numbers(tmp_path, m
         assert got[name]["value"] == pytest.approx(shown[name]["value"], rel=1e-9), name
     r = CliRunner().invoke(cli, ["report", path, "--out", str(tmp_path / "rep")])
     assert r.exit_code == 0, r.output
-    html = open(r.stdout.split()[1], encoding="utf-8").read()
+    png_path, html_path = r.stdout.split()
+    html = open(html_path, encoding="utf-8").read()
     assert "%.4g" % shown["jump_height_impulse"]["value"] in html
+    # the report names the athlete and the date; a second one does not overwrite the first
+    assert "<title>Ada, 2026-11-02: guided.fprec - cmj</title>" in html
+    r = CliRunner().invoke(cli, ["report", path, "--out", str(tmp_path / "rep")])
+    assert r.stdout.split()[1].endswith("guided-report-2.html")
+    assert open(html_path, encoding="utf-8").read() == html
+
+
+def test_the_cmj_sj_ratio_never_pairs_two_athletes(tmp_path):
+    from forceplate.analysis import files as fa
+    from forceplate.analysis.results import TrialResult, Measured
+
+    def res(test, who, h):
+        r = TrialResult(test=test, sample_rate_hz=1000.0, file="%s-%s.csv" % (who, test))
+        r.metrics["jump_height_impulse"] = Measured(h, "m", "jump_height.impulse")
+        r.extra["athlete"] = who
+        return r
+
+    assert fa.eur_record([res("cmj", "Ada", 0.40), res("sj", "Bo", 0.30)]) is None
+    pair = fa.eur_record([res("cmj", "Ada", 0.40), res("sj", "Ada", 0.36)])
+    assert pair is not None and pair.test == "eur"

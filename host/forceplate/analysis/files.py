@@ -38,6 +38,11 @@ def analyze_file(path, test="auto", rate_hz=None, mass_kg=None, **options):
     res = analyze_trial(rec.time_s, rec.force_n, test=test, mass_kg=mass_kg, layout=rec.layout,
                         file=os.fspath(path), meta=rec.meta, index=rec.index, clocks=rec.clocks,
                         **options)
+    # whose trial and when: report titles, and a CMJ pairs only with the same athlete's SJ
+    for key, value in (("athlete", (rec.meta or {}).get("athlete")),
+                       ("recorded_utc", (rec.meta or {}).get("created_utc"))):
+        if value:
+            res.extra[key] = str(value)
     notes = (rec.meta or {}).get("import_notes")
     if notes:
         res.flag("import", f"read as {rec.meta.get('source', 'text')}: " + "; ".join(notes))
@@ -71,6 +76,11 @@ def analyze_files(paths, test="auto", rate_hz=None, mass_kg=None, errors=None, *
 
 
 def eur_record(results):
+    """A ratio pairs jumps of one athlete only: with files of several athletes (as their
+    recordings name them), none is paired across athletes."""
+    if len({r.extra.get("athlete") for r in results if r.test in ("cmj", "sj")}) > 1:
+        return None
+
     def best(kind):
         ok = [r for r in results if r.test == kind and r.analysable and r.metrics.get("jump_height_impulse")]
         return max(ok, key=lambda r: r.value("jump_height_impulse"), default=None)

@@ -69,7 +69,7 @@ def figure(result):
     handles, labels = axes[-1].get_legend_handles_labels()
     if labels:
         axes[-1].legend(loc="lower left", fontsize=7, ncol=5)
-    title = f"{os.path.basename(result.file) if result.file else 'trial'}: {result.test} at {result.sample_rate_hz:.0f} Hz"
+    title = f"{_who_when(result)}{os.path.basename(result.file) if result.file else 'trial'}: {result.test} at {result.sample_rate_hz:.0f} Hz"
     axes[0].set_title(title, loc="left", fontsize=10)
     tab = fig.add_subplot(gs[:, 1])
     tab.axis("off")
@@ -113,10 +113,25 @@ def png_bytes(result):
     return buf.getvalue()
 
 
+def _who_when(result):
+    """"Athlete, date: " from the recording (its names are data: control characters out)."""
+    import re
+    parts = [re.sub(r"[\x00-\x1f\x7f]", "", result.extra.get(k, ""))
+             for k in ("athlete", "recorded_utc")]
+    parts[1] = parts[1][:10]
+    parts = [p for p in parts if p]
+    return ", ".join(parts) + ": " if parts else ""
+
+
 def write(result, out_dir):
-    """Write <stem>.png and <stem>.html into out_dir; returns both paths."""
+    """Write <stem>.png and <stem>.html into out_dir (a report already there is kept: the new
+    one gets -2, -3...); returns both paths."""
     os.makedirs(out_dir, exist_ok=True)
-    stem = os.path.splitext(os.path.basename(result.file or "trial"))[0] + "-report"
+    base = os.path.splitext(os.path.basename(result.file or "trial"))[0] + "-report"
+    stem, k = base, 2
+    while os.path.exists(os.path.join(out_dir, stem + ".png")) or \
+            os.path.exists(os.path.join(out_dir, stem + ".html")):
+        stem, k = "%s-%d" % (base, k), k + 1
     png = png_bytes(result)
     png_path = os.path.join(out_dir, stem + ".png")
     with open(png_path, "wb") as fh:
@@ -137,7 +152,7 @@ def html_page(result, png):
     flags = "".join(f"<li><b>{esc(f['code'])}</b>: {esc(f['message'])}</li>" for f in result.flags)
     events = "".join(f"<li>{esc(k)}: {v:.4f} s</li>" for k, v in result.events.items() if v is not None and math.isfinite(v))
     img = base64.b64encode(png).decode("ascii")
-    title = esc(f"{os.path.basename(result.file) if result.file else 'trial'} - {result.test}")
+    title = esc(f"{_who_when(result)}{os.path.basename(result.file) if result.file else 'trial'} - {result.test}")
     return f"""<!doctype html><html><head><meta charset="utf-8"><title>{title}</title>
 <style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse}}td,th{{padding:2px 8px;border-bottom:1px solid #ddd}}
 .nv{{color:#999}}img{{max-width:100%}}</style></head><body>
