@@ -5,6 +5,7 @@ import json
 import struct
 import time
 
+import pytest
 import serial
 
 from fpwire import codes as C
@@ -157,6 +158,7 @@ def test_a_watchdog_reset_is_reported_once_not_after_every_later_soft_reboot(emu
         r.close()
 
 
+@pytest.mark.emulator_options(time_mode="real")  # the cost of reading input is real time
 def test_a_flood_of_input_while_streaming_costs_no_samples(emulated_device):
     r = Raw(emulated_device.port)
     try:

@@ -104,6 +104,7 @@ def test_stall(emulated_device):
     assert row["unique"] == row["received"] and row["tail"]
 
 
+@pytest.mark.emulator_options(time_mode="real")  # the cost of reading input is real time
 def test_input_flood_while_streaming(emulated_device):
     def flood(emu, dev):
         with serial.Serial(emu.port) as s:

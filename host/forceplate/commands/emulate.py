@@ -42,6 +42,10 @@ from forceplate.emulator.device.athlete import SCENARIOS
 @click.option("--uncalibrated", is_flag=True,
               help="Leave the plate uncalibrated (default: it starts with the simulated chips' "
                    "true offsets and gains stored, like a factory-calibrated plate).")
+@click.option("--time", "time_mode", type=click.Choice(["virtual", "real"]), default="virtual",
+              show_default=True,
+              help="The device's clock: virtual advances with the firmware's work and sleeps "
+                   "(host load costs no conversions); real is the host's clock (stress tests).")
 @click.option("--corrupt", type=float, default=None, metavar="FRACTION",
               help="Link fault: replace this fraction of the device's bytes (0.01 = 1 %).")
 @click.option("--drop", type=float, default=None, metavar="FRACTION",
@@ -59,7 +63,7 @@ from forceplate.emulator.device.athlete import SCENARIOS
               help="Power-cycle the board SECONDS after start (repeatable).")
 def command(scenario, mass, jump_height, adc, rate, channels, seed, flash_dir, blank, mpy,
             clock_spread, uncalibrated, asymmetry, converter, corrupt, drop, faults_to_device,
-            stall, dead_chip, saturate, reboot_at):
+            stall, dead_chip, saturate, reboot_at, time_mode):
     """Print the port (first line), then run until Ctrl-C. The second line names the
     control directory for forceplate.emulator.control.Control (scripting from elsewhere)."""
     from forceplate.emulator import Emulator
@@ -78,7 +82,7 @@ def command(scenario, mass, jump_height, adc, rate, channels, seed, flash_dir, b
     dev = Emulator(flash_dir=flash_dir, blank=blank, scenario=scenario, mass_kg=mass,
                    jump_height_m=jump_height, adc=adc, rate_hz=rate, channels=channels,
                    seed=seed, mpy=mpy, calibrated=not uncalibrated, clock_spread=clock_spread,
-                   asymmetry=asymmetry, converter=converter)
+                   asymmetry=asymmetry, converter=converter, time_mode=time_mode)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())

@@ -43,6 +43,10 @@ from forceplate.emulator.faults import LinkFaults
 DEVICE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "device")
 BOOT_SCRIPT = os.path.join(DEVICE_DIR, "emuboot.py")
 
+# The device's clock (device/time.py): "virtual" advances with the firmware's work and
+# sleeps, so host load costs no conversions; "real" is the host's clock (stress tests).
+TIME_MODES = ("virtual", "real")
+
 EXIT_SOFT = 0
 EXIT_HARD = 81
 EXIT_WDT = 82
@@ -110,7 +114,11 @@ def _device_stdout():
 class Supervisor:
     """Owns the outer pty and one interpreter process at a time; `start()` then `port`."""
 
-    def __init__(self, flash_dir, run_dir, log=None):
+    def __init__(self, flash_dir, run_dir, log=None, time_mode="virtual"):
+        if time_mode not in TIME_MODES:
+            from forceplate.errors import UsageError
+            raise UsageError(f"--time must be one of {', '.join(TIME_MODES)}, not {time_mode!r}")
+        self.time_mode = time_mode
         self.flash_dir = os.path.abspath(flash_dir)
         self.run_dir = os.path.abspath(run_dir)
         self.faults = LinkFaults()
@@ -196,9 +204,10 @@ class Supervisor:
         args = self._cmd + ["-i", BOOT_SCRIPT, self.flash_dir, self.run_dir,
                             "raw" if raw else "repl", str(cause)]
         out, self._dev_out = _device_stdout()
+        env = dict(os.environ, FP_EMU_TIME=self.time_mode)  # device/time.py
         self._proc = subprocess.Popen(args, stdin=slave, stdout=out, stderr=out,
                                       preexec_fn=_device_process, close_fds=True,
-                                      cwd=self.flash_dir)
+                                      cwd=self.flash_dir, env=env)
         os.close(slave)
         os.close(out)
         _set_nonblocking(master)

@@ -84,9 +84,9 @@ def lightsleep(ms=None):
 
 def _after(delay_us, fn, arg):
     """Run fn(arg) after delay_us from a helper thread, when interrupts are not masked."""
-    time.sleep_us(delay_us)
+    time.real_sleep_us(delay_us)
     while _irq[0]:
-        time.sleep_us(50)
+        time.real_sleep_us(50)
     try:
         micropython.schedule(fn, arg)
     except RuntimeError:  # schedule queue full: the interrupt is lost, as on a board
@@ -203,12 +203,12 @@ class _DoutPin(Pin):
     def _edges(self, handler, alive):
         c = self._c
         while alive[0]:
-            now = time.ticks_us()
+            now = time.real_ticks_us()
             t = c.next_t
             p = c.period_us
             while time.ticks_diff(t, now) <= 0:
                 t = time.ticks_add(t, p)
-            time.sleep_us(time.ticks_diff(t, now))
+            time.real_sleep_us(time.ticks_diff(t, now))
             if alive[0] and c.present and not c.stuck:
                 _after(0, handler, self)
 
@@ -249,13 +249,13 @@ class Timer:
         _thread.start_new_thread(self._loop, (mode, period_us, callback, self._alive))
 
     def _loop(self, mode, period_us, callback, alive):
-        due = time.ticks_add(time.ticks_us(), period_us)
+        due = time.ticks_add(time.real_ticks_us(), period_us)
         while alive[0]:
-            wait = time.ticks_diff(due, time.ticks_us())
+            wait = time.ticks_diff(due, time.real_ticks_us())
             if wait > 0:
-                time.sleep_us(wait)
+                time.real_sleep_us(wait)
             while _irq[0]:
-                time.sleep_us(50)
+                time.real_sleep_us(50)
             if not alive[0]:
                 return
             if callback is not None:
@@ -281,7 +281,7 @@ class WDT:
     def __init__(self, id=0, timeout=5000):
         global _wdt_timeout_ms, _wdt_fed
         _wdt_timeout_ms = max(1, min(timeout, 8388))
-        _wdt_fed = time.ticks_ms()
+        _wdt_fed = time.real_ticks_ms()
         hx711sim.note_watchdog(_wdt_timeout_ms)
         if not _wdt_running[0]:
             _wdt_running[0] = 1
@@ -289,7 +289,7 @@ class WDT:
 
     def feed(self):
         global _wdt_fed
-        _wdt_fed = time.ticks_ms()
+        _wdt_fed = time.real_ticks_ms()
 
 
 _wdt_timeout_ms = 0
@@ -298,8 +298,8 @@ _wdt_running = [0]
 
 
 def _wdt_watch():
-    while time.ticks_diff(time.ticks_ms(), _wdt_fed) < _wdt_timeout_ms:
-        time.sleep_ms(10)
+    while time.ticks_diff(time.real_ticks_ms(), _wdt_fed) < _wdt_timeout_ms:
+        time.real_sleep_ms(10)
     # The main thread may be blocked in a read, where no callback runs: end the process
     # with the signal the supervisor reads as a watchdog reset.
     import os
