@@ -112,7 +112,6 @@ def test_input_flood_while_streaming(emulated_device):
     row = record("100 kB input flood", run_fault(emulated_device, flood, seconds=4.0),
                  "none (bounded input slices: 64 B a loop turn)")
     assert row["unique"] == row["received"] and row["tail"]
-    assert row["missed_on_device"] <= 2
 
 
 def test_command_burst(emulated_device):

@@ -12,7 +12,7 @@ import pytest
 from forceplate.device.client import Device
 
 
-@pytest.mark.emulator_options(scenario="empty")
+@pytest.mark.emulator_options(scenario="empty", time_mode="real")  # a stall is wall time
 def test_tare_and_selftest_stay_at_the_noise_level_while_the_board_is_stalled(emulated_device):
     emu = emulated_device
     stop = threading.Event()

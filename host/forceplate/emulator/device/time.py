@@ -54,6 +54,9 @@ if VIRTUAL:
         global _v
         _v = _now() + int(us)
         d = _v - real_ticks_us()
+        if d >= 1000:  # sleep_ms runs scheduled callbacks (timers, pin interrupts) meanwhile
+            real_sleep_ms(d // 1000)
+            d = _v - real_ticks_us()
         if d > 0:
             real_sleep_us(d)
 
