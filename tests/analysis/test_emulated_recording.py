@@ -1,7 +1,10 @@
 """The host analysis of a real recording of the emulated board (firmware in MicroPython,
 simulated HX711 chips on one clock, stamps taken when the polling loop reads each sample),
 against the athlete model's exact truth and the device's own RESULT for the same jumps.
-Tolerances: 1 cm of impulse jump height from the truth, 1 cm from the device."""
+Tolerances: 1 cm of impulse jump height from the truth, 1 cm from the device.
+The chips sample at one instant (converter="point"): the host analysis does not yet hold
+through the emulator's default sinc4 settling filter (issue 12, open; the acceptance test's
+xfail prints that error)."""
 
 import time
 
@@ -18,7 +21,7 @@ pytestmark = pytest.mark.emulator
 
 def record(mass, height, jumps=2, seed=4):
     emu = Emulator(scenario="still", mass_kg=mass, jump_height_m=height, seed=seed)
-    emu.control.configure(seed=seed, clock_spread=0.0)
+    emu.control.configure(seed=seed, clock_spread=0.0, converter="point")
     emu.start()
     try:
         chips = emu.control.chips[:4]
