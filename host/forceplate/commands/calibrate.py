@@ -1,7 +1,6 @@
 """forceplate calibrate: known masses at the centre and corners -> per-channel gains."""
 
 import os
-import time
 
 import click
 
@@ -42,15 +41,7 @@ def command(ctx, masses, seconds, gravity, yes, wait_s, dry_run, resume, redo, s
     interactive = not (yes or as_json)
     err = live.err_console()
 
-    def place(position, mass):
-        what = ("Empty the plate" if position is None
-                else "Place %g kg %s" % (mass, live.where(position)))
-        if interactive:
-            click.prompt(what + ", then press Enter", default="", show_default=False,
-                         prompt_suffix=" ", err=True)
-        else:
-            err.print(what + " (measuring in %g s)" % wait_s)
-            time.sleep(wait_s)
+    place = live.placement_prompt(interactive, wait_s, err)
 
     def progress(done, total, what):
         if not as_json:

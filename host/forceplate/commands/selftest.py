@@ -1,7 +1,6 @@
 """forceplate selftest: the acceptance procedure on a connected plate, pass/fail per check."""
 
 import sys
-import time
 
 import click
 
@@ -32,14 +31,7 @@ def command(ctx, noise_seconds, drift_minutes, mass_kg, creep_seconds, yes, wait
     interactive = not (yes or as_json)
     err = live.err_console()
 
-    def place(position, mass):
-        what = ("Empty the plate" if position is None
-                else "Place %g kg %s" % (mass, live.where(position)))
-        if interactive:
-            click.prompt(what + ", then press Enter", default="", show_default=False, prompt_suffix=" ", err=True)
-        else:
-            err.print(what + " (measuring in %g s)" % wait_s)
-            time.sleep(wait_s)
+    place = live.placement_prompt(interactive, wait_s, err)
 
     with open_device(ctx.obj["port"]) as dev:
         place(None, 0.0)

@@ -184,6 +184,23 @@ def where(position):
     return "at the centre" if position == "centre" else "over the %s corner" % position.replace("_", "-")
 
 
+def placement_prompt(interactive, wait_s, err):
+    """The `place(position, mass)` callback of calibrate and selftest: ask and wait for Enter
+    at a terminal; unattended, say what to place and wait `wait_s` seconds."""
+    import time
+
+    def place(position, mass):
+        what = ("Empty the plate" if position is None
+                else "Place %g kg %s" % (mass, where(position)))
+        if interactive:
+            click.prompt(what + ", then press Enter", default="", show_default=False,
+                         prompt_suffix=" ", err=True)
+        else:
+            err.print(what + " (measuring in %g s)" % wait_s)
+            time.sleep(wait_s)
+    return place
+
+
 def calibration_table(fit):
     rows = [(r["position"], r["mass_kg"], r["applied_n"], r["measured_n"], r["error_n"],
              r["error_pct"]) for r in fit.rows]
