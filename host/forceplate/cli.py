@@ -48,6 +48,7 @@ COMMANDS = {
     "import": "import_",
     "reanalyse": "reanalyse",
     "trial": "trial",
+    "athlete": "athlete",
     "dashboard": "dashboard",
     "session": "session",
     "demo": "demo",
