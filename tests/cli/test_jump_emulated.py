@@ -69,7 +69,16 @@ def test_jump_through_clirunner_saves_trials_in_the_athletes_history(
     assert [t["trial"] for t in trials] == [1, 2] and all(t["valid"] for t in trials)
     for t in trials:  # the history holds what the device reported for each saved trial
         result = read_recording(t["file"]).results[0]["metrics"]["jump_height_impulse"]
-        assert t["device_metrics"]["jump_height_impulse"] == result["value"]
+        stored = t["metrics"]["device"].get("jump_height_impulse")
+        if stored is not None and stored["valid"]:
+            assert stored["value"] == result["value"]
+            assert t["device_metrics"]["jump_height_impulse"] == result["value"]
+        else:
+            # a device value the trial's own checks contradict (e.g. conversions the emulated
+            # loop missed inside the propulsion: the RESULT quality word) is never shown as a
+            # number, and the trial's flags say why
+            assert "jump_height_impulse" not in t["device_metrics"]
+            assert t["flags"], t
         assert 0.1 < result["value"] < 0.6
         note = [n for n in read_recording(t["file"]).notes if n["kind"] == "analysis"][0]
         host = note["analysis"]["metrics"]["jump_height_impulse"]["value"]
