@@ -60,6 +60,10 @@ def import_files(store, paths, athlete, date=None, test="auto", rate_hz=None, ma
     return out
 
 
+# flags that come from outside the host analysis, so a re-analysis keeps them
+KEPT_FLAGS = ("device_contradicted",)
+
+
 def reanalyse(store, athlete=None, test=None, on_trial=None):
     """Run today's analysis on every stored trial's file and replace its host metrics.
     Returns {"trials", "reanalysed", "values_changed", "trials_changed", "missing_files",
@@ -78,8 +82,12 @@ def reanalyse(store, athlete=None, test=None, on_trial=None):
                 out["failed"].append((path, str(exc)))
             else:
                 rec = res.to_dict()
+                # the new analysis' flags, plus those the analysis does not make (the device's
+                # RESULT ruled out by its own recording: jumptest.store_trial)
+                kept = [f for f in t.get("flags") or [] if isinstance(f, dict) and
+                        f.get("code") in KEPT_FLAGS]
                 n = store.replace_metrics(t["id"], metric_rows(rec), origin="host",
-                                          flags=rec["flags"])
+                                          flags=list(rec["flags"]) + kept)
                 out["reanalysed"] += 1
                 out["values_changed"] += n
                 out["trials_changed"] += bool(n)

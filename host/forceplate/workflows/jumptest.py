@@ -280,21 +280,3 @@ def store_trial(store, athlete_name, trial, session_id=None, source="jump", tags
         valid=trial.result is not None and contradicted is None,
         device_result=trial.result, flags=flags, tags=tags, notes=notes, source=source)
     return trial.store_id
-
-
-def history_entry(athlete, trial):
-    metrics = {}
-    contradicted = device_contradicted(trial)
-    if trial.result and not contradicted:
-        metrics = {k: v["value"] for k, v in trial.result.get("metrics", {}).items()
-                   if v.get("valid")}
-    host = {}
-    for k, v in ((trial.analysis or {}).get("metrics") or {}).items():
-        if isinstance(v, dict) and v.get("valid") and isinstance(v.get("value"), (int, float)) \
-                and v["value"] == v["value"]:
-            host[k] = v["value"]
-    return {"athlete": athlete.name, "test": trial.test, "trial": trial.number, "leg": trial.leg,
-            "time_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-            "file": trial.path, "valid": trial.result is not None and contradicted is None,
-            "device_metrics": {k: v for k, v in metrics.items() if v == v},
-            "host_metrics": host, **({"not_valid_because": contradicted} if contradicted else {})}
