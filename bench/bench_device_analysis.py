@@ -130,6 +130,7 @@ def main(argv=None):
         trial = os.path.join(tmp, "trial")
         with open(trial + ".json", "w") as fh:
             json.dump({"n": n, "test": 1, "rate_mhz": int(args.rate * 1000),
+                       "period_us": int(round(1e6 / args.rate)),
                        "max_rate_hz": 1000}, fh)
         np.array(mn, dtype="<i4").tofile(trial + ".bin")
         if args.tree:

@@ -16,6 +16,7 @@ from fp.jump import JumpAnalyser
 with open(sys.argv[3] + ".json") as fh:
     head = json.loads(fh.read())
 n = head["n"]
+per_us = head.get("period_us", 1000)   # stamps one sample period apart
 repeat = int(sys.argv[4])
 force = array("i", bytearray(4 * n))
 with open(sys.argv[3] + ".bin", "rb") as fh:
@@ -61,7 +62,7 @@ def timed(obj, arm, per_state, counts):
         prev = start
         for i in range(n):
             s = obj.state
-            feed(i, i * 1000, force[i])
+            feed(i, i * per_us, force[i])
             t = time.ticks_us()
             c = time.ticks_diff(t, prev)
             total[s] += c

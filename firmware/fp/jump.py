@@ -180,6 +180,7 @@ class JumpAnalyser(Weighing):
         self.adc_periods = max(1, min(int(o.get("adc_periods", 1)), 4)) if self.integrating else 1
         self.shapes = (R.SHAPES if adc == "settling" else
                        ((1, self.adc_periods),) if adc == "integrating" else ())
+        R.F.tables(self.shapes)   # the fit's kernel tables: once per shape, not per trial
 
         def n(seconds, least=1):
             return max(least, int(seconds * rate + 0.5))

@@ -3,6 +3,11 @@
 # entries: a list of (metric_id, flags, value in SI units). Rules: docs/device-analysis.md.
 from fpwire import codes as C
 
+try:
+    from fp import jump_fit as F
+except ImportError:   # the host runs this code as forceplate_firmware.fp
+    from forceplate_firmware.fp import jump_fit as F
+
 G = 9.80665
 
 # trial quality flags (JumpAnalyser._flags)
@@ -36,92 +41,9 @@ def max_settle(shapes):
     return max([k * w for k, w in shapes] + [1])
 
 
-def _ipow(x, n):
-    p = 1.0
-    for _ in range(n):
-        p *= x
-    return p
-
-
-def _ramp(x, k, w, rising):
-    """A unit-slope ramp seen through k boxes of w periods: falling (t0 - t)+ at x = t0 - t,
-    or rising (t - t1)+ at x = t - t1. Closed form (B-spline): sum of truncated powers."""
-    if k == 0:
-        return x if x > 0 else 0.0
-    tot = 0.0
-    c = 1
-    for j in range(k + 1):
-        u = x - j * w if rising else x + j * w
-        if u > 0:
-            sign = -1 if (j & 1) else 1
-            if not rising and (k & 1):
-                sign = -sign
-            tot += sign * c * _ipow(u, k + 1)
-        c = c * (k - j) // (j + 1)
-    den = _ipow(w, k)
-    for j in range(2, k + 2):
-        den *= j
-    return tot / den
-
-
-def _residual(y, k, w, t0):
-    """Least-squares residual of the ramp to zero at t0 through k boxes of w periods."""
-    n = len(y)
-    ph = [_ramp(t0 + j, k, w, False) for j in range(n)]
-    num = den = 0.0
-    for j in range(n):
-        num += y[j] * ph[j]
-        den += ph[j] * ph[j]
-    if den <= 0 or num <= 0:
-        return 1e30
-    a = num / den
-    r = 0.0
-    for j in range(n):
-        e = y[j] - a * ph[j]
-        r += e * e
-    return r
-
-
-def _coarse(y, k, w):
-    """(residual, t0) on a grid of 1/4 period, t0 from 0 back to -(len(y) - 1)."""
-    best_r, best_t = 1e31, 0.0
-    for i in range(4 * (len(y) - 1) + 1):
-        t0 = -i / 4.0
-        r = _residual(y, k, w, t0)
-        if r < best_r:
-            best_r, best_t = r, t0
-    return best_r, best_t
-
-
-def _fine(y, k, w, centre, best_r):
-    """Refine t0 to 1/32 period around the coarse best."""
-    best_t = centre
-    for i in range(-8, 9):
-        t0 = centre + i / 32.0
-        if t0 <= 0 and i:
-            r = _residual(y, k, w, t0)
-            if r < best_r:
-                best_r, best_t = r, t0
-    return best_r, best_t
-
-
 def fit_takeoff(y, shapes):
-    """(shape, t_d): the converter shape that fits the release best, and the takeoff as the
-    samples see it (periods from y[0]): the ramp's zero t0 plus the shape's mean delay k w / 2.
-    Any linear-phase filter delays a linear release by its mean delay and keeps its area, so
-    the impulse up to t_d of the samples is the true impulse up to takeoff. Every shape on the
-    coarse grid, the best two refined (the RESULT's cost: docs/device-analysis.md)."""
-    coarse = []
-    for k, w in shapes:
-        r, t0 = _coarse(y, k, w)
-        coarse.append((r, k, w, t0))
-    coarse.sort()
-    best = None
-    for r, k, w, t0 in coarse[:2]:
-        r, t0 = _fine(y, k, w, t0, r)
-        if best is None or r < best[0]:
-            best = (r, (k, w), t0 + k * w / 2.0)
-    return best[1], best[2]
+    """(shape, t_d) of the release y (newest first): fp/jump_fit.py."""
+    return F.fit_takeoff(y, shapes)
 
 
 def _takeoff(ja, rate):
@@ -181,18 +103,8 @@ def _touchdown(i, f0, f1, integrating, shape=(0, 0)):
         k, w = shape
         if f1 <= 0 or f0 <= 0 or f1 <= f0:
             return i - 0.5 + k * w / 2.0
-        # ratio f0 / f1 of the ramp seen at i and i + 1 falls with the start: bisection on
-        # the start's distance before sample i, 0 .. k w + 1 periods
-        lo, hi = 0.0, k * w + 1.0
-        target = f0 / float(f1)
-        for _ in range(24):
-            mid = (lo + hi) / 2.0
-            r = _ramp(mid, k, w, True) / _ramp(mid + 1.0, k, w, True)
-            if r < target:
-                lo = mid
-            else:
-                hi = mid
-        return i - (lo + hi) / 2.0 + k * w / 2.0
+        # ratio f0 / f1 of the ramp seen at i and i + 1: how far before i the rise started
+        return i - F.touchdown_back(f0 / float(f1), k, w) + k * w / 2.0
     back = f0 / float(f1 - f0) if f1 > f0 else 0.5
     return i - min(1.0, max(0.0, back))
 

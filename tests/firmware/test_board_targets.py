@@ -10,7 +10,7 @@ import pytest
 
 
 @pytest.mark.parametrize("arch", ["armv6m", "armv7emsp", "xtensawin", "x64"])
-@pytest.mark.parametrize("module", ["jump.py", "jump_weigh.py", "calib.py", "chipclock.py",
+@pytest.mark.parametrize("module", ["jump.py", "jump_weigh.py", "jump_fit.py", "calib.py", "chipclock.py",
                                     "align.py", "jump_sides.py"])
 def test_the_fast_paths_compile_for_each_board(repo_root, tmp_path, module, arch):
     out = tmp_path / (module + ".mpy")
