@@ -9,6 +9,8 @@ from array import array
 from .compat import *  # noqa: F401,F403  micropython (native) on both runtimes
 
 STEP = 32          # table steps per sample period
+_S1 = (0, 0, 1, 3, 6, 10, 15, 21, 28, 36)          # sum of j for j < n
+_S2 = (0, 0, 1, 5, 14, 30, 55, 91, 140, 204)       # sum of j * j for j < n
 _TABS = {}         # (k, w) -> array: the ramp seen through k boxes of w periods, at x = -q/32
 
 
@@ -53,73 +55,75 @@ def tables(shapes):
 
 
 @micropython.native
-def _score(y, n, sy, syj, syy, tab, kw, half, m0):
-    """Least-squares residual of y[0..n-1] against a ramp to zero at t0 = m0 / 32 periods
-    (m0 <= 0) seen through the shape: Syy - (Sy.phi)^2 / Sphi^2."""
-    s = STEP
-    jl = (-m0 + s - 1) // s          # first sample fully on the ramp's linear part
-    if jl > n:
-        jl = n
-    c = m0 / s + half                # phi_j = j + c there
-    num = (syj[n] - syj[jl]) + c * (sy[n] - sy[jl])
-    cnt = n - jl
-    s1 = (n * (n - 1) - jl * (jl - 1)) // 2
-    s2 = ((n - 1) * n * (2 * n - 1) - (jl - 1) * jl * (2 * jl - 1)) // 6
-    den = s2 + 2.0 * c * s1 + c * c * cnt
-    j = jl - 1
-    lim = -s * kw
-    while j >= 0:                    # the samples inside the filter's reach of t0
-        m = m0 + s * j
-        if m <= lim:
-            break
-        p = tab[-m]
-        num += y[j] * p
-        den += p * p
-        j -= 1
-    if den <= 0 or num <= 0:
-        return 1e30
-    return syy - num * num / den
+def _scan(y, n, sy, syj, syy, s1, s2, tab, kw, half, m_hi, m_lo, dm):
+    """The least least-squares residual of y[0..n-1] against a ramp to zero at t0 = m0 / 32
+    periods seen through the shape, for m0 = m_hi, m_hi - dm, ... >= m_lo (m0 <= 0 only):
+    (residual, m0). Residual Syy - (Sy.phi)^2 / Sphi^2; samples fully on the ramp's linear
+    part (phi_j = j + c) come from prefix sums, samples the filter has not reached are 0,
+    only those in between are looked up."""
+    best_r, best_m = 1e31, 0
+    lim = -STEP * kw
+    m0 = m_hi if m_hi <= 0 else 0
+    while m0 >= m_lo:
+        jl = (-m0 + STEP - 1) // STEP    # first sample fully on the linear part
+        if jl > n:
+            jl = n
+        c = m0 / STEP + half
+        num = (syj[n] - syj[jl]) + c * (sy[n] - sy[jl])
+        den = (s2[n] - s2[jl]) + 2.0 * c * (s1[n] - s1[jl]) + c * c * (n - jl)
+        j = jl - 1
+        m = m0 + STEP * j
+        while j >= 0 and m > lim:
+            p = tab[-m]
+            num += y[j] * p
+            den += p * p
+            j -= 1
+            m -= STEP
+        if den > 0 and num > 0:
+            r = syy - num * num / den
+            if r < best_r:
+                best_r, best_m = r, m0
+        m0 -= dm
+    return best_r, best_m
 
 
 @micropython.native
 def fit_takeoff(y, shapes):
     """(shape, t_d): the converter shape that fits the release y (newest first) best, and the
     takeoff as the samples see it (periods from y[0]): the ramp's zero t0 plus the shape's mean
-    delay k w / 2. Every shape on a grid of 1/4 period, the best two refined to 1/32."""
+    delay k w / 2. Each shape on a grid of 1/2 period, then its best's 1/4-period neighbours;
+    the best two shapes refined to 1/32 around their best."""
     n = len(y)
     sy = [0.0] * (n + 1)
     syj = [0.0] * (n + 1)
     syy = 0.0
+    s1, s2 = _S1, _S2
     for j in range(n):
         sy[j + 1] = sy[j] + y[j]
         syj[j + 1] = syj[j] + j * y[j]
         syy += y[j] * y[j]
     coarse = []
-    q = STEP // 4
+    h, q = STEP // 2, STEP // 4
+    last = -STEP * (n - 1)
     for k, w in shapes:
         tab = _TABS.get((k, w))
         if tab is None:
             tables(((k, w),))
             tab = _TABS[(k, w)]
         kw, half = k * w, k * w / 2.0
-        best_r, best_m = 1e31, 0
-        for i in range(4 * (n - 1) + 1):
-            r = _score(y, n, sy, syj, syy, tab, kw, half, -q * i)
-            if r < best_r:
-                best_r, best_m = r, -q * i
-        coarse.append((best_r, k, w, best_m))
+        r, m0 = _scan(y, n, sy, syj, syy, s1, s2, tab, kw, half, 0, last, h)
+        r2, m2 = _scan(y, n, sy, syj, syy, s1, s2, tab, kw, half, m0 + q, max(m0 - q, last),
+                       h)
+        if r2 < r:
+            r, m0 = r2, m2
+        coarse.append((r, k, w, m0))
     coarse.sort()
     best = None
     for r, k, w, m0 in coarse[:2]:
-        tab = _TABS[(k, w)]
         kw, half = k * w, k * w / 2.0
-        c = m0
-        for i in range(-q, q + 1):
-            m = c + i
-            if m <= 0 and i:
-                ri = _score(y, n, sy, syj, syy, tab, kw, half, m)
-                if ri < r:
-                    r, m0 = ri, m
+        r2, m2 = _scan(y, n, sy, syj, syy, s1, s2, _TABS[(k, w)], kw, half, m0 + q, m0 - q, 1)
+        if r2 < r:
+            r, m0 = r2, m2
         if best is None or r < best[0]:
             best = (r, (k, w), m0 / STEP + half)
     return best[1], best[2]
