@@ -100,11 +100,35 @@ def extract(rev, into):
     return os.path.join(into, "firmware"), os.path.join(into, "protocol")
 
 
+def converted(syn, rate, shape, noise_n=1.5):
+    """The synthetic trial sampled at `rate` through a converter shape (the emulator's FIR
+    taps over a 10 kHz copy of the force), plus noise."""
+    if shape == "point":
+        return synthetic.sample(syn, rate_hz=rate, noise_n=noise_n)[1]
+    from forceplate.emulator.device.adcfilter import taps
+    fine_hz = 10000.0
+    _, fine = synthetic.sample(syn, rate_hz=fine_hz, noise_n=0.0)
+    period_us = int(round(1e6 / rate))
+    offs, w = taps(shape, period_us)
+    step = fine_hz / rate
+    n = int((len(fine) - 1) / step)
+    out = np.zeros(n)
+    for i in range(n):
+        c = i * step
+        out[i] = sum(wj * fine[max(0, int(round(c - o * fine_hz / 1e6)))]
+                     for o, wj in zip(offs, w)) / sum(w)
+    return out + np.random.default_rng(1).normal(0.0, noise_n, n)
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--rounds", type=int, default=1, help="best of this many interpreter runs")
     ap.add_argument("--rate", type=float, default=1000.0)
+    ap.add_argument("--converter", default="point",
+                    help="the samples through this converter shape (the emulator's: point, "
+                         "sinc1..5, boxcar2..4); sinc4 at 80 SPS is the RESULT's costliest "
+                         "takeoff fit")
     ap.add_argument("--rp2040-slowdown", type=float, default=100.0)
     ap.add_argument("--baseline", metavar="REV", help="also time fp.jump at this git revision")
     ap.add_argument("--tree", metavar="REV",
@@ -121,7 +145,7 @@ def main(argv=None):
     if args.repeat < 1 or args.rounds < 1:
         sys.exit("bench_device_analysis: --repeat and --rounds must be at least 1")
     syn = synthetic.cmj(mass_kg=80.0, takeoff_velocity=2.6, quiet_s=3.0, after_s=3.0)
-    _, force = synthetic.sample(syn, rate_hz=args.rate, noise_n=1.5)
+    force = converted(syn, args.rate, args.converter)
     mn = to_millinewtons(force)
     n = len(mn)
     slow = args.rp2040_slowdown
@@ -149,7 +173,8 @@ def main(argv=None):
             if args.device_path:
                 device.append(device_path(binary, trees[-1][1], trees[-1][2]))
     results = {name: summarise(best_of(runs[name]), n) for name, _, _ in trees}
-    print(f"fp.jump feed(), one {n / args.rate:.1f} s CMJ at {args.rate:.0f} SPS ({n} samples), "
+    print(f"fp.jump feed(), one {n / args.rate:.1f} s CMJ at {args.rate:.0f} SPS ({n} samples, "
+          f"converter {args.converter}), "
           f"MicroPython unix port, best of {args.rounds} processes x {args.repeat} runs, "
           f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}\n")
     names = [name for name, _, _ in trees]
