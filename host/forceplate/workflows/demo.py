@@ -225,27 +225,44 @@ def _metric(d, name):
     return v.get("value") if isinstance(v, dict) else None
 
 
+def _valid(d, name):
+    v = (d or {}).get("metrics", {}).get(name)
+    return not isinstance(v, dict) or v.get("valid", True) is not False
+
+
 def write_index(path, athlete, trials, pages, fit, truth):
     import html
 
-    def cm(v):
-        return "-" if v is None else "%.1f cm" % (v * 100)
+    from forceplate.display.live import trial_flags
+
+    def cm(d, name):
+        # a value that is not valid is marked as on the terminal, never shown bare
+        v = d if name is None else _metric(d, name)
+        if v is None:
+            return "<td>-</td>"
+        if name is not None and not _valid(d, name):
+            return '<td class="invalid">%.1f cm (not valid)</td>' % (v * 100)
+        return "<td>%.1f cm</td>" % (v * 100)
 
     rows = []
     for t, page, true_jh in zip(trials, pages, truth + [None] * len(trials)):
         link = ('<a href="%s">trial %d</a>' % (html.escape(os.path.basename(page)), t.number)
                 if page else "trial %d" % t.number)
-        rows.append("<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>" % (
-            link, cm(_metric(t.result, "jump_height_impulse")),
-            cm(_metric(t.analysis, "jump_height_impulse")),
-            cm(_metric(t.result, "jump_height_flight_time")), cm(true_jh)))
+        rows.append("<tr><td>%s</td>%s%s%s%s</tr>" % (
+            link, cm(t.result, "jump_height_impulse"), cm(t.analysis, "jump_height_impulse"),
+            cm(t.result, "jump_height_flight_time"), cm(true_jh, None)))
+        for f in trial_flags(t):  # flag messages come from the analysis: escaped as data
+            rows.append('<tr class="flag"><td></td><td colspan="4">! %s: %s</td></tr>' % (
+                html.escape(str(f.get("code", "")).replace("_", " ")),
+                html.escape(str(f.get("message", "")))))
     cal_rows = "".join(
         "<tr><td>%s</td><td>%g kg</td><td>%.2f N</td><td>%+.3f N</td><td>%+.3f %%</td></tr>"
         % (html.escape(r["position"]), r["mass_kg"], r["applied_n"], r["error_n"], r["error_pct"])
         for r in fit.rows)
     doc = """<!doctype html><html><head><meta charset="utf-8"><title>forceplate demo: %s</title>
 <style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}
-td,th{padding:2px 8px;border-bottom:1px solid #ddd}</style></head><body>
+td,th{padding:2px 8px;border-bottom:1px solid #ddd}
+.invalid{color:#a00;font-style:italic}.flag td{color:#a60;font-size:90%%}</style></head><body>
 <h1>forceplate demo: %s</h1>
 <p>An emulated plate (the real firmware in MicroPython, simulated HX711 chips and athlete),
 calibrated with simulated masses, then a few countermovement jumps.</p>
