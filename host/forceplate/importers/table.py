@@ -243,6 +243,11 @@ def columns(header, data, name, time_unit=None, force_columns=None, rate_hz=None
         sides = _sides(names, [i for i in picked if i not in total])
         if sides and total:
             picked = sides  # the plates' own columns: the total is their sum, asymmetry needs them
+            both = data[:, sides].sum(axis=1) - data[:, total[0]]
+            ok = np.isfinite(both)
+            err = float(np.max(np.abs(both[ok]))) if ok.any() else 0.0
+            if err > 1.0:  # a total that is not the sides' sum: say so, the sides are read
+                notes.append(f"the {names[total[0]]} column differs from left + right by up to {err:.1f} N")
         elif total:
             picked = total[:1]
         elif sides and len(picked) == 2:
