@@ -14,6 +14,8 @@ EPOCHS_MS = (50, 100, 200)
 # Spread of the fitted contact edges behind the HX711 model, from 40 simulated CMJs (tests/analysis).
 HX711_EDGE_U_PERIODS = 0.15
 
+ONSET_BACK_S = 0.030  # events.onset_*: back_s, the rule's step back from the 5 SD crossing
+
 
 def analyze(tr, test="cmj"):
     J = locate(tr)
@@ -87,7 +89,10 @@ def analyze(tr, test="cmj"):
         for name, unit, meth in (("flight_time", "s", "time.event_difference"),
                                  ("jump_height_flight_time", "m", "jump_height.flight_time")):
             put(name, float("nan"), unit, meth, valid=False, reason="no landing in the recording")
-    u_D = rss(u_onset, u_edge)
+    # the onset rule (5 SD crossing, then 30 ms back) is a definition, not the physical start:
+    # the first departure from body weight lies between the rule's onset and the crossing, so
+    # the rule's offset from it is one-sided in [0, 30 ms]; half of it is the interval's term
+    u_D = rss(u_onset, u_edge, ONSET_BACK_S / 2.0)
     put("time_to_takeoff", D, "s", "time.event_difference", u_D)
     rsi = _div(jh, D)
     put("rsi_modified", rsi, "m/s", "rsi.modified", abs(rsi) * rss(_div(u_jh, jh), _div(u_D, D)))
