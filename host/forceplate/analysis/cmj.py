@@ -106,8 +106,9 @@ def analyze(tr, test="cmj"):
     # Forces.
     seg = f[i0:j + 1]
     ip = i0 + int(np.argmax(seg))
-    put("peak_force", f[ip], "N", "force.max_in_phase", _peak_u(f, ip, J.noise_sd), tau=_width(t, f, ip, sw))
-    put("peak_relative_force", f[ip] / m, "N/kg", "force.max_in_phase", _peak_u(f, ip, J.noise_sd) / m,
+    put("peak_force", f[ip], "N", "force.max_in_phase", _peak_u(f, ip, J.noise_sd, T, acq.settling_s),
+        tau=_width(t, f, ip, sw))
+    put("peak_relative_force", f[ip] / m, "N/kg", "force.max_in_phase", _peak_u(f, ip, J.noise_sd, T, acq.settling_s) / m,
         tau=_width(t, f, ip, sw))
     if countermovement:
         imin = i0 + int(np.argmin(f[i0:ip + 1]))
@@ -288,11 +289,14 @@ def _width(t, y, i, base):
     return float(t[b] - t[a]) if b > a else float(t[1] - t[0])
 
 
-def _peak_u(f, i, noise):
-    """Noise plus the chance the true peak fell between samples: curvature * T^2 / 8, uniform."""
+def _peak_u(f, i, noise, T=0.0, window_s=0.0):
+    """Noise plus the chance the true peak fell between samples (curvature * T^2 / 8, uniform)
+    plus the converter's blur: a window mean reads the peak low by about |f''| * m2 / 2, m2 the
+    window's second moment (a boxcar of the settling width, W^2 / 12, bounds the family's)."""
     if 0 < i < len(f) - 1:
         curv = abs(f[i - 1] - 2 * f[i] + f[i + 1])
-        return rss(noise, curv / 8 / math.sqrt(3))
+        blur = curv / (T * T) * (window_s * window_s / 12.0) / 2.0 if T > 0 else 0.0
+        return rss(noise, curv / 8 / math.sqrt(3), blur)
     return noise
 
 
