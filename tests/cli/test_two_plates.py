@@ -20,12 +20,12 @@ SHIFTING = "standing=0.5,braking=0.55,propulsion=0.53,landing=0.6"
 
 
 def damaged(trial):
-    """The recording's own quality flags (samples lost when the busy host starves the emulated
-    board, which is not real time): then the values are compared but may be marked not valid
-    (analysis/agreement.py)."""
+    """The recording's own quality flags (samples lost), or the device's RESULT quality word
+    (conversions it missed within the trial): then the values are compared but may be marked
+    not valid (analysis/agreement.py), so the trial is jumped again."""
     from forceplate.analysis.agreement import QUALITY_CODES
     return bool({f["code"] for f in trial.analysis.get("flags") or []} & set(QUALITY_CODES)) or \
-        (trial.summary or {}).get("samples_lost", 0) > 0
+        (trial.summary or {}).get("samples_lost", 0) > 0 or bool((trial.result or {}).get("quality"))
 
 
 def valid_or_damaged(trial, got):
