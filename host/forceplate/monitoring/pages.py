@@ -17,10 +17,15 @@ from forceplate.monitoring.text import display_value, words
 
 TEST_NAMES = {"cmj": "countermovement jump", "sj": "squat jump", "dj": "drop jump",
               "imtp": "isometric mid-thigh pull"}
-CSS = {"meaningful decrease": "v-dec", "meaningful increase": "v-inc", "trivial": "v-triv",
-       "unclear": "v-unc"}
-COLOURS = {"meaningful decrease": "#d62728", "meaningful increase": "#2ca02c",
-           "unclear": "#e6a700", "trivial": "#1f77b4"}
+# Colours say what a change means for the athlete, the words say which way it went: a
+# meaningful increase of an asymmetry or a contact time is red (trends.direction).
+CSS = {"worse": "v-dec", "better": "v-inc", "trivial": "v-triv", "unclear": "v-unc"}
+COLOURS = {"worse": "#d62728", "better": "#2ca02c", "unclear": "#e6a700", "trivial": "#1f77b4"}
+
+
+def _tone(metric, row):
+    """The colour key of a session row: worse / better for a meaningful change, else its verdict."""
+    return tr.direction(metric, row) or row.get("verdict")
 
 _env = jinja2.Environment(loader=jinja2.PackageLoader("forceplate.monitoring", "templates"),
                           autoescape=jinja2.select_autoescape(["html"]))
@@ -83,7 +88,7 @@ def trend_figure(athlete, stats, metrics):
         for d, r in zip(days, rows):
             if r["value"] is not None:
                 ax.plot(d, r["value"] * k, "o", ms=7, zorder=4,
-                        color=COLOURS.get(r["verdict"], "#bbbbbb"), mec="#222222", mew=0.5)
+                        color=COLOURS.get(_tone(metric, r), "#bbbbbb"), mec="#222222", mew=0.5)
         swc = st["swc"]["value"]
         base = [(d, r["baseline"] * k) for d, r in zip(days, rows) if r["baseline"] is not None]
         if base:
@@ -95,8 +100,8 @@ def trend_figure(athlete, stats, metrics):
                                 color="#1f77b4", alpha=0.15, lw=0, label="baseline ± SWC")
         ax.set_ylabel("%s%s" % (st["name"], "\n(%s)" % dunit if dunit else ""), fontsize=9)
         ax.grid(alpha=0.3)
-    axes[0, 0].set_title("%s: session values against baseline ± SWC (red: meaningful decrease,"
-                         " green: increase, amber: unclear)" % athlete, loc="left", fontsize=10)
+    axes[0, 0].set_title("%s: session values against baseline ± SWC (red: a meaningful change"
+                         " for the worse, green: for the better, amber: unclear)" % athlete, loc="left", fontsize=10)
     axes[0, 0].legend(loc="lower left", fontsize=8)
     axes[-1, 0].xaxis.set_major_formatter(mdates.DateFormatter("%d %b %Y"))
     fig.autofmt_xdate()
@@ -131,7 +136,7 @@ def athlete_page(store, athlete, test="cmj", opts=None):
                          "" if st["unit"] == "%" or te["cv_pct"] is None
                          else " (%.1f %%)" % te["cv_pct"]),
                      "verdict": r.get("verdict", "no baseline yet"),
-                     "css": CSS.get(r.get("verdict"), "v-none")})
+                     "css": CSS.get(_tone(m, r), "v-none")})
     sessions = stats[main[0]]["sessions"]
     flags = []
     for t in store.trials(athlete, test):
@@ -172,7 +177,7 @@ def team_rows(store, session_id, test, opts, metrics=None):
                                               "" if row.get("change_pct") is None else
                                               ", %+.1f %%" % row["change_pct"]),
                           "verdict": row.get("verdict"),
-                          "css": CSS.get(row.get("verdict"), "v-none")})
+                          "css": CSS.get(_tone(m, row), "v-none")})
         flags = []
         for t in mine:
             if not t["valid"]:

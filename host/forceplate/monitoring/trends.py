@@ -98,11 +98,30 @@ def session_values(trials, metric, opts):
     return out
 
 
+def smaller_is_better(metric):
+    """Times on the ground and asymmetry (by its size, whichever side) are better smaller."""
+    return metric in ("contact_time", "time_to_takeoff") or metric.startswith("asymmetry_")
+
+
 def _best(metric, values):
-    """Best of the trials: the largest, except where smaller is better (times on the ground)."""
-    if metric in ("contact_time", "time_to_takeoff") or metric.startswith("asymmetry_"):
+    """Best of the trials: the largest, except where smaller is better."""
+    if smaller_is_better(metric):
         return min(values, key=abs)
     return max(values)
+
+
+def direction(metric, row):
+    """For a meaningful change: "worse" or "better" for the athlete ("meaningful increase" of
+    an asymmetry or a contact time is worse), else None. An asymmetry is judged by its size:
+    -12 % after +5 % is worse although the signed change is a decrease."""
+    v = row.get("verdict")
+    if v not in ("meaningful increase", "meaningful decrease"):
+        return None
+    if metric.startswith("asymmetry_") and row.get("value") is not None and \
+            row.get("baseline") is not None:
+        return "worse" if abs(row["value"]) > abs(row["baseline"]) else "better"
+    up = v == "meaningful increase"
+    return "worse" if up == smaller_is_better(metric) else "better"
 
 
 def typical_error(sessions):
