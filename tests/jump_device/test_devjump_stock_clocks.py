@@ -59,6 +59,22 @@ def record_jumps(seed, mass, height, jumps=2, align=True, channels=4):
     return msgs, ack, truth, spread, ticks_bits
 
 
+def replayed(msgs, ack, ticks_bits):
+    """The host's replay of a recorded stream from its ARMED event: (index, t_us, values,
+    events, the device's RESULTs, the replay, the replay's RESULTs packed and unpacked as the
+    wire would carry them)."""
+    results = [m.data for m in msgs if m.kind == "result"]
+    events = [m.data for m in msgs if m.kind == "event"]
+    clocks = [m.data for m in msgs if m.kind == "clocks"]
+    index, t_us, values = joined(msgs, C.FORMAT_MN32)
+    armed = next(e for e in events if e["code"] == C.EV_ARMED)
+    rep = replay_stream(index, t_us, values, clocks, "cmj", ack["rate_mhz"], aligned=True,
+                        start_index=armed["index"], ticks_bits=ticks_bits)
+    host_results = [M.unpack_result(M.pack_result(r["trial"], C.TEST_CMJ, e.entries))
+                    for r, e in zip(results, rep.results)]
+    return index, t_us, values, events, results, rep, host_results
+
+
 @pytest.mark.parametrize("seed,mass,height,channels", [(11, 80.0, 0.35, 4), (12, 65.0, 0.25, 4),
                                                        (13, 75.0, 0.30, 8)],
                          ids=["one-plate-80kg", "one-plate-65kg", "two-plates-75kg"])
@@ -75,16 +91,11 @@ def test_stock_modules_jump_height_and_an_exact_host_replay(seed, mass, height, 
         assert got["valid"]
         assert abs(got["value"] - truth[0]["jump_height_m"]) < TOL_M, got["value"]
 
-    index, t_us, values = joined(msgs, C.FORMAT_MN32)
-    armed = next(e for e in events if e["code"] == C.EV_ARMED)
-    rep = replay_stream(index, t_us, values, clocks, "cmj", ack["rate_mhz"], aligned=True,
-                        start_index=armed["index"], ticks_bits=ticks_bits)
+    index, t_us, values, events, results, rep, host_results = replayed(msgs, ack, ticks_bits)
     device_events = [(e["code"], e["index"], e["t_us"], e["value"]) for e in events
                      if e["code"] != C.EV_DISARMED]
     host_events = [(e.code, e.index, e.t_us, e.value) for e in rep.events]
     assert host_events[:len(device_events)] == device_events
-    host_results = [M.unpack_result(M.pack_result(r["trial"], C.TEST_CMJ, e.entries))
-                    for r, e in zip(results, rep.results)]
     assert len(rep.results) >= 2
     assert host_results == results
     if channels == 8:   # the left/right metrics too, and the asymmetry index meets the truth

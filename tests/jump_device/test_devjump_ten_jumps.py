@@ -14,12 +14,9 @@ import numpy as np
 import pytest
 
 from fpwire import codes as C
-from fpwire import messages as M
 from forceplate.analysis.trial import analyze_trial
-from forceplate.device.replay import replay_stream
-from streamtools import joined
 
-from test_devjump_stock_clocks import record_jumps
+from test_devjump_stock_clocks import record_jumps, replayed
 
 pytestmark = pytest.mark.emulator
 
@@ -50,9 +47,7 @@ def host_heights(index, t_us, values, events, ticks_bits):
 def test_five_jumps_a_session_device_and_host_within_half_a_centimetre(seed, mass, height):
     msgs, ack, truth, spread, ticks_bits = record_jumps(seed, mass, height, jumps=5)
     assert spread > 5000
-    results = [m.data for m in msgs if m.kind == "result"]
-    events = [m.data for m in msgs if m.kind == "event"]
-    clocks = [m.data for m in msgs if m.kind == "clocks"]
+    index, t_us, values, events, results, rep, host_results = replayed(msgs, ack, ticks_bits)
     assert len(results) >= 5
     true_h = truth[0]["jump_height_m"]
     dev = [r["metrics"]["jump_height_impulse"]["value"] for r in results[:5]]
@@ -60,12 +55,6 @@ def test_five_jumps_a_session_device_and_host_within_half_a_centimetre(seed, mas
     assert all(r["metrics"]["jump_height_impulse"]["valid"] for r in results[:5])
     assert max(abs(h - true_h) for h in dev) < TOL_M, dev
 
-    index, t_us, values = joined(msgs, C.FORMAT_MN32)
-    armed = next(e for e in events if e["code"] == C.EV_ARMED)
-    rep = replay_stream(index, t_us, values, clocks, "cmj", ack["rate_mhz"], aligned=True,
-                        start_index=armed["index"], ticks_bits=ticks_bits)
-    host_results = [M.unpack_result(M.pack_result(r["trial"], C.TEST_CMJ, e.entries))
-                    for r, e in zip(results, rep.results)]
     assert host_results == results[:len(host_results)] and len(host_results) >= 5
 
     host = host_heights(index, t_us, np.asarray(values, dtype=float), events, ticks_bits)

@@ -9,12 +9,8 @@ issue 12) is printed, not asserted here."""
 import numpy as np
 import pytest
 
-from fpwire import codes as C
-from fpwire import messages as M
-from forceplate.device.replay import replay_stream
-from streamtools import joined
 
-from test_devjump_stock_clocks import record_jumps
+from test_devjump_stock_clocks import record_jumps, replayed
 from test_devjump_ten_jumps import host_heights
 
 pytestmark = pytest.mark.emulator
@@ -54,15 +50,7 @@ def test_ten_varied_jumps_device_within_half_a_centimetre(sessions):
 
 def test_host_replays_the_device_exactly_and_its_own_analysis_is_finite(sessions):
     for seed, mass, height, channels, msgs, ack, truth, spread, ticks_bits in sessions:
-        results = [m.data for m in msgs if m.kind == "result"]
-        events = [m.data for m in msgs if m.kind == "event"]
-        clocks = [m.data for m in msgs if m.kind == "clocks"]
-        index, t_us, values = joined(msgs, C.FORMAT_MN32)
-        armed = next(e for e in events if e["code"] == C.EV_ARMED)
-        rep = replay_stream(index, t_us, values, clocks, "cmj", ack["rate_mhz"], aligned=True,
-                            start_index=armed["index"], ticks_bits=ticks_bits)
-        host_results = [M.unpack_result(M.pack_result(r["trial"], C.TEST_CMJ, e.entries))
-                        for r, e in zip(results, rep.results)]
+        index, t_us, values, events, results, rep, host_results = replayed(msgs, ack, ticks_bits)
         assert len(host_results) >= JUMPS and host_results == results[:len(host_results)]
         host = host_heights(index, t_us, np.asarray(values, dtype=float), events, ticks_bits)
         print(f"seed {seed} {mass} kg {height} m {channels} ch: host errors (cm):",

@@ -6,6 +6,7 @@ import math
 import numpy as np
 
 from . import asymmetry, converter, hawkin_set, landing
+from .events import ONSET_BACK_S
 from .jumps import locate
 from .kinematics import G, Cumulative, at, cross_time, first_index, last_index, plateau_u
 from .validity import MetricBook, rss
@@ -13,8 +14,6 @@ from .validity import MetricBook, rss
 EPOCHS_MS = (50, 100, 200)
 # Spread of the fitted contact edges behind the HX711 model, from 40 simulated CMJs (tests/analysis).
 HX711_EDGE_U_PERIODS = 0.15
-
-ONSET_BACK_S = 0.030  # events.onset_*: back_s, the rule's step back from the 5 SD crossing
 
 
 def analyze(tr, test="cmj"):
@@ -106,10 +105,10 @@ def analyze(tr, test="cmj"):
     # Forces.
     seg = f[i0:j + 1]
     ip = i0 + int(np.argmax(seg))
-    put("peak_force", f[ip], "N", "force.max_in_phase", _peak_u(f, ip, J.noise_sd, T, acq.settling_s),
-        tau=_width(t, f, ip, sw))
-    put("peak_relative_force", f[ip] / m, "N/kg", "force.max_in_phase", _peak_u(f, ip, J.noise_sd, T, acq.settling_s) / m,
-        tau=_width(t, f, ip, sw))
+    u_peak = _peak_u(f, ip, J.noise_sd, T, acq.settling_s)
+    w_peak = _width(t, f, ip, sw)
+    put("peak_force", f[ip], "N", "force.max_in_phase", u_peak, tau=w_peak)
+    put("peak_relative_force", f[ip] / m, "N/kg", "force.max_in_phase", u_peak / m, tau=w_peak)
     if countermovement:
         imin = i0 + int(np.argmin(f[i0:ip + 1]))
         put("minimum_force", f[imin], "N", "force.min_in_phase", J.noise_sd, tau=_width(t, -f, imin, -sw),

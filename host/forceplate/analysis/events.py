@@ -183,7 +183,10 @@ def _edge_hx711(t, f, i, tc, thr, acq, falling, base=0.0):
     return t_zero - acq.delay_s if falling else t_zero + acq.delay_s
 
 
-def onset_backward(t, f, sw, sd, lo, hi, k_sd=5.0, back_s=0.030, min_dip_s=0.05):
+ONSET_BACK_S = 0.030  # Owen 2014: the onset is 30 ms before the 5 SD crossing
+
+
+def onset_backward(t, f, sw, sd, lo, hi, k_sd=5.0, back_s=ONSET_BACK_S, min_dip_s=0.05):
     """Owen et al. 2014, searched backward: from the first unweighting (a stretch of at least
     50 ms below SW - max(5 SD, 5 % SW)) or, without one, from the force peak, back to the last
     sample inside SW +- 5 SD. Later dips (a double bounce) and short blips cannot move it."""
@@ -207,7 +210,7 @@ def onset_backward(t, f, sw, sd, lo, hi, k_sd=5.0, back_s=0.030, min_dip_s=0.05)
     return tc - back_s, None
 
 
-def onset_forward(t, f, sw, sd, lo, hi, k_sd=5.0, back_s=0.030, band_n=None):
+def onset_forward(t, f, sw, sd, lo, hi, k_sd=5.0, back_s=ONSET_BACK_S, band_n=None):
     band = band_n if band_n is not None else k_sd * sd
     i = first_index(np.abs(f - sw) > band, lo, hi)
     if i <= 0:
