@@ -42,7 +42,7 @@ from forceplate.emulator.device.athlete import SCENARIOS
 @click.option("--uncalibrated", is_flag=True,
               help="Leave the plate uncalibrated (default: it starts with the simulated chips' "
                    "true offsets and gains stored, like a factory-calibrated plate).")
-@click.option("--time", "time_mode", type=click.Choice(["virtual", "real"]), default="virtual",
+@click.option("--time", "time_mode", type=click.Choice(["virtual", "real"]), default="real",
               show_default=True,
               help="The device's clock: virtual advances with the firmware's work and sleeps "
                    "(host load costs no conversions); real is the host's clock (stress tests).")

@@ -23,7 +23,7 @@ class Emulator:
     def __init__(self, flash_dir=None, blank=False, scenario="still", mass_kg=80.0,
                  jump_height_m=0.35, adc="hx711", rate_hz=None, channels=4, seed=1,
                  mpy=False, scenario_params=None, log=None, calibrated=False, clock_spread=0.01,
-                 asymmetry=None, swap=None, time_mode="virtual", converter="sinc4"):
+                 asymmetry=None, swap=None, time_mode="real", converter="sinc4"):
         self._own_flash = flash_dir is None
         self.flash_dir = flash_dir or tempfile.mkdtemp(prefix="fp-flash-")
         os.makedirs(self.flash_dir, exist_ok=True)

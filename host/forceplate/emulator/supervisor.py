@@ -114,7 +114,7 @@ def _device_stdout():
 class Supervisor:
     """Owns the outer pty and one interpreter process at a time; `start()` then `port`."""
 
-    def __init__(self, flash_dir, run_dir, log=None, time_mode="virtual"):
+    def __init__(self, flash_dir, run_dir, log=None, time_mode="real"):
         if time_mode not in TIME_MODES:
             from forceplate.errors import UsageError
             raise UsageError(f"--time must be one of {', '.join(TIME_MODES)}, not {time_mode!r}")
