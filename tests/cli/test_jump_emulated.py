@@ -178,14 +178,10 @@ def test_calibrate_interactively_prompts_for_each_placement_and_waits_for_enter(
                              "--masses", "25", "--seconds", "0.4", "--dry-run"],
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             env=dict(os.environ, FORCEPLATE_HOME=str(tmp_path)))
-    prompts, buf = [], b""
-    while True:
-        ch = proc.stderr.read(1)
-        if not ch:
-            break
-        buf += ch
-        if buf.endswith(b"press Enter "):
-            line = buf.decode().splitlines()[-1]
+    prompts = []
+    for raw in proc.stderr:
+        line = raw.decode().rstrip("\n")
+        if "press Enter" in line and (line.startswith("Place ") or line.startswith("Empty ")):
             prompts.append(line)
             if line.startswith("Place "):
                 where = "centre" if "centre" in line else line.split("over the ")[1].split()[0]
@@ -195,14 +191,19 @@ def test_calibrate_interactively_prompts_for_each_placement_and_waits_for_enter(
                 emu.control.configure(cop=(0.0, 0.0))
                 emu.control.scenario("empty")
             emu.control.wait_applied()
-            time.sleep(0.1)
+            time.sleep(0.1 if line.startswith("Empty ") else 0.8)   # the live reading settles
+            proc.stdin.write(b"\n")
+            proc.stdin.flush()
+        elif line.startswith("Not settled yet"):   # refused: Enter again a little later
+            time.sleep(0.5)
             proc.stdin.write(b"\n")
             proc.stdin.flush()
     proc.wait(30)
     assert proc.returncode == 0
-    assert prompts[0] == "Empty the plate, then press Enter "
-    assert prompts[1] == "Place 25 kg at the centre, then press Enter "
-    assert prompts[2] == "Place 25 kg over the front-left corner, then press Enter "
+    assert prompts[0] == "Empty the plate, then press Enter"
+    assert prompts[1] == "Place 25 kg at the centre, watch the live reading, then press Enter once it says settled"
+    assert prompts[2] == ("Place 25 kg over the front-left corner, watch the live reading, then press "
+                          "Enter once it says settled")
     assert len(prompts) == 7
     out = proc.stdout.read().decode()
     assert "Calibration: residuals" in out and "back_right" in out

@@ -7,6 +7,7 @@ import click
 from forceplate.workflows import calibration
 
 from forceplate.display import live
+from forceplate.display.placement import PlacementUI
 from forceplate.errors import UsageError
 from forceplate.device.ports import open_device
 from forceplate.storage.recording import default_layout
@@ -41,7 +42,7 @@ def command(ctx, masses, seconds, gravity, yes, wait_s, dry_run, resume, redo, s
     interactive = not (yes or as_json)
     err = live.err_console()
 
-    place = live.placement_prompt(interactive, wait_s, err)
+    place = PlacementUI(interactive, wait_s, err)   # and the live reading while each mass is placed
 
     def progress(done, total, what):
         if not as_json:
@@ -58,7 +59,8 @@ def command(ctx, masses, seconds, gravity, yes, wait_s, dry_run, resume, redo, s
         try:
             fit = calibration.calibrate(dev, masses, place, layout=layout, seconds=seconds,
                                         gravity=gravity, progress=progress, partial=partial,
-                                        redo=[r.replace("-", "_") for r in redo], reading=reading)
+                                        redo=[r.replace("-", "_") for r in redo], reading=reading,
+                                        watch=place)
         except calibration.WiringError:
             if os.path.exists(partial):
                 os.remove(partial)   # rewired: every placement must be measured again

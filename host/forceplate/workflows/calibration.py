@@ -238,10 +238,80 @@ def measure_counts(dev, seconds=1.0):
 
 SETTLE_TRIES = 4     # measurements of one placement before giving up on it settling
 SETTLE_SD = 5.0      # settled: the summed counts' SD within this many times the empty plate's
+LIVE_WINDOW_S = 0.5  # the live reading: mean and SD of the summed counts over this much device time
+LIVE_SHOW_S = 0.2    # ... shown this often (host time: what a person can follow)
+
+
+@dataclass
+class Reading:
+    """The live reading while a mass is being placed."""
+    position: str
+    mass_kg: float
+    counts: float            # summed count change from the tare, over the last window
+    sd_counts: float         # SD of the summed counts over that window
+    limit_counts: float      # settled when sd_counts is within this
+    newtons: float = None    # counts in N, once a centre placement gave the N per count
+    gravity: float = STANDARD_GRAVITY
+
+    @property
+    def settled(self):
+        return self.sd_counts <= self.limit_counts
+
+    def text(self):
+        if self.newtons is not None:
+            value = "%7.1f N = %6.2f kg" % (self.newtons, self.newtons / self.gravity)
+        else:   # no N per count before the first centre placement is measured
+            value = "%+9.0f counts" % self.counts
+        return "%s  %s (SD %.0f counts, settled within %.0f)" % (
+            value, "settled" if self.settled else "NOT settled", self.sd_counts, self.limit_counts)
+
+
+def watch_placement(dev, position, mass, offsets, noise, scale, ui, gravity=STANDARD_GRAVITY,
+                    window_s=LIVE_WINDOW_S):
+    """Stream raw counts while a mass is placed: ui.show(Reading) every LIVE_SHOW_S, and return
+    the Reading once the user asks for the capture and the reading is settled. ui.wants() says
+    None (go on watching), "measure" (capture, once settled: asked while not settled, the
+    capture is refused with ui.refuse(reading) and the user must ask again) or "force"
+    (capture as it is: it is kept marked not settled)."""
+    import time
+
+    from forceplate.device.session import Stream
+    from fpwire import codes as C
+
+    n = max(8, int(round(dev.rate_hz() * window_s)))
+    zero = float(np.sum(np.asarray(offsets, float)))
+    limit = SETTLE_SD * max(noise, 1.0)
+    shown = 0.0
+    reading = None
+    with Stream(dev, mode=C.STREAM_RAW) as stream:
+        while True:
+            stream.pump(0.05)
+            if stream.reason != "complete":
+                raise DeviceError("The device stopped answering during the placement: %s" % stream.detail)
+            if len(stream.blocks) > 256:   # a long wait: only the recent samples matter
+                del stream.blocks[:-64]
+            tail = stream.tail(n)
+            if len(tail) >= n:
+                summed = tail.astype(float).sum(axis=1) - zero
+                counts = float(summed.mean())
+                reading = Reading(position, mass, counts, float(summed.std()), limit,
+                                  counts * scale if scale else None, gravity)
+                now = time.monotonic()
+                if now - shown >= LIVE_SHOW_S:
+                    ui.show(reading)
+                    shown = now
+            want = ui.wants()
+            if want is None or reading is None:
+                continue
+            if want == "force" or reading.settled:
+                ui.show(reading)
+                ui.captured()
+                return reading
+            ui.refuse(reading)
 
 
 def calibrate(dev, masses_kg, place, layout="corners4", seconds=1.0, gravity=STANDARD_GRAVITY,
-              progress=None, partial=None, redo=(), reading=None):
+              progress=None, partial=None, redo=(), reading=None, watch=None):
     """The guided procedure. place(position, mass_kg) asks for (or performs) a placement:
     position None with mass 0 means "empty the plate". progress(done, total, what) is called
     before each measurement and after the last. Returns the Fit (not yet stored).
@@ -250,7 +320,10 @@ def calibrate(dev, masses_kg, place, layout="corners4", seconds=1.0, gravity=STA
     it holds a calibration of the same plate, masses and layout, those are reused (resume) and
     only what is missing is measured. redo: placements ("centre@20", "front_left@40") to
     measure again. reading(text): the reading of each placement once measured, settled or not
-    (a placement that does not settle within SETTLE_TRIES measurements is kept, said so)."""
+    (a placement that does not settle within SETTLE_TRIES measurements is kept, said so).
+    watch: the user interface of a live reading while each mass is placed (watch_placement):
+    place() then only announces the placement, and the capture waits until the user asks for
+    it and the reading is settled."""
     positions = POSITIONS.get(layout, ("centre",))
     total = 1 + len(masses_kg) * len(positions)
     state = _resume(partial, masses_kg, layout, int(dev.info.get("channels", 0)))
@@ -284,6 +357,8 @@ def calibrate(dev, masses_kg, place, layout="corners4", seconds=1.0, gravity=STA
             if key in state["loads"]:
                 continue
             place(pos, mass)
+            if watch is not None:
+                watch_placement(dev, pos, mass, offsets, noise, scale, watch, gravity)
             if progress:
                 progress(done, total, "measuring %g kg %s" % (mass, pos.replace("_", "-")))
             for attempt in range(SETTLE_TRIES):
