@@ -34,6 +34,8 @@ NBASIS = 3                   # force near an edge: u^p (a + b u + c u^2)
 MAX_WINDOW_S = 0.04           # at high rates the fit spans at most this much contact
 EDGE_LEVEL = 1.2             # fit the edge where the recorded force is below this share of SW
 MAX_SUPPORT_PERIODS = 6.0
+GRID_MIN_S = 0.02
+GRID_STEP_S = 0.00025
 
 
 def _boxes(shape):
@@ -148,7 +150,9 @@ def fit_edge(t, f, j, base, sw, period, names, falling=True):
     y = (f[idx] - base) * wk
     cands = family(names)
     # edge time grid on the recorded axis, in periods from t[j]
-    grid = np.arange(-3.0, 3.0 + 1e-9, 0.125)
+    half = max(3.0, GRID_MIN_S / period)
+    step = max(0.125, GRID_STEP_S / period)
+    grid = np.arange(-half, half + 1e-9, step)
     tau = t[j] + grid * period
     P = np.array(POWERS)
     best_r, best_t, best_p, best_c = [], [], [], []
@@ -169,7 +173,7 @@ def fit_edge(t, f, j, base, sw, period, names, falling=True):
             if 0 < g < len(r) - 1:  # parabolic refinement
                 den = r[g - 1] - 2 * r[g] + r[g + 1]
                 if den > 0:
-                    tg += 0.5 * (r[g - 1] - r[g + 1]) / den * 0.125 * period
+                    tg += 0.5 * (r[g - 1] - r[g + 1]) / den * step * period
             r_cp.append(r[g])
             t_cp.append(tg)
         r_cp, t_cp = np.array(r_cp), np.array(t_cp)
