@@ -79,13 +79,15 @@ def test_the_image_must_be_a_uf2_for_the_drives_chip(tmp_path):
 
 def test_an_esp32_image_is_written_by_esptool_at_the_chips_offset(tmp_path):
     image = tmp_path / "ESP32_GENERIC-20250415-v1.25.0.bin"
-    image.write_bytes(b"\xe9" + bytes(4095))
+    image.write_bytes(b"\xe9" + bytes(4095))   # chip id 0: an ESP32's
     p = forceplate("flash", "--micropython", str(image), "--chip", "esp32", "--port", "/dev/ttyUSB0",
                    "--dry-run")
     assert p.returncode == 0, p.stderr
-    assert "esptool --chip esp32 --port /dev/ttyUSB0 --baud 460800 erase_flash" in p.stdout
-    assert "write_flash -z 0x1000 %s" % image in p.stdout
-    s3 = blank.esptool_args("esp32s3", "/dev/ttyACM0", str(image))
+    assert "esptool --chip esp32 --port /dev/ttyUSB0 --baud 460800 erase-flash" in p.stdout
+    assert "write-flash -z 0x1000 %s" % image in p.stdout
+    s3_image = tmp_path / "ESP32_GENERIC_S3.bin"
+    s3_image.write_bytes(b"\xe9" + bytes(11) + bytes([9, 0]) + bytes(4082))
+    s3 = blank.esptool_args("esp32s3", "/dev/ttyACM0", str(s3_image))
     assert s3[1][-2] == "0x0"
     image.write_bytes(b"\x00" * 10)
     p = forceplate("flash", "--micropython", str(image), "--chip", "esp32", "--port", "/dev/ttyUSB0", "--dry-run")

@@ -38,6 +38,8 @@ def command(ctx, port, mpy, no_reset, image, drive, chip, wait_s, dry_run):
             blank.install_esp32(chip, port, image, log=log, dry_run=dry_run)
             if dry_run:
                 return
+            click.echo("MicroPython written to the %s on %s at 0x%x (esptool verified it); now the project's "
+                       "firmware" % (chip, port, blank.ESP32_OFFSETS[chip]))
         else:
             path, label = blank.install_uf2(image, drive, log=log)
             click.echo("MicroPython installed on the %s board at %s; it restarts by itself" % (label, path))

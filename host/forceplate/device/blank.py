@@ -26,6 +26,9 @@ FAMILIES = {0xE48BFF56: "rp2040", 0xE48BFF59: "rp2350-arm-s", 0xE48BFF5A: "rp235
 # starts with an absolute block, the boot ROM's erratum E10 work-around)
 DRIVES = {"RPI-RP2": {"rp2040"}, "RP2350": {"rp2350-arm-s", "rp2350-riscv"}}
 ESP32_OFFSETS = {"esp32": 0x1000, "esp32s2": 0x1000, "esp32s3": 0x0, "esp32c3": 0x0}
+# the chip id in an ESP image's extended header (bytes 12-13 of the bootloader the MicroPython
+# .bin starts with; esptool targets/*.py IMAGE_CHIP_ID)
+ESP32_CHIP_IDS = {"esp32": 0, "esp32s2": 2, "esp32c3": 5, "esp32s3": 9}
 
 
 def uf2_families(path):
@@ -129,21 +132,39 @@ def install_uf2(image, drive=None, log=print):
     return path, label
 
 
+def esp_image_chip(image):
+    """The chip an ESP32-family .bin is for (its bootloader's header); UsageError if it is not one."""
+    try:
+        with open(image, "rb") as f:
+            head = f.read(24)
+    except OSError as exc:
+        raise UsageError("Cannot read %s: %s." % (image, exc.strerror)) from None
+    if len(head) < 24 or head[0] != 0xE9:   # an ESP image starts with its magic byte
+        raise UsageError("%s is not an ESP32 firmware image (.bin from micropython.org/download)."
+                         % os.path.basename(image))
+    (chip_id,) = struct.unpack_from("<H", head, 12)
+    names = [n for n, i in ESP32_CHIP_IDS.items() if i == chip_id]
+    return names[0] if names else "chip id %d" % chip_id
+
+
 def esptool_args(chip, port, image, baud=460800):
-    """The esptool command lines (erase, then write at the chip's offset) for a MicroPython .bin."""
+    """The esptool (v5) command lines for a MicroPython .bin: erase, then write at the chip's
+    offset. The image must be for that chip."""
     if chip not in ESP32_OFFSETS:
         raise UsageError("--chip must be one of %s, not %r." % (", ".join(ESP32_OFFSETS), chip))
     if not os.path.isfile(image):
         raise UsageError("No such image: %s." % image)
-    with open(image, "rb") as f:
-        if f.read(1) != b"\xe9":   # an ESP image starts with its magic byte
-            raise UsageError("%s is not an ESP32 firmware image (.bin from micropython.org/download)."
-                             % os.path.basename(image))
+    for_chip = esp_image_chip(image)
+    if for_chip != chip:
+        raise UsageError("%s is a MicroPython image for %s, not for --chip %s: download the one for "
+                         "your board (micropython.org/download)." % (os.path.basename(image), for_chip, chip))
     base = ["--chip", chip, "--port", port, "--baud", str(baud)]
-    return [base + ["erase_flash"], base + ["write_flash", "-z", "0x%x" % ESP32_OFFSETS[chip], image]]
+    return [base + ["erase-flash"], base + ["write-flash", "-z", "0x%x" % ESP32_OFFSETS[chip], image]]
 
 
 def install_esp32(chip, port, image, log=print, dry_run=False):
+    """Run esptool's commands (esptool.main, in this process); DeviceError naming the port
+    when esptool fails (it has printed why)."""
     commands = esptool_args(chip, port, image)
     for args in commands:
         log("esptool " + " ".join(args))
@@ -155,6 +176,10 @@ def install_esp32(chip, port, image, log=print, dry_run=False):
             raise UsageError("Writing an ESP32 needs esptool: pip install 'forceplate[esp32]'.") from None
         try:
             esptool.main(args)
-        except (SystemExit, Exception) as exc:   # esptool reports its own errors, then raises
-            raise DeviceError("esptool failed on %s: %s" % (port, exc)) from None
+        except SystemExit as exc:   # its command line's own exit
+            if exc.code not in (0, None):
+                raise DeviceError("esptool failed on %s (exit %s): see its message above" % (port, exc.code)) from None
+        except Exception as exc:    # esptool reports its own errors, then raises
+            raise DeviceError("esptool failed on %s: %s" % (port, str(exc).splitlines()[0] if str(exc) else
+                                                           type(exc).__name__)) from None
     return commands
