@@ -16,8 +16,6 @@ from forceplate.device import flash
 
 from esp32_rom import Esp32Rom
 
-pytest.importorskip("esptool", reason="the esp32 extra (esptool) is not installed")
-
 
 def esp_image(path, chip_id=0, app=b"MicroPython v1.25.0 on 2025-04-15; Generic ESP32 module"):
     """A MicroPython-shaped .bin: a bootloader (ESP image: header, extended header with the
