@@ -262,6 +262,32 @@ def device_contradicted(trial):
     return None
 
 
+# the metric a trial is for (display.live shows the same one live)
+HEADLINE = {"cmj": "jump_height_impulse", "sj": "jump_height_impulse", "dj": "rsi",
+            "imtp": "peak_force"}
+
+
+def headline_not_valid(trial):
+    """Why the trial's headline metric is valid neither in the device's RESULT nor in the
+    host analysis (a hole in the unweighting spoils both: issue 12's 55.7 cm), or None. A
+    trial whose main number is not valid anywhere is not a valid trial in the history."""
+    from forceplate.monitoring.text import words
+
+    name = HEADLINE.get(trial.test)
+    sides = [("device", ((trial.result or {}).get("metrics") or {}).get(name)),
+             ("host", ((trial.analysis or {}).get("metrics") or {}).get(name))]
+    if not name or not any(isinstance(m, dict) for _, m in sides):
+        return None
+    why = []
+    for side, m in sides:
+        if isinstance(m, dict) and m.get("valid", True) and m.get("value") is not None:
+            return None
+        why.append("%s: %s" % (side, (m or {}).get("not_valid_because") or
+                               ("not valid" if isinstance(m, dict) else "none")))
+    return "%s is valid neither on the device nor on the host (%s)" % (words(name),
+                                                                         "; ".join(why))
+
+
 def store_trial(store, athlete_name, trial, session_id=None, source="jump", tags=(), notes=None):
     """Save one analysed trial in the database: every host and device metric with its unit,
     validity, uncertainty and method, the device RESULT, the analysis flags."""
@@ -274,9 +300,12 @@ def store_trial(store, athlete_name, trial, session_id=None, source="jump", tags
     contradicted = device_contradicted(trial)
     if contradicted:
         flags.append({"code": "device_contradicted", "message": contradicted})
+    spoilt = headline_not_valid(trial)
+    if spoilt:
+        flags.append({"code": "headline_not_valid", "message": spoilt})
     trial.store_id = store.add_trial(
         athlete_name, trial.test, metric_rows(analysis, None if contradicted else trial.result),
         session_id=session_id, number=trial.number, file=trial.path,
-        valid=trial.result is not None and contradicted is None,
+        valid=trial.result is not None and contradicted is None and spoilt is None,
         device_result=trial.result, flags=flags, tags=tags, notes=notes, source=source)
     return trial.store_id
