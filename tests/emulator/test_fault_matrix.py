@@ -11,13 +11,19 @@ out of the host client, nothing the device sent is counted as received twice.
 
 import json
 import os
+import signal
+import subprocess
+import sys
 import threading
 import time
 
+import ctrlc
 import pytest
 import serial
 
+import fault_matrix_table
 from forceplate.device.client import Device
+from forceplate.storage.recording import read_recording
 from fpwire import codes as C
 from streamtools import collect, drain
 
@@ -38,7 +44,7 @@ def run_fault(emu, inject, clear=None, seconds=SECONDS):
         before = dev.status()
         dev.start(C.STREAM_RAW)
         msgs = collect(dev, 0.5)
-        inject(emu, dev)
+        extra = inject(emu, dev) or {}
         msgs += collect(dev, seconds)
         if clear:
             clear(emu, dev)
@@ -55,7 +61,9 @@ def run_fault(emu, inject, clear=None, seconds=SECONDS):
             "missed_on_device": after["samples_missed"] - before["samples_missed"],
             "dropped_on_device": after["samples_dropped"] - before["samples_dropped"],
             "host_counted_lost": stats.get("samples_lost"), "tail": tail,
-            "link": emu.link.counters()}
+            "frames_repeated": stats.get("frames_repeated"),
+            "samples_repeated": stats.get("samples_repeated"),
+            "link": emu.link.counters(), **extra}
 
 
 def record(name, row, expected):
@@ -65,8 +73,11 @@ def record(name, row, expected):
     if path:
         with open(path, "w") as f:
             json.dump(ROWS, f, indent=1)
+    doc = os.environ.get("FP_FAULT_MATRIX_DOC")  # docs/reliability.md: the table is this run's
+    if doc:
+        fault_matrix_table.write(doc, ROWS)
     print(json.dumps(row))
-    if "sent" in row:
+    if row.get("sent") is not None:
         # the host's index gaps = lost in transfer + conversions the device missed, within one
         # frame (16 samples: a lost last frame, a miss at the edge of the status window)
         real = row["lost_in_transfer"] + row["missed_on_device"] + row["dropped_on_device"]
@@ -81,7 +92,8 @@ def _link(**kw):
 
 
 def _clear(emu, dev):
-    emu.wait_link_applied(emu.control.link(corrupt_rate=0.0, drop_rate=0.0, stall=False))
+    emu.wait_link_applied(emu.control.link(corrupt_rate=0.0, drop_rate=0.0, stall=False,
+                                           duplicate_rate=0.0, duplicate_lag=0))
 
 
 @pytest.mark.parametrize("rate", [0.001, 0.01, 0.05])
@@ -98,6 +110,23 @@ def test_drops(emulated_device):
     assert row["unique"] == row["received"] and row["tail"]
 
 
+@pytest.mark.parametrize("lag", [0, 3])
+def test_duplicates(emulated_device, lag):
+    # ~5 frames a second (16 RAW24 samples each at 80 SPS): 25 % of 20 frames
+    name = "duplicates 25 % of frames" + (" (the frame 3 back replayed)" if lag else "")
+    row = record(name, run_fault(emulated_device, _link(duplicate_rate=0.25, duplicate_lag=lag),
+                                 _clear, seconds=4.0),
+                 "none lost; every repeated frame recognised by its seq and ignored "
+                 "(frames repeated = frames the link duplicated)")
+    assert row["unique"] == row["received"] and row["tail"]
+    assert row["link"]["duplicated"] >= 2
+    # each duplicated frame ignored once; no loss counted for a repeat (defect 9: a repeated
+    # old frame used to count as a gap)
+    assert row["frames_repeated"] == row["link"]["duplicated"], row
+    assert row["lost_in_transfer"] == 0, row
+    assert row["host_counted_lost"] == row["missed_on_device"] + row["dropped_on_device"], row
+
+
 def test_stall(emulated_device):
     row = record("stall 1 s", run_fault(emulated_device, _link(stall=True), _clear, seconds=1.0),
                  "none if the ring (2 s) holds the stall; else dropped on the device and counted")
@@ -112,6 +141,26 @@ def test_input_flood_while_streaming(emulated_device):
     row = record("100 kB input flood", run_fault(emulated_device, flood, seconds=4.0),
                  "none (bounded input slices: 64 B a loop turn)")
     assert row["unique"] == row["received"] and row["tail"]
+
+
+@pytest.mark.emulator_options(time_mode="real")  # the cost of reading input is real time
+def test_1mb_input_flood_while_streaming(emulated_device):
+    def flood(emu, dev):
+        t0 = time.monotonic()
+        with serial.Serial(emu.port) as s:
+            s.write(b"x" * 500_000 + b">" + b"B" * 500_000 + b"\n")  # junk, an endless line
+            s.flush()
+        # the relay queues the bytes; the device reads them in slices between samples, and
+        # a command written now is answered only after the last of them
+        dev.command(C.CMD_PING, timeout=240.0, retries=0)
+        return {"flood_bytes": 1_000_002, "flood_read_s": round(time.monotonic() - t0, 1)}
+    row = record("1 MB input flood", run_fault(emulated_device, flood, seconds=1.0),
+                 "none lost in transfer; conversions missed while reading it bounded by "
+                 "1 % of those sent (the old firmware: ~1 per kB, and 1 MB tripped its watchdog)")
+    assert row["unique"] == row["received"] and row["tail"]
+    assert row["lost_in_transfer"] == 0, row
+    assert row["missed_on_device"] <= 0.01 * row["sent"], row
+    assert row["sent"] >= 70 * row["flood_read_s"], row  # it streamed all the while
 
 
 def test_command_burst(emulated_device):
@@ -150,3 +199,135 @@ def test_reboot_mid_stream(emulated_device):
                                        "host_counted_lost": stats.get("samples_lost")},
            "the stream ends at the HELLO; the samples still in the ring are lost with the power")
     assert hello.is_set()
+
+
+# --- the host's recorder against the emulator as real processes ------------------------------
+def _descendants(pid):
+    out = []
+    try:
+        for task in os.listdir("/proc/%d/task" % pid):
+            with open("/proc/%d/task/%s/children" % (pid, task)) as f:
+                kids = [int(x) for x in f.read().split()]
+            for k in kids:
+                out += [k] + _descendants(k)
+    except OSError:
+        pass
+    return out
+
+
+class _Emulate:
+    """`forceplate emulate` (real device time) in its own process."""
+
+    def __init__(self):
+        self.proc = subprocess.Popen([sys.executable, "-m", "forceplate", "emulate",
+                                      "--scenario", "still", "--time", "real"],
+                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        self.port = self.proc.stdout.readline().strip()
+        self.proc.stdout.readline()  # control dir
+        assert self.port.startswith("/dev/"), self.port
+
+    def stop(self):
+        kids = _descendants(self.proc.pid)
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        for k in kids:  # the interpreter, if its supervisor died without stopping it
+            try:
+                os.kill(k, signal.SIGKILL)
+            except OSError:
+                pass
+
+
+@pytest.fixture
+def emulate_process():
+    e = _Emulate()
+    yield e
+    e.stop()
+
+
+def _record(port, out, tmp_path):
+    return subprocess.Popen([sys.executable, "-m", "forceplate", "--port", port, "record",
+                             "-d", "60", "-o", str(out), "--raw", "--json"],
+                            stdout=open(tmp_path / "out.txt", "wb"),
+                            stderr=open(tmp_path / "err.txt", "wb"),  # files: never block
+                            env=dict(os.environ, COLUMNS="400"),  # one message, unwrapped
+                            **ctrlc.CHILD)
+
+
+def _wait_for_samples(path, n, proc, timeout=45.0):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        assert proc.poll() is None, "forceplate record ended early"
+        try:
+            if len(read_recording(path).time_s) >= n:
+                return
+        except Exception:  # not created yet, or its header still on its way
+            pass
+        time.sleep(0.1)
+    raise AssertionError("the recording never reached %d samples" % n)
+
+
+def _recorder_row(tmp_path, out, proc):
+    proc.wait(timeout=30)
+    stderr = (tmp_path / "err.txt").read_text()
+    stdout = (tmp_path / "out.txt").read_text()
+    assert "Traceback" not in stderr + stdout, stderr
+    summary = json.loads(stdout)
+    rec = read_recording(out)
+    return stderr, summary, rec, {
+        "exit": proc.returncode, "received": summary["samples"], "file_samples": len(rec.time_s),
+        "host_counted_lost": summary["samples_lost"],
+        "lost_in_transfer": summary.get("lost_in_transfer"),
+        "missed_on_device": summary.get("missed_by_device"),
+        "stderr": [ln.replace(str(tmp_path) + os.sep, "") for ln in stderr.splitlines()
+                   if ln.strip()]}
+
+
+def test_sigkill_of_the_emulator_while_recording(emulate_process, tmp_path):
+    """The board's process dies at once (SIGKILL: no handler runs, its pty vanishes)."""
+    out = tmp_path / "killed-board.fprec"
+    proc = _record(emulate_process.port, out, tmp_path)
+    _wait_for_samples(out, 160, proc)
+    emulate_process.proc.kill()
+    t_kill_us = time.monotonic() * 1e6
+    stderr, summary, rec, row = _recorder_row(tmp_path, out, proc)
+    # real device time: the device's ticks are this host's CLOCK_MONOTONIC (control.py), so
+    # what it converted after the last sample that arrived is (kill - last sample) x rate
+    last_us = int(rec.t_us[-1])
+    bits = int(rec.meta.get("ticks_bits", 32))
+    behind_s = ((int(t_kill_us) - last_us) % (1 << bits)) * 1e-6
+    rate = rec.meta["device"]["nominal_rate_hz"]
+    row.update(unseen_tail=round(behind_s * rate, 1), reason=summary["reason"])
+    record("SIGKILL of the emulator", row,
+           "all received kept in the file and counted (gaps inside: from the index); exit 1, "
+           "one line; the tail the board converted after the last frame that left it is not "
+           "countable (no board left to ask): bounded by one frame period + the relay's buffer")
+    assert row["exit"] == 1 and len(row["stderr"]) == 1, stderr
+    assert "disconnected" in row["stderr"][0] and out.name in row["stderr"][0]
+    assert row["file_samples"] == row["received"] >= 160
+    assert rec.summary["reason"] == "disconnected" and row["host_counted_lost"] == rec.samples_lost
+    # the unseen tail: what was in flight, well under the 2 s ring
+    assert row["unseen_tail"] < 0.5 * rate, row
+
+
+def test_ctrl_c_of_the_recorder(emulated_device, tmp_path):
+    """SIGINT (set to its default in the child: ctrlc.CHILD) to `forceplate record`."""
+    out = tmp_path / "interrupted.fprec"
+    proc = _record(emulated_device.port, out, tmp_path)
+    _wait_for_samples(out, 160, proc)
+    proc.send_signal(signal.SIGINT)
+    stderr, summary, rec, row = _recorder_row(tmp_path, out, proc)
+    row.update(reason=summary["reason"])
+    record("Ctrl-C of the recorder", row,
+           "none lost in transfer (the stream is stopped and drained, the device's counters read "
+           "after); exit 130, one line; the file closed and complete")
+    assert row["exit"] == 130 and len(row["stderr"]) == 1, stderr
+    assert row["stderr"][0].startswith("Stopped with Ctrl-C")
+    assert rec.complete and rec.summary["reason"] == "interrupted"
+    assert row["file_samples"] == row["received"] >= 160
+    assert row["lost_in_transfer"] == 0, row
+    assert row["host_counted_lost"] == row["missed_on_device"], row

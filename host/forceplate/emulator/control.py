@@ -210,10 +210,16 @@ class Control:
 
     # --- the link and the power (applied by the supervisor) ---------------------------------
     def link(self, corrupt_rate=None, drop_rate=None, stall=None, disconnect=None,
-             to_device=None, seed=None):
+             to_device=None, seed=None, duplicate_rate=None, duplicate_lag=None):
+        """Link faults (faults.LinkFaults): byte corruption and drops, whole frames sent again
+        (duplicate_rate; duplicate_lag = k: the frame from k frames before), a stall, a
+        pulled cable. Applied by the supervisor within ~10 ms (Emulator.wait_link_applied)."""
+        if duplicate_lag is not None and not 0 <= int(duplicate_lag) < 256:
+            raise UsageError(f"duplicate_lag is 0..255 frames, not {duplicate_lag}")
         op = {"op": "link"}
         for k, v in (("corrupt_rate", corrupt_rate), ("drop_rate", drop_rate), ("stall", stall),
-                     ("disconnect", disconnect), ("to_device", to_device), ("seed", seed)):
+                     ("disconnect", disconnect), ("to_device", to_device), ("seed", seed),
+                     ("duplicate_rate", duplicate_rate), ("duplicate_lag", duplicate_lag)):
             if v is not None:
                 op[k] = v
         return self._send(op)
