@@ -31,6 +31,9 @@ def _more(row):
                                                          row.get("samples_repeated") or 0))
     if "flood_read_s" in row:
         out.append("%d bytes read in %.1f s" % (row["flood_bytes"], row["flood_read_s"]))
+    if "lost_at_edges" in row:
+        out.append("lost at the edges %s" % ("not countable" if row["lost_at_edges"] is None
+                                             else row["lost_at_edges"]))
     if "unseen_tail" in row:
         out.append("unseen tail %.1f samples" % row["unseen_tail"])
     if "exit" in row:

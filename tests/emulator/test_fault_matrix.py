@@ -283,6 +283,7 @@ def _recorder_row(tmp_path, out, proc):
         "host_counted_lost": summary["samples_lost"],
         "lost_in_transfer": summary.get("lost_in_transfer"),
         "missed_on_device": summary.get("missed_by_device"),
+        "lost_at_edges": summary.get("lost_at_edges"),
         "stderr": [ln.replace(str(tmp_path) + os.sep, "") for ln in stderr.splitlines()
                    if ln.strip()]}
 
@@ -310,6 +311,7 @@ def test_sigkill_of_the_emulator_while_recording(emulate_process, tmp_path):
     assert "disconnected" in row["stderr"][0] and out.name in row["stderr"][0]
     assert row["file_samples"] == row["received"] >= 160
     assert rec.summary["reason"] == "disconnected" and row["host_counted_lost"] == rec.samples_lost
+    assert row["lost_at_edges"] is None  # no board left to say what it sent: not a number
     # the unseen tail: what was in flight, well under the 2 s ring
     assert row["unseen_tail"] < 0.5 * rate, row
 
@@ -329,5 +331,5 @@ def test_ctrl_c_of_the_recorder(emulated_device, tmp_path):
     assert row["stderr"][0].startswith("Stopped with Ctrl-C")
     assert rec.complete and rec.summary["reason"] == "interrupted"
     assert row["file_samples"] == row["received"] >= 160
-    assert row["lost_in_transfer"] == 0, row
+    assert row["lost_in_transfer"] == 0 and row["lost_at_edges"] == 0, row
     assert row["host_counted_lost"] == row["missed_on_device"], row

@@ -97,6 +97,12 @@ class Stream:
             except DeviceError:
                 pass
             self._status[1] = self._device_status()
+            try:
+                # frames that arrived while STATUS was awaited wait in the client's queue: they
+                # belong here too (else they would count as lost after the last sample)
+                self.pump(0)
+            except (DeviceError, _Restarted):
+                pass
         return self
 
     def __enter__(self):
@@ -248,10 +254,22 @@ class Stream:
         if before and after:
             missed = max(0, after.get("samples_missed", 0) - before.get("samples_missed", 0))
             dropped = max(0, after.get("samples_dropped", 0) - before.get("samples_dropped", 0))
+            inside = int(max(0, gaps_total - missed - dropped))
             out.update(missed_by_device=int(missed), dropped_by_device=int(dropped),
-                       lost_in_transfer=int(max(0, gaps_total - missed - dropped)))
+                       lost_in_transfer=inside)
+            sent = after.get("samples_sent", 0) - before.get("samples_sent", 0)
+            if self.mode in (C.STREAM_RAW, C.STREAM_FORCE) and sent >= 0:
+                # samples sent that never arrived and are in no index gap: lost before the
+                # first or after the last sample received (a lost leading or trailing
+                # SAMPLES frame). Exact unless the device also missed conversions out there
+                # (then over by those). One format: samples_sent counts each sample once.
+                out["lost_at_edges"] = int(max(0, sent - self.n - inside))
         else:
             out["lost_in_transfer"] = None  # the device's counters are not known
+        if "lost_at_edges" not in out:
+            # no device counters after the stream (unplugged, killed): what was sent after the
+            # last frame that arrived cannot be counted; frames_lost (seq) is what is known
+            out["lost_at_edges"] = None
         return out
 
     def summary(self):

@@ -139,6 +139,7 @@ def record_table(summary):
     for key, label in (("missed_by_device", "  missed by the device (conversions)"),
                        ("dropped_by_device", "  dropped by the device (buffer full)"),
                        ("lost_in_transfer", "  lost in transfer"),
+                       ("lost_at_edges", "lost before the first / after the last sample"),
                        ("frames_lost", "device frames lost (seq gaps)"),
                        ("samples_repeated", "samples received twice (kept once)")):
         if summary.get(key):

@@ -7,9 +7,12 @@ device time and replays the whole log at each boot; the supervisor applies link 
 ops. So a Control works from any process that knows the run directory (`forceplate
 emulate` prints it on its second line).
 
-Times: the device's time.ticks_us() is the host's CLOCK_MONOTONIC in microseconds, so a
-scenario starts at a host `time.monotonic()` instant and ground-truth event times are
-given both in host seconds and in device ticks.
+Times: in the emulator's `real` time mode (today's default; stress tests name it) the
+device's time.ticks_us() is the host's CLOCK_MONOTONIC in microseconds, so a scenario starts
+at a host `time.monotonic()` instant and ground-truth event times are given both in host
+seconds and in device ticks. In `virtual` mode (device/time.py; meant for tests and the
+demo) device time advances with the firmware's work and never runs ahead of the host's, so
+the two agree only while the host keeps up. README.md, "Time".
 """
 
 import json

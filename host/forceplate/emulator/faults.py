@@ -12,7 +12,9 @@
 - disconnect: every byte either way is discarded, as when the cable is pulled; reconnect
   resumes. The pty itself stays open so the host's file descriptor stays valid.
 
-Counters record what was done so tests can account for it exactly.
+Counters record what was done so tests can account for it exactly; `tap`, when set (in the
+emulator's own process), is called with every device->host byte before any fault, so a test
+can decode what the device really sent.
 """
 
 import collections
@@ -33,6 +35,7 @@ class LinkFaults:
         self.dropped = 0
         self.discarded = 0
         self.seen_to_host = 0  # device bytes that reached the relay while a host had the port
+        self.tap = None
         self.duplicate_rate = 0.0
         self.duplicate_lag = 0
         self.duplicated = 0      # frames sent again
@@ -72,6 +75,8 @@ class LinkFaults:
 
     def to_host(self, data):
         self.seen_to_host += len(data)
+        if self.tap is not None:
+            self.tap(bytes(data))
         return self._apply(self._duplicate(data))
 
     def _duplicate(self, data):
