@@ -97,3 +97,18 @@ def test_a_dead_chip_fails_the_chip_check_by_name(emulated_device, tmp_path):
     assert code == 1 and "chips" in out["failed"]
     row = next(r for r in out["checks"] if r["check"] == "chips")
     assert row["detail"] == "not responding: chip 3"
+
+
+@pytest.mark.emulator_options(scenario="empty")
+def test_an_uncalibrated_plate_does_not_pass_noise_and_drift_on_its_0_n_readings(emulated_device, tmp_path):
+    """Before calibration the forces read 0 N: noise and drift are not measured (missing, FAIL,
+    saying what to do), while the chips' rates, the stream's rate and the losses still are."""
+    code, out = selftest(emulated_device, tmp_path)
+    assert code == 1
+    rows = {r["figure"]: r for r in out["checks"]}
+    for fig in ("noise_chip_n", "noise_total_n", "drift_chip_n", "drift_total_n"):
+        assert rows[fig]["value"] is None and not rows[fig]["pass"]
+        assert "no calibration gain" in rows[fig]["detail"] and "forceplate monitor --raw" in rows[fig]["detail"]
+    assert {"noise", "drift", "calibration"} <= set(out["failed"])
+    assert rows["hx711-80"]["pass"] and 75 <= rows["hx711-80"]["value"] <= 100
+    assert rows["hx711-80 per chip"]["pass"]

@@ -97,6 +97,16 @@ def empty_plate_checks(dev, noise_s=10.0, drift_s=600.0):
     names = [names[i] for i in cols]
     keep = finite[:, cols].all(axis=1)
     force, t, index, t_us = force[keep][:, cols], t[keep], index[keep], t_us[keep]
+    ungained = _ungained(dev, cols)
+    if ungained:   # forces of 0 N from a chip without a gain: its noise and drift are not measured
+        why = ("not measured: %s %s no calibration gain, so %s 0 N; check the noise in counts with "
+               "`forceplate monitor --raw`, then run `forceplate calibrate` and the self-test again"
+               % (", ".join(names[i] for i in ungained), "has" if len(ungained) == 1 else "have",
+                  "it reads" if len(ungained) == 1 else "they read"))
+        rows += [_row(check, fig, None, THRESHOLDS[fig], unit, False, why)
+                 for check, fig, unit in (("noise", "noise_chip_n", "N rms"), ("noise", "noise_total_n", "N rms"),
+                                          ("drift", "drift_chip_n", "N"), ("drift", "drift_total_n", "N"))]
+        return rows + _rate_rows(dev, index, t_us, lost, before, after)
     first = t <= t[0] + noise_s
     nf = noise_floor(force[first])
     worst = int(np.argmax(nf["chip_sd_n"]))
@@ -112,6 +122,20 @@ def empty_plate_checks(dev, noise_s=10.0, drift_s=600.0):
                      max(dr["chip_drift_n"]) <= THRESHOLDS["drift_chip_n"], "worst %s, %s" % (names[worst], span)))
     rows.append(_row("drift", "drift_total_n", dr["total_drift_n"], THRESHOLDS["drift_total_n"], "N",
                      dr["total_drift_n"] <= THRESHOLDS["drift_total_n"], span))
+    return rows + _rate_rows(dev, index, t_us, lost, before, after)
+
+
+def _ungained(dev, cols):
+    """Positions in `cols` of the chips whose calibration gain is 0 (an uncalibrated plate)."""
+    try:
+        gains = dev.get_cal().get("gains_n_per_count") or []
+    except DeviceError:
+        return []
+    return [k for k, c in enumerate(cols) if c < len(gains) and not gains[c]]
+
+
+def _rate_rows(dev, index, t_us, lost, before, after):
+    rows = []
     mode = rate_mode(dev.info)
     lo, hi = RATE_BANDS[mode]
     rate = float((index[-1] - index[0]) / ((t_us[-1] - t_us[0]) * 1e-6))
