@@ -190,8 +190,13 @@ def mass_checks(dev, mass_kg, place, seconds=1.0, creep_s=60.0, gravity=G):
     if layout == "channels8":
         total = np.nansum(force[:, :4], axis=1)
     c = creep(t, total[:, None], load)
-    rows.append(_row("creep", "creep_pct", c["creep_pct"], THRESHOLDS["creep_pct"], "% of the load",
-                     c["creep_pct"] <= THRESHOLDS["creep_pct"], "%.0f s, %.2f N" % (t[-1], c["creep_n"])))
+    limit = THRESHOLDS["creep_pct"]
+    resolved = c["resolution_pct"] <= limit   # else the noise, not the cells, decides the figure
+    rows.append(_row("creep", "creep_pct", c["creep_pct"], limit, "% of the load",
+                     resolved and c["creep_pct"] <= limit,
+                     "%+.2f N from the first to the last %.0f s of %.0f s; resolution %.3f %% (2 SD of the noise)%s"
+                     % (c["change_n"], c["window_s"], c["span_s"], c["resolution_pct"],
+                        "" if resolved else ": not resolved, use a heavier mass or more --creep-seconds")))
     bad, worst = [], (0.0, None)
     for pos in corners:
         place(pos, mass_kg)
