@@ -1,6 +1,7 @@
-"""A pty that answers like an ESP32's serial ROM loader, as far as esptool's erase_flash and
+"""A pty that answers like an ESP32's (or ESP32-S3's, -C3's) serial ROM loader, as far as esptool's erase_flash and
 write_flash need (esptool has no dry-run or virtual chip of its own): SLIP framing, SYNC,
 READ_REG / WRITE_REG (the chip-detect magic, a crystal divider, the SPI flash-ID command),
+GET_SECURITY_INFO (the chip id of the newer chips),
 the flasher stub's upload (MEM_BEGIN/DATA/END, then its "OHAI"), SPI_ATTACH, SPI_SET_PARAMS,
 CHANGE_BAUDRATE, ERASE_FLASH, FLASH_BEGIN/DATA/END and their compressed FLASH_DEFL_ forms,
 and SPI_FLASH_MD5, which esptool uses to verify the write. The flash is kept (4 MB) so a test
@@ -19,11 +20,14 @@ import threading
 import tty
 import zlib
 
-CHIP_MAGIC = {"esp32": 0x00F01D83}
+# per chip: the chip-detect magic (ESP32: read at CHIP_DETECT_MAGIC_REG) or the chip id in
+# GET_SECURITY_INFO (ESP32-S3, -C3), the SPI flash controller's registers, the bootloader offset
+CHIPS = {"esp32": {"magic": 0x00F01D83, "chip_id": None, "spi": 0x3FF42000, "usr2": 0x24, "w0": 0x80,
+                   "boot": 0x1000},
+         "esp32s3": {"magic": None, "chip_id": 9, "spi": 0x60002000, "usr2": 0x20, "w0": 0x58, "boot": 0x0},
+         "esp32c3": {"magic": None, "chip_id": 5, "spi": 0x60002000, "usr2": 0x20, "w0": 0x58, "boot": 0x0}}
 CHIP_DETECT_MAGIC_REG = 0x40001000
 UART_CLKDIV_REG = 0x3FF40014
-SPI_BASE = 0x3FF42000          # ESP32 SPI flash controller
-SPI_CMD, SPI_USR2, SPI_W0 = SPI_BASE + 0x00, SPI_BASE + 0x24, SPI_BASE + 0x80
 SPI_RDID = 0x9F
 FLASH_ID = 0x001640EF          # a Winbond W25Q32: 4 MB
 FLASH_SIZE = 4 * 1024 * 1024
@@ -41,8 +45,11 @@ def slip(packet):
 class Esp32Rom:
     """esp = Esp32Rom(); esp.port is the path esptool opens; esp.flash the chip's flash."""
 
-    def __init__(self, chip="esp32", boot_to=None, bootloader_offset=0x1000, corrupt_at=None):
+    def __init__(self, chip="esp32", boot_to=None, corrupt_at=None):
         self.chip = chip
+        c = CHIPS[chip]
+        self.spi_cmd, self.spi_usr2, self.spi_w0 = c["spi"], c["spi"] + c["usr2"], c["spi"] + c["w0"]
+        bootloader_offset = c["boot"]
         self.corrupt_at = corrupt_at   # a flash that does not keep this byte (a bad chip)
         self.boot_to = boot_to
         self.bootloader_offset = bootloader_offset
@@ -67,8 +74,9 @@ class Esp32Rom:
     # -- the chip's state -----------------------------------------------------------------
     def _reset(self):
         self.stub = False
-        self.regs = {CHIP_DETECT_MAGIC_REG: CHIP_MAGIC[self.chip],
-                     UART_CLKDIV_REG: 347}       # 40 MHz crystal at 115200 baud
+        self.regs = {UART_CLKDIV_REG: 347}      # ESP32: a 40 MHz crystal at 115200 baud
+        if CHIPS[self.chip]["magic"]:
+            self.regs[CHIP_DETECT_MAGIC_REG] = CHIPS[self.chip]["magic"]
         self.buf = b""
         self.write_at = None     # (offset, next offset) of a flash write in progress
         self.inflate = None
@@ -96,9 +104,9 @@ class Esp32Rom:
             self._send(op, self.regs.get(addr, 0))
         elif name == "WRITE_REG":
             addr, value = struct.unpack_from("<II", data)
-            if addr == SPI_CMD:          # a SPI command completes at once: its bits read 0
-                cmd = self.regs.get(SPI_USR2, 0) & 0xFF
-                self.regs[SPI_W0] = FLASH_ID if cmd == SPI_RDID else 0
+            if addr == self.spi_cmd:     # a SPI command completes at once: its bits read 0
+                cmd = self.regs.get(self.spi_usr2, 0) & 0xFF
+                self.regs[self.spi_w0] = FLASH_ID if cmd == SPI_RDID else 0
             else:
                 self.regs[addr] = value
             self._send(op)
@@ -111,7 +119,11 @@ class Esp32Rom:
                 self.stub = True
                 os.write(self.master, slip(b"OHAI"))
         elif name == "GET_SECURITY_INFO":
-            self._error(op)              # not in the ESP32's ROM
+            chip_id = CHIPS[self.chip]["chip_id"]
+            if chip_id is None:
+                self._error(op)          # not in the ESP32's ROM
+            else:                        # flags, flash_crypt_cnt, 7 key purposes, chip id, API
+                self._send(op, 0, struct.pack("<IBBBBBBBBII", 0, 0, 0, 0, 0, 0, 0, 0, 0, chip_id, 0))
         elif name == "ERASE_FLASH" and self.stub:
             self.flash[:] = b"\xff" * FLASH_SIZE
             self._send(op)

@@ -89,3 +89,22 @@ def test_a_flash_that_does_not_keep_the_bytes_is_one_line_and_stops_there(tmp_pa
         assert "copying" not in p.stdout and not rom.booted
     finally:
         rom.close()
+
+
+@pytest.mark.parametrize("chip,chip_id", [("esp32s3", 9), ("esp32c3", 5)])
+def test_the_newer_chips_are_found_by_their_chip_id_and_written_at_0x0(tmp_path, chip, chip_id):
+    """ESP32-S3 and -C3: esptool asks GET_SECURITY_INFO for the chip id, and their MicroPython
+    image starts at 0x0 (the ESP32's at 0x1000)."""
+    from forceplate.device import blank
+
+    image = esp_image(tmp_path / ("ESP32_GENERIC_%s.bin" % chip[5:].upper()), chip_id=chip_id)
+    rom = Esp32Rom(chip)
+    said = []
+    try:
+        blank.install_esp32(chip, rom.port, str(image), log=said.append)   # esptool, in this process
+        data = image.read_bytes()
+        assert bytes(rom.flash[:len(data)]) == data and set(rom.flash[len(data):]) == {0xFF}
+        assert said[1].endswith("write-flash -z 0x0 %s" % image)
+        assert "GET_SECURITY_INFO" in rom.log and "SPI_FLASH_MD5" in rom.log
+    finally:
+        rom.close()
