@@ -1,6 +1,7 @@
 """The live reading while each calibration mass is placed, at a real terminal (a pty): it
 follows the load as the mass changes (counts before the first centre placement, then N and
-kg), says settled or NOT settled, and Enter is refused while the reading is not settled."""
+kg), says settled or NOT settled, and Enter is refused while the reading is not settled ("m"
+measures it anyway, kept marked NOT settled)."""
 
 import os
 import re
@@ -154,7 +155,17 @@ def test_live_reading_follows_the_load_and_refuses_a_capture_until_settled(emula
         shown = [(float(m.group(1)), float(m.group(3))) for m in shown if m]
         assert shown and all(kg == pytest.approx(n / 9.80665, abs=0.011) for n, kg in shown)
         term.enter()
-        for where in ("front-right", "back-left", "back-right"):
+        # a placement that will not settle can still be measured on purpose: "m", kept marked
+        term.wait("Place 20 kg over the front-right corner")
+        emu.control.chip(1, noise_counts=6000)
+        emu.control.place(20.0, *PLACES["front-right"])
+        emu.control.wait_applied()
+        mark = term.mark()
+        term.wait(r"live: [^\r\n]* NOT settled", mark)
+        term.enter("m")
+        term.wait(r"20 kg front-right: reads [0-9.]+ N \(20 kg x g = 196\.1 N\), NOT settled", mark)
+        emu.control.chip(1, noise_counts=60)
+        for where in ("back-left", "back-right"):
             term.wait("Place 20 kg over the %s corner" % where)
             emu.control.place(20.0, *PLACES[where])
             emu.control.wait_applied()
