@@ -23,6 +23,7 @@ import serial
 
 import fault_matrix_table
 from forceplate.device.client import Device
+from forceplate.emulator.control import Control
 from forceplate.storage.recording import read_recording
 from fpwire import codes as C
 from streamtools import collect, drain
@@ -223,8 +224,9 @@ class _Emulate:
                                       "--scenario", "still", "--time", "real"],
                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         self.port = self.proc.stdout.readline().strip()
-        self.proc.stdout.readline()  # control dir
-        assert self.port.startswith("/dev/"), self.port
+        line = self.proc.stdout.readline().strip()
+        assert self.port.startswith("/dev/") and line.startswith("control "), (self.port, line)
+        self.control = Control(line.split(" ", 1)[1])
 
     def stop(self):
         kids = _descendants(self.proc.pid)
@@ -249,9 +251,9 @@ def emulate_process():
     e.stop()
 
 
-def _record(port, out, tmp_path):
+def _record(port, out, tmp_path, seconds=60):
     return subprocess.Popen([sys.executable, "-m", "forceplate", "--port", port, "record",
-                             "-d", "60", "-o", str(out), "--raw", "--json"],
+                             "-d", str(seconds), "-o", str(out), "--raw", "--json"],
                             stdout=open(tmp_path / "out.txt", "wb"),
                             stderr=open(tmp_path / "err.txt", "wb"),  # files: never block
                             env=dict(os.environ, COLUMNS="400"),  # one message, unwrapped
@@ -284,6 +286,8 @@ def _recorder_row(tmp_path, out, proc):
         "lost_in_transfer": summary.get("lost_in_transfer"),
         "missed_on_device": summary.get("missed_by_device"),
         "lost_at_edges": summary.get("lost_at_edges"),
+        "sent": summary.get("sent_by_device"),
+        "dropped_on_device": summary.get("dropped_by_device"),
         "stderr": [ln.replace(str(tmp_path) + os.sep, "") for ln in stderr.splitlines()
                    if ln.strip()]}
 
@@ -332,4 +336,28 @@ def test_ctrl_c_of_the_recorder(emulated_device, tmp_path):
     assert rec.complete and rec.summary["reason"] == "interrupted"
     assert row["file_samples"] == row["received"] >= 160
     assert row["lost_in_transfer"] == 0 and row["lost_at_edges"] == 0, row
+    assert row["sent"] == row["received"], row  # the device's samples_sent: all arrived
     assert row["host_counted_lost"] == row["missed_on_device"], row
+
+
+def test_the_recorder_under_1_percent_corruption_keeps_recording(emulate_process, tmp_path):
+    """`forceplate record` while the link corrupts 1 % of the device's bytes for 3 s: bytes
+    keep arriving, so it records on to the end (issue 14 defect 9: it quit "disconnected")."""
+    out = tmp_path / "corrupt.fprec"
+    proc = _record(emulate_process.port, out, tmp_path, seconds=8)
+    _wait_for_samples(out, 80, proc)
+    emulate_process.control.link(corrupt_rate=0.01, seed=2)
+    time.sleep(3.0)
+    emulate_process.control.link(corrupt_rate=0.0)
+    stderr, summary, rec, row = _recorder_row(tmp_path, out, proc)
+    row.update(reason=summary["reason"], frames_lost=summary.get("frames_lost"))
+    record("forceplate record, 1 % corruption for 3 s of 8", row,
+           "recorded to the end (exit 0); every sample not received counted: index gaps "
+           "(lost in transfer + missed) and lost at the edges, from the device's counters")
+    assert row["exit"] == 0 and summary["reason"] == "complete", (stderr, summary["detail"])
+    assert summary["duration_s"] >= 8 - 0.1
+    assert row["file_samples"] == row["received"]
+    assert row["lost_in_transfer"] > 16 and summary["frames_lost"] > 1, row  # it did hit
+    # the device's own count of what it sent = what arrived + what the host counted lost
+    assert row["sent"] == row["received"] + row["lost_in_transfer"] + row["lost_at_edges"], row
+    assert [(x["index"], x["count"]) for x in summary["losses"]] == rec.losses

@@ -258,6 +258,7 @@ class Stream:
             out.update(missed_by_device=int(missed), dropped_by_device=int(dropped),
                        lost_in_transfer=inside)
             sent = after.get("samples_sent", 0) - before.get("samples_sent", 0)
+            out["sent_by_device"] = int(sent)  # its samples_sent (two formats: twice)
             if self.mode in (C.STREAM_RAW, C.STREAM_FORCE) and sent >= 0:
                 # samples sent that never arrived and are in no index gap: lost before the
                 # first or after the last sample received (a lost leading or trailing
