@@ -107,6 +107,11 @@ def test_a_jump_with_a_hole_in_its_unweighting_is_not_valid_on_screen_or_in_hist
             if c and "not valid" not in c:
                 assert abs(float(c) - truth_cm) < 3.0, (name, cells, truth_cm, p.stdout)
     assert "samples lost" in p.stdout, p.stdout
+    # and which cause, from the device's counters over the stream
+    cause = {"missed_on_device": "conversions the device missed (none lost in transfer)",
+             "lost_in_transfer": "missing: 0 conversions the device missed"}[how]
+    assert cause in p.stdout or how == "lost_in_transfer" and "lost in transfer" in p.stdout, \
+        p.stdout
     # in the history: the trial is stored as not valid, no height stored as valid
     assert stored["valid"] is False, stored
     (why,) = [f["message"] for f in stored["flags"] if f["code"] == "headline_not_valid"]
@@ -117,3 +122,44 @@ def test_a_jump_with_a_hole_in_its_unweighting_is_not_valid_on_screen_or_in_hist
         for name in HEIGHTS:  # what stays valid is the hole-free flight time (as on screen)
             m = stored["metrics"][origin].get(name)
             assert m is None or not m["valid"] or abs(100 * m["value"] - truth_cm) < 3.0, m
+
+
+def test_the_demo_on_a_busy_host_shows_and_stores_the_damaged_jump_as_not_valid(
+        tmp_path, monkeypatch):
+    """The issue-12 case itself: `forceplate demo`, the interpreter held up in the jump's
+    unweighting (as a busy machine did), through the command's own terminal output."""
+    from click.testing import CliRunner
+
+    import forceplate.emulator as emulator_package
+    from forceplate.cli import cli
+    from forceplate.emulator.emulator import Emulator
+    from forceplate.storage.database import Store
+
+    stop = threading.Event()
+
+    class BusyHost(Emulator):
+        def start(self, *args, **kw):
+            out = super().start(*args, **kw)
+            threading.Thread(target=_inject_at_every_onset,
+                             args=(self, FAULTS["missed_on_device"], stop), daemon=True).start()
+            return out
+
+        def stop(self):
+            stop.set()
+            super().stop()
+
+    monkeypatch.setattr(emulator_package, "Emulator", BusyHost)
+    home = tmp_path / "demo"
+    r = CliRunner().invoke(cli, ["demo", "--trials", "1", "--out", str(home)],
+                           env={"COLUMNS": "240", "NO_COLOR": "1"})
+    assert r.exit_code == 0, r.output
+    rows = [[c.strip() for c in line.split("│")[1:-1]] for line in r.stdout.splitlines()
+            if line.count("│") >= 5]
+    (impulse,) = [row for row in rows if row[1] == "jump height"]
+    assert all(not c or "not valid" in c for c in impulse[2:4]), r.stdout
+    assert "samples lost" in r.stdout and "samples missing" in r.stdout, r.stdout
+    (trial,) = Store(str(home / "forceplate.db"), home=str(home)).trials()
+    assert trial["valid"] is False, trial
+    assert any(f["code"] == "headline_not_valid" for f in trial["flags"]), trial["flags"]
+    page = open(r.stdout.strip().splitlines()[-1]).read()  # the demo's report page too
+    assert "(not valid)" in page

@@ -165,7 +165,8 @@ def analyse_trial(trial):
             int(np.clip(np.diff(idx) - 1, 0, None).sum()) if len(idx) > 1 else 0)
         res = analyze_trial(rec.time_s[keep], rec.force_n[keep], test=trial.test, mass_kg=None,
                             layout=rec.layout, file=trial.path, meta=rec.meta,
-                            index=rec.index[keep], clocks=rec.clocks, samples_lost=lost)
+                            index=rec.index[keep], clocks=rec.clocks, samples_lost=lost,
+                            samples_missed_by_device=_missed_in_window(trial.summary, lost))
         trial.host_result = res
         trial.analysis = res.to_dict()
     except AnalysisError as exc:
@@ -175,6 +176,20 @@ def analyse_trial(trial):
     trial.result, trial.analysis, _ = agreement.reconcile(trial.result, trial.analysis)
     append_note(trial.path, {"kind": "analysis", "analysis": trial.analysis})
     return trial.analysis
+
+
+def _missed_in_window(summary, lost):
+    """How many of the analysed window's `lost` samples the device missed, when the whole
+    stream's counters (STATUS before START and after STOP) say: all of them if nothing was
+    lost in transfer, none if the device missed nothing; else None (both causes named)."""
+    s = summary or {}
+    if not lost or s.get("lost_in_transfer") is None:
+        return None
+    if s["lost_in_transfer"] == 0 and not s.get("lost_at_edges"):
+        return int(lost)
+    if s.get("missed_by_device") == 0 and not s.get("dropped_by_device"):
+        return 0
+    return None
 
 
 WEIGHING_S = 1.0  # quiet standing before `weighed` (McMahon et al. 2018: at least 1 s)
