@@ -61,7 +61,7 @@ def import_files(store, paths, athlete, date=None, test="auto", rate_hz=None, ma
 
 
 # flags that come from outside the host analysis, so a re-analysis keeps them
-KEPT_FLAGS = ("device_contradicted",)
+KEPT_FLAGS = ("device_contradicted", "headline_not_valid")  # the trial's stored verdict
 
 
 def reanalyse(store, athlete=None, test=None, on_trial=None):
