@@ -108,3 +108,25 @@ def test_the_newer_chips_are_found_by_their_chip_id_and_written_at_0x0(tmp_path,
         assert "GET_SECURITY_INFO" in rom.log and "SPI_FLASH_MD5" in rom.log
     finally:
         rom.close()
+
+
+def test_a_board_that_does_not_boot_after_the_write_is_told_what_to_press(tmp_path):
+    """No auto-reset (DTR/RTS): after esptool the chip is still in its ROM loader. The command
+    waits --wait s for MicroPython's prompt and then says what to do, instead of mpremote
+    timing out after two minutes."""
+    import time
+
+    image = esp_image(tmp_path / "ESP32_GENERIC-20250415-v1.25.0.bin")
+    rom = Esp32Rom("esp32")      # nothing to boot into: it stays the ROM loader
+    try:
+        t0 = time.monotonic()
+        p = forceplate("flash", "--micropython", str(image), "--chip", "esp32", "--port", rom.port, "--wait", "3")
+        took = time.monotonic() - t0
+        assert p.returncode == 1 and "Traceback" not in p.stderr
+        assert bytes(rom.flash[0x1000:0x1000 + len(image.read_bytes())]) == image.read_bytes()
+        last = p.stderr.strip().splitlines()[-1]
+        assert last.startswith("Error: MicroPython was written, but its prompt does not answer on %s" % rom.port)
+        assert "press its reset button (EN or RESET), then run `forceplate flash --port %s`" % rom.port in last
+        assert "copying" not in p.stdout and took < 60
+    finally:
+        rom.close()

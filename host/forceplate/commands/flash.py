@@ -3,7 +3,7 @@
 import click
 
 from forceplate.display.safe import plain
-from forceplate.errors import UsageError
+from forceplate.errors import DeviceError, UsageError
 
 
 @click.command("flash")
@@ -51,6 +51,10 @@ def command(ctx, port, mpy, no_reset, image, drive, chip, wait_s, dry_run):
             time.sleep(0.2)
         if not os.path.exists(port):
             raise UsageError("the board's port %s did not appear within %g s: run `forceplate ports`" % (port, wait_s))
+        if not flash.wait_for_repl(port, max(end - time.monotonic(), 2.0)):
+            raise DeviceError("MicroPython was written, but its prompt does not answer on %s: a board without "
+                              "auto-reset is still in its boot loader, so press its reset button (EN or RESET), "
+                              "then run `forceplate flash --port %s` for the project's firmware" % (port, port))
     if not port:
         raise UsageError("give the board's port with --port (see `forceplate ports`)")
     files = flash.flash(port, mpy=mpy, reset=not no_reset, log=lambda line: click.echo(plain(line)))

@@ -117,6 +117,28 @@ def _read_until(s, mark, timeout):
     return got.endswith(mark)
 
 
+def wait_for_repl(port, timeout=10.0):
+    """True once MicroPython's prompt answers on `port` (Ctrl-C, then Ctrl-B out of a raw
+    REPL) within `timeout` s: after MicroPython is installed, before mpremote is trusted with
+    the copy. A board still in its ROM loader, or not booted, never says `>>> `."""
+    import serial
+
+    end = time.monotonic() + timeout
+    while True:
+        try:
+            with serial.Serial(port, 115200, timeout=0.05) as s:
+                s.write(b"\r\x03\x03")
+                if _read_until(s, b">>> ", min(1.5, max(0.1, end - time.monotonic()))):
+                    return True
+                s.write(b"\x02")
+                if _read_until(s, b">>> ", 0.5):
+                    return True
+        except (serial.SerialException, OSError):
+            time.sleep(0.2)
+        if time.monotonic() > end:
+            return False
+
+
 def hard_reset(port, timeout=10.0):
     """Break in (Ctrl-C) and hard-reset the board from its REPL, then wait until its port is
     back. A watchdog a session started stops with the hard reset, and the firmware starts
