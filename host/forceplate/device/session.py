@@ -2,6 +2,8 @@
 recording file), stop; survives Ctrl-C and an unplugged board with everything received kept."""
 
 import datetime
+import signal
+import threading
 import time
 
 import numpy as np
@@ -163,33 +165,37 @@ class Stream:
         # the link is alive while bytes arrive, even when damage keeps them from being samples
         # (a corrupted link is not a disconnected one): stall_s counts from the last byte
         last_n, last_data = self._activity(), time.monotonic()
+        ctrl_c = _CtrlC()
         try:
-            while True:
-                self.pump(0.05)
-                now = time.monotonic()
-                if self._activity() != last_n:
-                    last_n, last_data = self._activity(), now
-                elif now - last_data > stall_s:
-                    self.reason = "disconnected"
-                    self.detail = ("Nothing from the device for %g s: it was unplugged or "
-                                   "stopped sending." % stall_s)
-                    break
-                if on_tick and now - last_tick >= tick_s:
-                    on_tick(self)
-                    last_tick = now
-                if duration_s is not None and self.elapsed_s >= duration_s:
-                    break
-                if duration_s is not None and now - self.started_at > wall_limit:
-                    # bytes kept arriving but too few whole frames: a damaged link, not a
-                    # disconnected one; what arrived is kept, the losses are counted
-                    self.reason = "short"
-                    self.detail = ("Only %.2f s of the %g s of device time arrived in %.0f s: "
-                                   "the link damages frames (%d device frames lost)"
-                                   % (self.elapsed_s, duration_s, now - self.started_at,
-                                      int((getattr(self.dev, "stats", None) or {}).get("frames_lost", 0))))
-                    break
-                if until is not None and until(self):
-                    break
+            with ctrl_c:
+                while True:
+                    if ctrl_c.hit:
+                        raise KeyboardInterrupt
+                    self.pump(0.05)
+                    now = time.monotonic()
+                    if self._activity() != last_n:
+                        last_n, last_data = self._activity(), now
+                    elif now - last_data > stall_s:
+                        self.reason = "disconnected"
+                        self.detail = ("Nothing from the device for %g s: it was unplugged or "
+                                       "stopped sending." % stall_s)
+                        break
+                    if on_tick and now - last_tick >= tick_s:
+                        on_tick(self)
+                        last_tick = now
+                    if duration_s is not None and self.elapsed_s >= duration_s:
+                        break
+                    if duration_s is not None and now - self.started_at > wall_limit:
+                        # bytes kept arriving but too few whole frames: a damaged link, not a
+                        # disconnected one; what arrived is kept, the losses are counted
+                        self.reason = "short"
+                        self.detail = ("Only %.2f s of the %g s of device time arrived in %.0f s: "
+                                       "the link damages frames (%d device frames lost)"
+                                       % (self.elapsed_s, duration_s, now - self.started_at,
+                                          int((getattr(self.dev, "stats", None) or {}).get("frames_lost", 0))))
+                        break
+                    if until is not None and until(self):
+                        break
         except KeyboardInterrupt:
             self.reason = "interrupted"
             self.detail = "stopped with Ctrl-C"
@@ -295,6 +301,30 @@ class Stream:
             "device_errors": [d for k, d in self.messages if k == "error"],
             "device_logs": [d for k, d in self.messages if k == "log"],
         }
+
+
+class _CtrlC:
+    """Ctrl-C as a flag while a stream runs (main thread, Python's default SIGINT handler
+    only): a KeyboardInterrupt raised in the middle of decoding a read would lose the frames
+    already read from the port; the flag ends the run between two reads instead."""
+
+    def __init__(self):
+        self.hit = False
+        self._old = None
+
+    def _on_sigint(self, *_):
+        self.hit = True
+
+    def __enter__(self):
+        if threading.current_thread() is threading.main_thread() and \
+                signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+            self._old = signal.signal(signal.SIGINT, self._on_sigint)
+        return self
+
+    def __exit__(self, *exc):
+        if self._old is not None:
+            signal.signal(signal.SIGINT, self._old)
+            self._old = None
 
 
 class _Block:
