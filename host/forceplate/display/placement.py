@@ -13,21 +13,22 @@ import time
 from forceplate.display.live import where
 from forceplate.errors import UsageError
 
-_lines = None   # one reader of stdin for the whole process: Enter may come at any time
+_readers = {}   # one reader per stdin (the process's, or a test runner's): Enter may come at any time
 
 
 def _stdin_lines():
-    global _lines
-    if _lines is None:
-        _lines = queue.Queue()
+    stdin = sys.stdin
+    if id(stdin) not in _readers:   # the entry keeps stdin alive, so its id is not reused
+        lines = queue.Queue()
+        _readers[id(stdin)] = (stdin, lines)
 
         def read():
-            for line in iter(sys.stdin.readline, ""):
-                _lines.put(line.strip())
-            _lines.put(None)   # end of input
+            for line in iter(stdin.readline, ""):
+                lines.put(line.strip())
+            lines.put(None)   # end of input
 
         threading.Thread(target=read, name="placement-stdin", daemon=True).start()
-    return _lines
+    return _readers[id(stdin)][1]
 
 
 class PlacementUI:
