@@ -3,6 +3,7 @@ check on a noisy channel, a drifting channel and a swapped pair of corners."""
 
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -40,13 +41,15 @@ def run(emu, home, *args):
     return proc.returncode, out, "".join(seen)
 
 
-def selftest(emu, home, *extra):
+def selftest(emu, home, *extra, said=None):
     """Run the self-test; returns (exit code, report with `failed` minus a loss the emulator
     itself caused: on a busy host its interpreter is not real time and the simulated chips
     overrun, which a real plate does not do)."""
     before = sum(c["overruns"] for c in emu.control.report().get("chips", []))
     code, out, err = run(emu, home, "selftest", *SHORT, *extra)
     assert "Traceback" not in err, err
+    if said is not None:
+        said.extend(err.splitlines())
     out = json.loads(out)
     starved = sum(c["overruns"] for c in emu.control.report().get("chips", [])) > before
     if starved and "lost samples" in out["failed"]:
@@ -61,8 +64,13 @@ def test_a_good_plate_passes_then_a_noisy_and_a_drifting_chip_fail_by_name(emula
     code, _, err = run(emulated_device, tmp_path, "calibrate", "--masses", "20,40", "--seconds", "0.3",
                        "--wait", "0.35", "--json")
     assert code == 0, err
-    code, out = selftest(emulated_device, tmp_path, "--mass", "20", "--creep-seconds", "3")
+    said = []
+    code, out = selftest(emulated_device, tmp_path, "--mass", "20", "--creep-seconds", "3", said=said)
     assert code == 0 and out["pass"], [r for r in out["checks"] if not r["pass"] and r["check"] in out["failed"]]
+    # the mass's live reading, in N with the stored calibration, settled before each measurement
+    live = [re.match(r"live: +([0-9.]+) N = +([0-9.]+) kg +settled", x) for x in said]
+    live = [float(m.group(1)) for m in live if m]
+    assert len(live) >= 5 and all(abs(n - 196.13) < 2.0 for n in live), said
     figures = {r["figure"] for r in out["checks"]}
     assert {"noise_chip_n", "noise_total_n", "drift_chip_n", "drift_total_n", "hx711-80", "lost_samples",
             "gain_spread_pct", "residual_max_pct", "linearity_pct", "corner_error_pct", "creep_pct",

@@ -174,16 +174,31 @@ def calibration_checks(info, home=None):
     return rows
 
 
-def mass_checks(dev, mass_kg, place, seconds=1.0, creep_s=60.0, gravity=G):
-    """With a known mass: creep (left at the centre for creep_s) and the corner test."""
-    from forceplate.workflows.calibration import EXPECTED_CHIP, POSITIONS, WiringError, corner_name, wiring_message
+def mass_checks(dev, mass_kg, place, seconds=1.0, creep_s=60.0, gravity=G, watch=None):
+    """With a known mass: creep (left at the centre for creep_s) and the corner test. watch: the
+    live reading's user interface (calibration.watch_placement): each measurement then starts
+    once the user asks and the reading has settled, so creep is not the mass still going on."""
+    from forceplate.workflows.calibration import (EXPECTED_CHIP, POSITIONS, corner_name, measure_counts,
+                                                  watch_placement, wiring_message)
     from forceplate.storage.recording import default_layout
 
     load = mass_kg * gravity
     rows = []
     layout = default_layout(int(dev.info.get("channels", 4)))
     corners = [p for p in POSITIONS.get(layout, ()) if p in EXPECTED_CHIP]
-    place("centre" if layout != "channels8" else "left_plate_centre", mass_kg)
+    live = None
+    if watch is not None:   # the empty plate's counts now: the live reading's zero and noise
+        cal = dev.get_cal()
+        _, sd = measure_counts(dev, seconds)
+        gains = cal["gains_n_per_count"] if any(cal["gains_n_per_count"]) else None   # else counts
+        live = (cal["offsets"], float(np.sqrt(np.sum(np.square(sd)))), gains)
+
+    def put(pos):
+        place(pos, mass_kg)
+        if live:
+            watch_placement(dev, pos, mass_kg, live[0], live[1], live[2], watch, gravity)
+
+    put("centre" if layout != "channels8" else "left_plate_centre")
     _, t_us, force, *_ = measure(dev, creep_s)
     t = (t_us - t_us[0]) * 1e-6
     total = np.nansum(force, axis=1)
@@ -199,7 +214,7 @@ def mass_checks(dev, mass_kg, place, seconds=1.0, creep_s=60.0, gravity=G):
                         "" if resolved else ": not resolved, use a heavier mass or more --creep-seconds")))
     bad, worst = [], (0.0, None)
     for pos in corners:
-        place(pos, mass_kg)
+        put(pos)
         _, _, f, *_ = measure(dev, seconds)
         mean = np.nanmean(f, axis=0)
         found = int(np.argmax(np.abs(mean)))

@@ -5,6 +5,7 @@ import sys
 import click
 
 from forceplate.display import live
+from forceplate.display.placement import PlacementUI
 from forceplate.device.ports import open_device
 
 
@@ -31,7 +32,7 @@ def command(ctx, noise_seconds, drift_minutes, mass_kg, creep_seconds, yes, wait
     interactive = not (yes or as_json)
     err = live.err_console()
 
-    place = live.placement_prompt(interactive, wait_s, err)
+    place = PlacementUI(interactive, wait_s, err)   # with --mass, a live reading while it goes on
 
     with open_device(ctx.obj["port"]) as dev:
         place(None, 0.0)
@@ -40,7 +41,7 @@ def command(ctx, noise_seconds, drift_minutes, mass_kg, creep_seconds, yes, wait
         rows += selftest.empty_plate_checks(dev, noise_seconds, drift_minutes * 60)
         rows += selftest.calibration_checks(dev.info)
         if mass_kg:
-            rows += selftest.mass_checks(dev, mass_kg, place, creep_s=creep_seconds)
+            rows += selftest.mass_checks(dev, mass_kg, place, creep_s=creep_seconds, watch=place)
     failed = [r for r in rows if not r["pass"]]
     out = {"pass": not failed, "failed": sorted({r["check"] for r in failed}), "checks": rows}
     if as_json:

@@ -279,8 +279,11 @@ def watch_placement(dev, position, mass, offsets, noise, scale, ui, gravity=STAN
     from fpwire import codes as C
 
     n = max(8, int(round(dev.rate_hz() * window_s)))
-    zero = float(np.sum(np.asarray(offsets, float)))
+    offsets = np.asarray(offsets, float)
+    zero = float(np.sum(offsets))
     limit = SETTLE_SD * max(noise, 1.0)
+    # scale: N per summed count (one number), or the stored gains per channel (a calibrated plate)
+    gains = np.asarray(scale, float) if scale is not None and np.ndim(scale) else None
     shown = 0.0
     reading = None
     with Stream(dev, mode=C.STREAM_RAW) as stream:
@@ -294,8 +297,11 @@ def watch_placement(dev, position, mass, offsets, noise, scale, ui, gravity=STAN
             if len(tail) >= n:
                 summed = tail.astype(float).sum(axis=1) - zero
                 counts = float(summed.mean())
-                reading = Reading(position, mass, counts, float(summed.std()), limit,
-                                  counts * scale if scale else None, gravity)
+                if gains is not None:
+                    newtons = float(((tail.astype(float).mean(axis=0) - offsets) * gains[:tail.shape[1]]).sum())
+                else:
+                    newtons = counts * scale if scale else None
+                reading = Reading(position, mass, counts, float(summed.std()), limit, newtons, gravity)
                 now = time.monotonic()
                 if now - shown >= LIVE_SHOW_S:
                     ui.show(reading)
