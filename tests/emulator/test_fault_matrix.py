@@ -338,7 +338,9 @@ def test_ctrl_c_of_the_recorder(emulated_device, tmp_path):
     assert row["file_samples"] == row["received"] >= 160
     assert row["lost_in_transfer"] == 0 and row["lost_at_edges"] == 0, row
     assert row["sent"] == row["received"], row  # the device's samples_sent: all arrived
-    assert row["host_counted_lost"] == row["missed_on_device"], row
+    # the index gaps are conversions the device missed (host load, real time), no more; a
+    # miss before the first or after the last sample is in no gap, so not "=="
+    assert row["host_counted_lost"] <= row["missed_on_device"] + row["dropped_on_device"], row
 
 
 def test_the_recorder_under_1_percent_corruption_keeps_recording(emulate_process, tmp_path):
