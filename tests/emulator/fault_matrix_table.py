@@ -49,7 +49,8 @@ def table(rows):
         load = "%.1f" % os.getloadavg()[0]
     except OSError:
         load = "?"
-    head = ("One run, %s UTC, load average %s (real device time):\n\n"
+    head = ("One run, %s UTC, load average %s (device time: the emulator's default, real "
+            "today; the flood rows and the two `forceplate emulate` rows ask for real):\n\n"
             % (datetime.datetime.now(datetime.timezone.utc).strftime("%d %b %Y %H:%M"), load))
     lines = ["| fault | " + " | ".join(h for _, h in COLUMNS) + " | also measured | expected |",
              "|---" * (len(COLUMNS) + 3) + "|"]
