@@ -33,23 +33,33 @@ class Emulator:
         self.control.configure(adc=adc, rate_hz=rate_hz, channels=channels, seed=seed,
                                clock_spread=clock_spread, swap=swap,
                                converter=converter)
+        # virtual time: the device's clock starts at this host monotonic instant, and so does
+        # the scenario, so the athlete is on the same device timeline in every run
+        self.epoch_s = time.monotonic()
         params = dict(scenario_params or {})
         if asymmetry is not None:
             params["asymmetry"] = asymmetry   # left share on two plates (athlete.phase_shares)
-        self.control.scenario(scenario, mass_kg=mass_kg, jump_height_m=jump_height_m, **params)
+        self.control.scenario(scenario, t0=self.epoch_s, mass_kg=mass_kg,
+                              jump_height_m=jump_height_m, **params)
         if fresh and not blank:
             flash.deploy_to_dir(self.flash_dir, mpy=mpy)
         # a factory-calibrated plate: only a freshly flashed one (a kept flash dir keeps its own)
         self._factory_cal = calibrated and fresh and not blank
-        self.supervisor = Supervisor(self.flash_dir, self.run_dir, log=log, time_mode=time_mode)
+        self.supervisor = Supervisor(self.flash_dir, self.run_dir, log=log, time_mode=time_mode,
+                                     epoch_s=self.epoch_s)
         self._tail_stop = threading.Event()
         self._tail = None
         self.port = None
         self.applied_seq = 0
 
-    def start(self, timeout=20.0):
+    def start(self, timeout=20.0, before_boot=None):
+        """Boot the device. before_boot(port): called once the port exists, before the
+        firmware runs; bytes written to the port then are held until it does, so (in virtual
+        time) the commands among them land at the same device instant in every run."""
         self.supervisor.start()
         self.port = self.supervisor.port
+        if before_boot is not None:
+            before_boot(self.port)
         self._tail = threading.Thread(target=self._follow_log, name="fp-emulator-control",
                                       daemon=True)
         self._tail.start()

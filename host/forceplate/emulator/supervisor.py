@@ -47,6 +47,11 @@ BOOT_SCRIPT = os.path.join(DEVICE_DIR, "emuboot.py")
 # sleeps, so host load costs no conversions; "real" is the host's clock (stress tests).
 TIME_MODES = ("virtual", "real")
 
+# virtual time: the device's first look at its input waits until what the host typed while
+# it booted has been passed on (device/select.py), so typed-ahead commands land at the same
+# device instant in every run; this file says so ("1"), rewritten empty at each boot
+RELEASED_FILE = "input-released"
+
 EXIT_SOFT = 0
 EXIT_HARD = 81
 EXIT_WDT = 82
@@ -114,11 +119,14 @@ def _device_stdout():
 class Supervisor:
     """Owns the outer pty and one interpreter process at a time; `start()` then `port`."""
 
-    def __init__(self, flash_dir, run_dir, log=None, time_mode="real"):
+    def __init__(self, flash_dir, run_dir, log=None, time_mode="real", epoch_s=None):
         if time_mode not in TIME_MODES:
             from forceplate.errors import UsageError
             raise UsageError(f"--time must be one of {', '.join(TIME_MODES)}, not {time_mode!r}")
         self.time_mode = time_mode
+        # virtual time: the device clock at power-on (host monotonic s); later boots start
+        # at the host's time then (the athlete went on meanwhile)
+        self.epoch_s = epoch_s
         self.flash_dir = os.path.abspath(flash_dir)
         self.run_dir = os.path.abspath(run_dir)
         self.faults = LinkFaults()
@@ -146,6 +154,7 @@ class Supervisor:
         self._cause = PWRON_RESET
         self._lock = threading.Lock()
         self._kill_request = None
+        self._released = False
         self._stop = threading.Event()
         self._thread = None
         self._booted = threading.Event()
@@ -204,7 +213,12 @@ class Supervisor:
         args = self._cmd + ["-i", BOOT_SCRIPT, self.flash_dir, self.run_dir,
                             "raw" if raw else "repl", str(cause)]
         out, self._dev_out = _device_stdout()
+        with open(os.path.join(self.run_dir, RELEASED_FILE), "wb"):
+            pass
+        self._released = False
         env = dict(os.environ, FP_EMU_TIME=self.time_mode)  # device/time.py
+        epoch = self.epoch_s if self.epoch_s is not None and not self.boots else time.monotonic()
+        env["FP_EMU_EPOCH_US"] = str(int(epoch * 1e6))
         self._proc = subprocess.Popen(args, stdin=slave, stdout=out, stderr=out,
                                       preexec_fn=_device_process, close_fds=True,
                                       cwd=self.flash_dir, env=env)
@@ -325,7 +339,18 @@ class Supervisor:
                 self._restart(kill)
             self._step()
 
+    def _release(self):
+        """Tell the device that the bytes held while it booted are in its input now."""
+        self._released = True
+        try:
+            with open(os.path.join(self.run_dir, RELEASED_FILE), "wb") as f:
+                f.write(b"1")
+        except OSError:
+            pass
+
     def _step(self):
+        if not self._released and self._state == RUNNING and not self._to_device:
+            self._release()
         if self._ctrl_c_at:
             self._typing_hold()  # re-delivers a Ctrl-C that got no prompt
         if self._state == RAW_BANNER_WAIT and time.monotonic() - self._raw_sent > 0.25:

@@ -97,34 +97,48 @@ class Trial:
                 "analysis": self.analysis, "recording": self.summary}
 
 
+POST_ROLL_WALL = 3.0  # host bound of the post-roll: this many times its device time, plus 2 s
+
+
 def run_trial(dev, trial, port=None, athlete=None, timeout_s=30.0, post_roll_s=1.0,
               on_update=None):
     """One trial: stream + arm, wait for the device's RESULT (or an abandoned trial), keep a
-    post-roll for the landing, stop; the recording is written to trial.path as it arrives."""
+    post-roll for the landing, stop; the recording is written to trial.path as it arrives.
+    The post-roll is device time (post_roll_s of samples after the last one received with
+    the RESULT), so a host that runs or reads late still records the same landing; a host
+    bound (POST_ROLL_WALL) keeps a device that stopped sending from holding it."""
     header = device_header(dev, port=port, test=trial.test, trial=trial.number,
                            athlete=athlete.name if athlete else None, leg=trial.leg)
     writer = RecordingWriter(trial.path, header)
-    end_at = [None]
+    end_at = [None]  # (device time s the post-roll ends at, host monotonic bound)
+
+    def post_roll():
+        if end_at[0] is None:
+            end_at[0] = (stream.elapsed_s + post_roll_s,
+                         time.monotonic() + post_roll_s * POST_ROLL_WALL + 2.0)
 
     def on_message(m):
         if m.kind == "event":
             trial.on_event(m.data)
-            if m.data.get("name") in ABANDON and end_at[0] is None:
-                end_at[0] = time.monotonic() + post_roll_s
+            if m.data.get("name") in ABANDON:
+                post_roll()
         elif m.kind == "result":
             trial.result = m.data
             trial.state = "result"
             trial.prompt = "Landed: the device's result is below"
-            if end_at[0] is None:
-                end_at[0] = time.monotonic() + post_roll_s
+            post_roll()
+
+    def done(s):
+        if end_at[0] is not None:
+            return s.elapsed_s >= end_at[0][0] or time.monotonic() >= end_at[0][1]
+        return time.monotonic() > deadline
 
     stream = Stream(dev, mode=C.STREAM_FORCE, writer=writer, on_message=on_message)
     deadline = time.monotonic() + timeout_s
     try:
         stream.start()
         dev.arm(TESTS[trial.test])
-        stream.run(until=lambda s: (end_at[0] is not None and time.monotonic() >= end_at[0])
-                   or time.monotonic() > deadline,
+        stream.run(until=done,
                    on_tick=(lambda s: on_update(trial, s)) if on_update else None)
         if stream.reason != "disconnected":
             try:

@@ -356,4 +356,7 @@ def boot(run_dir):
     except (OSError, ValueError):
         wdt_ms = 0
     _wdt_file = open(run_dir + "/watchdog", "wb")  # opened before the filesystem is re-rooted
+    import select
+    if hasattr(select, "watch_release"):   # virtual time: typed-ahead input (select.py)
+        select.watch_release(open(run_dir + "/input-released", "rb"))
     return wdt_ms

@@ -18,6 +18,7 @@ del _path
 import _thread  # noqa: E402
 import micropython  # noqa: E402
 import time  # noqa: E402
+import select  # noqa: E402,F401  the stand-in (device/select.py): loaded before re-rooting
 import hx711sim  # noqa: E402
 
 PWRON_RESET = 1
@@ -298,7 +299,11 @@ _wdt_running = [0]
 
 
 def _wdt_watch():
-    while time.ticks_diff(time.real_ticks_ms(), _wdt_fed) < _wdt_timeout_ms:
+    # real time, but not the device's stand-stills while the host does not read (time.py):
+    # the firmware was not running then, so it could not feed
+    h = time.held
+    while h[0] or time.ticks_diff(time.real_ticks_ms(), _wdt_fed) < _wdt_timeout_ms or \
+            time.ticks_diff(time.real_ticks_ms(), h[2]) < _wdt_timeout_ms // 2:
         time.real_sleep_ms(10)
     # The main thread may be blocked in a read, where no callback runs: end the process
     # with the signal the supervisor reads as a watchdog reset.

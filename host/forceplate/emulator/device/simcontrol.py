@@ -7,6 +7,7 @@
 # survive a reset like real hardware does. Ops for the relay (link faults, resets) are the
 # supervisor's and are ignored here. After applying ops it writes RUN_DIR/sim-status.json.
 import json
+import time
 from array import array
 
 import athlete
@@ -92,8 +93,9 @@ class Control:
 
     def write_status(self):
         chips = [{"reads": c.reads, "overruns": c.overruns} for c in self.bank.chips]
+        held = time.held   # virtual time: stand-stills while the host did not read
         s = json.dumps({"seq": self.seq, "power_downs": self.bank.power_downs,
-                        "chips": chips}).encode()
+                        "chips": chips, "link_holds": held[1]}).encode()
         self.status.seek(0)
         self.status.write(s + b" " * (STATUS_SIZE - len(s)))  # fixed size, rewritten in place
         self.status.flush()
