@@ -165,7 +165,7 @@ class Control:
         self.scene_t0 = time.monotonic() if t0 is None else t0
         self.scenario_name = name
         return self._send({"op": "scene", "name": name, "params": params,
-                           "t0_us": int(self.scene_t0 * 1e6)})
+                           "t0_us": int(round(self.scene_t0 * 1e6))})
 
     def place(self, mass_kg, x_m=0.0, y_m=0.0, plate=None):
         """Rest a known mass on the plate, its centre at (x_m, y_m) from the plate centre
@@ -188,7 +188,7 @@ class Control:
         self.scene_t0 = time.monotonic()
         self.scenario_name = "mass"
         return self._send({"op": "scene", "name": "mass", "params": params,
-                           "t0_us": int(self.scene_t0 * 1e6)})
+                           "t0_us": int(round(self.scene_t0 * 1e6))})
 
     def chip(self, chip, noise_counts=None, drift_counts_per_s=None):
         """One chip's own noise (counts rms) or a drift of its zero (counts per second, from

@@ -8,6 +8,7 @@
 """
 
 import json
+import math
 import os
 import shutil
 import tempfile
@@ -34,8 +35,9 @@ class Emulator:
                                clock_spread=clock_spread, swap=swap,
                                converter=converter)
         # virtual time: the device's clock starts at this host monotonic instant, and so does
-        # the scenario, so the athlete is on the same device timeline in every run
-        self.epoch_s = time.monotonic()
+        # the scenario, so the athlete is on the same device timeline in every run; a whole
+        # millisecond, so time.ticks_ms() turns over at the same device instants every run
+        self.epoch_s = math.floor(time.monotonic() * 1000) / 1000
         params = dict(scenario_params or {})
         if asymmetry is not None:
             params["asymmetry"] = asymmetry   # left share on two plates (athlete.phase_shares)

@@ -155,6 +155,9 @@ class Supervisor:
         self._lock = threading.Lock()
         self._kill_request = None
         self._released = False
+        self._inner_slave = None
+        self._typed = 0
+        self._spawned_at = 0.0
         self._stop = threading.Event()
         self._thread = None
         self._booted = threading.Event()
@@ -218,11 +221,14 @@ class Supervisor:
         self._released = False
         env = dict(os.environ, FP_EMU_TIME=self.time_mode)  # device/time.py
         epoch = self.epoch_s if self.epoch_s is not None and not self.boots else time.monotonic()
-        env["FP_EMU_EPOCH_US"] = str(int(epoch * 1e6))
+        env["FP_EMU_EPOCH_US"] = str(int(round(epoch * 1e6)))
         self._proc = subprocess.Popen(args, stdin=slave, stdout=out, stderr=out,
                                       preexec_fn=_device_process, close_fds=True,
                                       cwd=self.flash_dir, env=env)
-        os.close(slave)
+        # kept: how many typed bytes the interpreter's input holds (FIONREAD), for the release
+        self._inner_slave = slave
+        self._typed = 0
+        self._spawned_at = time.monotonic()
         os.close(out)
         _set_nonblocking(master)
         self._inner = master
@@ -251,6 +257,7 @@ class Supervisor:
             rc = self._proc.wait()
         if self._inner is not None:
             os.close(self._inner)
+            os.close(self._inner_slave)
             os.close(self._dev_out)
             self._inner = self._dev_out = None
         self._proc = None
@@ -348,8 +355,17 @@ class Supervisor:
         except OSError:
             pass
 
+    def _input_queued(self):
+        try:
+            return struct.unpack("i", fcntl.ioctl(self._inner_slave, termios.FIONREAD,
+                                                  b"\0\0\0\0"))[0]
+        except OSError:
+            return self._typed
+
     def _step(self):
-        if not self._released and self._state == RUNNING and not self._to_device:
+        if not self._released and self._state == RUNNING and not self._to_device and (
+                self._input_queued() >= self._typed or time.monotonic() - self._spawned_at > 10):
+            # the pty passes bytes on asynchronously: released once they are all readable
             self._release()
         if self._ctrl_c_at:
             self._typing_hold()  # re-delivers a Ctrl-C that got no prompt
@@ -382,7 +398,9 @@ class Supervisor:
             elif fd == inner:
                 if (ev & select.POLLOUT and self._to_device and self._state == RUNNING
                         and not self._typing_hold()):
+                    before = len(self._to_device)
                     self._type(inner)
+                    self._typed += before - len(self._to_device)
             elif fd == outer:
                 if ev & select.POLLIN:
                     try:

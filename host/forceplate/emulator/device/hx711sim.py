@@ -4,13 +4,14 @@
 # RATE on GPIO 11 (high = fast). A chip that is not present reads DOUT high (pull-up).
 #
 # Each chip converts at its own rate (10 SPS with RATE low; 80 SPS HX711 / 320 SPS HX717 or
-# `rate_hz` with RATE high) times its own clock error, on the real monotonic clock
-# (time.ticks_us, the host's CLOCK_MONOTONIC). DOUT is low while a result is ready, high in
-# the 60 us "no read" gap before each new result. The first SCK rising edge latches the
-# result of the conversion that became ready at t_k, with the force of the plate at t_k; 24
-# bits shift out MSB first on the rising edges; the pulse count (25, 26, 27) selects
-# channel/gain for the next conversion, which then settles for 4 periods. A read ends at the
-# first DOUT query after >= 25 pulses (or at a 28th rising edge).
+# `rate_hz` with RATE high) times its own clock error, on the device's clock
+# (device/time.py: the host's CLOCK_MONOTONIC in real time; in virtual time read without a
+# look's cost, so a DOUT poll costs the firmware no device time). DOUT is low while a result
+# is ready, high in the 60 us "no read" gap before each new result. The first SCK rising
+# edge latches the result of the conversion that became ready at t_k, with the force of the
+# plate at t_k; 24 bits shift out MSB first on the rising edges; the pulse count (25, 26,
+# 27) selects channel/gain for the next conversion, which then settles for 4 periods. A read
+# ends at the first DOUT query after >= 25 pulses (or at a 28th rising edge).
 #
 # Power-down model: the SCK high phase is timed on the monotonic clock only while
 # interrupts are enabled (machine.disable_irq() pauses it), so a driver that masks
@@ -29,7 +30,8 @@
 #
 # Hot path (Pin.value on DOUT, SCK edges): small-int arithmetic only, no heap allocation.
 # Forces come from a table (mN, 0.5 ms steps) built from athlete.py when a scenario starts.
-from time import ticks_us, ticks_diff, ticks_add
+# the chips' clock: device time without the cost of a look (virtual time, device/time.py)
+from time import peek_us as ticks_us, ticks_diff, ticks_add
 from array import array
 
 from adcfilter import DEFAULT_CONVERTER, taps
