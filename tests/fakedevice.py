@@ -14,7 +14,7 @@ from fpwire.frame import LineDecoder, encode_frame
 def _info(board, uid, ticks_bits, channels, rate_mhz):
     """INFO with any board bytes (pack_info would clean or cut them; a device need not)."""
     fixed = M.pack_info((0, 1, 0), C.ADC_HX711, channels, rate_mhz, rate_mhz, 0, ticks_bits,
-                        b"", "")[:-2]
+                        b"", "")[:-3]   # cut uid, board and filter: rebuilt below
     b = board.encode("utf-8") if isinstance(board, str) else bytes(board)
     uid = bytes(uid)
     return fixed + bytes((len(uid),)) + uid + bytes((len(b),)) + b

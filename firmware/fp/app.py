@@ -27,7 +27,7 @@ try:
 except ImportError:
     JumpAnalyser = None
 
-FW_VERSION = (0, 3, 0)
+FW_VERSION = (0, 4, 0)   # 0.4: INFO names the settling filter (adc_filter)
 RING_SECONDS = 2          # ring capacity at the nominal fast rate (at least 256 samples)
 REPLY_CACHE = 4
 TX_QUEUE = 16             # replies waiting for the link; commands are read only when it is empty
@@ -173,7 +173,16 @@ class App:
     def info(self):
         return M.pack_info(FW_VERSION, _ADC.get(self.config["adc"], C.ADC_HX711), self.channels,
                            int(self.nominal_hz() * 1000), self.sampler.rate_mhz(), self.caps(),
-                           self.ticks_bits, self.uid, self.board["name"])
+                           self.ticks_bits, self.uid, self.board["name"], self.adc_filter())
+
+    def adc_filter(self):
+        """The chips' settling filter when it is known ("" when not): the config's, else the
+        board's (the emulated board asks its simulated chips)."""
+        f = self.config.get("adc_filter") or ""
+        if not f:
+            b = self.board.get("adc_filter")
+            f = (b() if callable(b) else b) or ""
+        return f
 
     def status(self):
         s = self.sampler
@@ -283,6 +292,9 @@ class App:
         self.trial = 0     # RESULT `trial` counts from 1 after each ARM
         a = self.jump_class(emit_event, emit_result, max_rate_hz=1000)
         rate_mhz = int(self.rate_hz() * 1000)
+        if "adc_filter" not in (options or {}):   # the fit uses the known filter, if any
+            options = dict(options or {})
+            options["adc_filter"] = self.adc_filter()
         a.arm(test, rate_mhz, options)
         if self.channels == 8:   # two plates: left/right metrics (fp/jump_sides.py)
             from fp.jump_sides import Sides

@@ -13,7 +13,12 @@ DEFAULTS = {
     "tare_max_sd_counts": 2000,  # default stillness threshold for tare
     "watchdog_s": 8.0,        # 0 = off; at most 8 (RP2040 limit); runs from a session's start
     "align_corners": True,    # on-device analysis: corners brought to one instant (fp/align.py)
+    "adc_filter": "",         # the chips' settling filter when measured ("" unknown; FILTERS)
 }
+
+# Settling filters a maker may name (reported in INFO, used by the on-device fit): one instant,
+# k one-period means in cascade, one mean over n periods.
+FILTERS = ("point", "sinc1", "sinc2", "sinc3", "sinc4", "sinc5", "boxcar2", "boxcar3", "boxcar4")
 
 # The default block (samples_per_frame 0): 16 samples keep the link at 3.87 bytes per
 # channel-sample (4 channels, raw; at most 4.0 from 13 on), and a 16-sample block is built
@@ -72,6 +77,9 @@ def _check(key, v):
             return False, "watchdog_s must be a number"
         if not (v == 0 or 1 <= v <= 8):
             return True, "watchdog_s must be 0 (off) or 1..8"
+    elif key == "adc_filter":
+        if v != "" and v not in FILTERS:
+            return True, "adc_filter must be empty (unknown) or one of " + ", ".join(FILTERS)
     elif key == "align_corners":
         if not isinstance(v, bool):
             return False, "align_corners must be true or false"

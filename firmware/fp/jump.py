@@ -170,15 +170,18 @@ class JumpAnalyser(Weighing):
         self.rate_mhz = int(rate_mhz)
         self.options = o
         # the converter (jump_results._takeoff): "settling" (default: the HX711/HX717, a
-        # sigma-delta whose settling filter's shape a clone may change: fitted from a family),
-        # "integrating" (a mean over adc_periods periods, known) or "point" (one instant)
-        # (at 500 SPS and more no HX711-class chip: a fast ADC, point samples)
-        adc = o.get("adc", "settling" if rate < 500 else "point")
+        # sigma-delta whose settling filter's shape a clone may change: fitted from a family,
+        # at any rate: the rate alone says nothing of the filter), "integrating" (a mean over
+        # adc_periods periods, known) or "point" (one instant). adc_filter, when the device
+        # knows its chips' filter (INFO), narrows the family to that one shape.
+        flt = o.get("adc_filter") or ""
+        adc = o.get("adc", "point" if flt == "point" else "settling")
         if adc not in ("settling", "integrating", "point"):
             raise ValueError("adc must be settling, integrating or point")
         self.integrating = 0 if adc == "point" else 1
         self.adc_periods = max(1, min(int(o.get("adc_periods", 1)), 4)) if self.integrating else 1
-        self.shapes = (R.SHAPES if adc == "settling" else
+        named = R.NAMED.get(flt) if adc == "settling" else None
+        self.shapes = (((named,) if named else R.SHAPES) if adc == "settling" else
                        ((1, self.adc_periods),) if adc == "integrating" else ())
         R.F.tables(self.shapes)   # the fit's kernel tables: once per shape, not per trial
 

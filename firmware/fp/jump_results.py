@@ -34,6 +34,9 @@ def _flag(valid, suspect):
 # sinc1..sinc5 (one-period boxes: sinc4 settles in the datasheet's 4 periods), one mean over
 # 2..4 periods. A clone's shape is not published, so the takeoff is fitted with each.
 SHAPES = ((0, 0), (1, 1), (2, 1), (3, 1), (4, 1), (5, 1), (1, 2), (1, 3), (1, 4))
+# INFO's adc_filter names (fp/config.py FILTERS) as shapes
+NAMED = {"point": (0, 0), "sinc1": (1, 1), "sinc2": (2, 1), "sinc3": (3, 1), "sinc4": (4, 1),
+         "sinc5": (5, 1), "boxcar2": (1, 2), "boxcar3": (1, 3), "boxcar4": (1, 4)}
 FIT_N = 8   # samples in the takeoff fit, at most: the two zero readings and six before them
 
 

@@ -87,13 +87,14 @@ def unpack_nak(payload):
 
 # --- INFO (HELLO payload, ACK of CMD_INFO) ---------------------------------------------
 def pack_info(fw_version, adc, channels, nominal_rate_mhz, measured_rate_mhz, caps,
-              ticks_bits, uid, board):
+              ticks_bits, uid, board, adc_filter=""):
     major, minor, patch = fw_version
     uid = bytes(uid)[:32]
     board = board.encode("utf-8")[:32]
+    flt = adc_filter.encode("utf-8")[:16]
     return (struct.pack(_INFO_FIXED, C.PROTOCOL_VERSION, major, minor, patch, adc, channels,
                         nominal_rate_mhz, measured_rate_mhz, caps, ticks_bits)
-            + bytes((len(uid),)) + uid + bytes((len(board),)) + board)
+            + bytes((len(uid),)) + uid + bytes((len(board),)) + board + bytes((len(flt),)) + flt)
 
 
 def unpack_info(payload):
@@ -108,13 +109,19 @@ def unpack_info(payload):
     blen = payload[o]
     _need(payload, o + 1 + blen, "INFO")
     board = _text(payload[o + 1:o + 1 + blen])
+    # adc_filter (firmware 0.4): absent from older devices; bytes that do not form the field
+    # are trailing bytes of a layout this host does not know, and are ignored
+    o += 1 + blen
+    flt = ""
+    if len(payload) > o and len(payload) >= o + 1 + payload[o]:
+        flt = _text(payload[o + 1:o + 1 + payload[o]])
     return {
         "protocol_version": proto, "firmware_version": "%d.%d.%d" % (major, minor, patch),
         "adc": C.ADC_NAMES.get(adc, "adc%d" % adc), "adc_code": adc, "channels": channels,
         "nominal_rate_hz": nominal / 1000, "measured_rate_hz": measured / 1000,
         "capabilities": [name for bit, name in sorted(C.CAP_NAMES.items()) if caps & bit],
         "capability_bits": caps, "ticks_bits": ticks_bits,
-        "unique_id": "".join("%02x" % b for b in uid), "board": board,
+        "unique_id": "".join("%02x" % b for b in uid), "board": board, "adc_filter": flt,
     }
 
 

@@ -113,9 +113,12 @@ RAW_ROWS = [[1, -1, 0x7FFFFF, -0x800000], [123456, -654321, 0, 42], [8388000, -8
 MN_ROWS = [[735000, -12, 2147483647, -2147483648], [0, 1, -1, 1000000]]
 
 MESSAGES = [
-    ("HELLO: INFO of a 4-channel Pico", C.HELLO,
+    ("HELLO: INFO of a 4-channel Pico (firmware 0.1: ends after the board name)", C.HELLO,
      M.pack_info((0, 1, 0), C.ADC_HX711, 4, 80000, 80125, C.CAP_RAW | C.CAP_FORCE | C.CAP_TARE,
-                 30, bytes.fromhex("e6614104034f5a2c"), "pico")),
+                 30, bytes.fromhex("e6614104034f5a2c"), "pico")[:-1]),
+    ("HELLO: INFO of the emulated board, naming its chips' filter", C.HELLO,
+     M.pack_info((0, 4, 0), C.ADC_HX711, 4, 80000, 80000, C.CAP_RAW | C.CAP_FORCE | C.CAP_JUMP,
+                 30, bytes.fromhex("0102"), "emulator", "sinc4")),
     ("INFO with unknown trailing bytes (ignored)", C.HELLO,
      M.pack_info((1, 2, 3), C.ADC_HX717, 1, 10000, 0, 0xFF, 32, b"", "esp32") + b"\xaa\xbb"),
     ("CMD: PING with 2 argument bytes", C.CMD, M.pack_cmd(7, C.CMD_PING, b"hi")),

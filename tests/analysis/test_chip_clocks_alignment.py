@@ -226,7 +226,7 @@ def cmj_recording(mass, height, seed, spread=SPREAD, moving=False, noise_n=0.0):
                                                  t_start_us=0, shares=shares, noise_n=noise_n)
     t_us = unwrap_us(stamps, 32)
     t0 = int(t_us[0])
-    meta = {"device": {"board": "emulator", "adc": "HX711", "ticks_bits": 32}, "ticks_bits": 32,
+    meta = {"device": {"board": "emulator", "adc": "HX711", "adc_filter": "point", "ticks_bits": 32}, "ticks_bits": 32,
             "t0_us": t0}
     return (t_us - t0) * 1e-6, values * 1e-3, index, clocks, meta, truth
 

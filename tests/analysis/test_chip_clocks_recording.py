@@ -24,7 +24,7 @@ class ScriptedDevice:
     handing out the given messages a few at a time once started."""
 
     def __init__(self, messages, ticks_bits):
-        self.info = {"board": "emulator", "adc": "HX711", "channels": 4, "ticks_bits": ticks_bits,
+        self.info = {"board": "emulator", "adc": "HX711", "adc_filter": "point", "channels": 4, "ticks_bits": ticks_bits,
                      "nominal_rate_hz": 80.0}
         self._todo = list(messages)
         self.started = False

@@ -1,7 +1,7 @@
 """The host analysis of what the emulated board records: the athlete model's force
 (host/forceplate/emulator/device/athlete.py, exact truth) sampled at the conversion instants
-(the emulated chips have no averaging filter, so recordings of the board `emulator` are read as
-`lab` samples) at 80 SPS (HX711) and 320 SPS (HX717), stamped when a polling loop reads
+(the emulator configured with converter="point": its INFO names adc_filter "point", so the
+recording is read as `lab` samples) at 80 SPS (HX711) and 320 SPS (HX717), stamped when a polling loop reads
 them (up to 0.9 period late) with 3 % of the conversions never read. Tolerances: 1 cm of impulse jump height at both rates, and within 1 cm of
 the device's own analysis (forceplate.device.replay) on the same samples."""
 
@@ -30,7 +30,7 @@ def emulated_trial(mass, height, rate, phase, seed=0, late_periods=0.9, missed=0
     return stamps, force, timeline.trials(7.0)[0]
 
 
-EMULATOR = {"device": {"board": "emulator", "adc": "HX711"}}
+EMULATOR = {"device": {"board": "emulator", "adc": "HX711", "adc_filter": "point"}}
 
 
 @pytest.mark.parametrize("rate", [80, 320])

@@ -53,6 +53,8 @@ def record_jumps(seed, mass, height, jumps=2, align=True, channels=4):
             dev.disarm()
             dev.stop()
             ticks_bits = dev.info.get("ticks_bits", 30)
+            # the replay needs what the device's fit knew: its chips' filter, from INFO
+            ack = dict(ack, adc_filter=dev.info.get("adc_filter", ""))
         truth = emu.control.truth()
     finally:
         emu.stop()
@@ -69,7 +71,8 @@ def replayed(msgs, ack, ticks_bits):
     index, t_us, values = joined(msgs, C.FORMAT_MN32)
     armed = next(e for e in events if e["code"] == C.EV_ARMED)
     rep = replay_stream(index, t_us, values, clocks, "cmj", ack["rate_mhz"], aligned=True,
-                        start_index=armed["index"], ticks_bits=ticks_bits)
+                        start_index=armed["index"], ticks_bits=ticks_bits,
+                        options={"adc_filter": ack.get("adc_filter", "")})
     host_results = [M.unpack_result(M.pack_result(r["trial"], C.TEST_CMJ, e.entries))
                     for r, e in zip(results, rep.results)]
     return index, t_us, values, events, results, rep, host_results
@@ -81,7 +84,7 @@ def replayed(msgs, ack, ticks_bits):
 def test_stock_modules_jump_height_and_an_exact_host_replay(seed, mass, height, channels):
     msgs, ack, truth, spread, ticks_bits = record_jumps(seed, mass, height, channels=channels)
     assert spread > 5000                          # the chips do run apart (ppm)
-    assert ack == {"rate_mhz": ack["rate_mhz"], "aligned": True}
+    assert ack == {"rate_mhz": ack["rate_mhz"], "aligned": True, "adc_filter": "sinc4"}  # INFO names it
     results = [m.data for m in msgs if m.kind == "result"]
     events = [m.data for m in msgs if m.kind == "event"]
     clocks = [m.data for m in msgs if m.kind == "clocks"]

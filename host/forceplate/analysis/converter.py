@@ -36,6 +36,8 @@ EDGE_LEVEL = 1.2             # fit the edge where the recorded force is below th
 MAX_SUPPORT_PERIODS = 6.0
 GRID_MIN_S = 0.02
 GRID_STEP_S = 0.00025
+LOADED_NOISE = 5.0           # a sample this many noise SDs above the empty plate was loaded
+LOADED_FLOOR = 0.002         # ... and at least this share of SW above it
 
 
 def _boxes(shape):
@@ -139,11 +141,17 @@ def _select(t, f, j, base, level, falling, period):
     return idx
 
 
-def fit_edge(t, f, j, base, sw, period, names, falling=True):
+def fit_edge(t, f, j, base, sw, period, names, falling=True, noise=None):
     """Fit one contact edge near sample j (last loaded sample before a flight, or first loaded
     one after it) with every candidate kernel; returns EdgeFit."""
     idx = _select(t, f, j, base, EDGE_LEVEL * sw, falling, period)
     tk = t[idx]
+    # a sample clearly above the empty plate was loaded: whatever the model, the kernel behind
+    # it must still have read contact (a steep fall's last 19 N sample, 2 ms before the takeoff,
+    # is worth little to a least-squares fit, so without this the fit could end the contact
+    # before it)
+    loaded = idx[(f[idx] - base) > LOADED_NOISE * max(noise or 0.0, LOADED_FLOOR * sw)]
+    edge_sample = (t[loaded.max()] if falling else t[loaded.min()]) if len(loaded) else None
     # samples far from the edge shape the fit less: a kink 60 ms back must not move the edge
     far = np.maximum(np.abs(idx - j) - NEAR_SAMPLES, 0)
     wk = FAR_WEIGHT ** far
@@ -168,9 +176,16 @@ def fit_edge(t, f, j, base, sw, period, names, falling=True):
             basis = np.stack([np.where(pos, np.exp((p + i) * lu), 0.0) @ c.w for i in range(NBASIS)], axis=-1)
             basis = basis * wk[None, :, None]
             r = _rss(basis, y)
+            if edge_sample is not None:
+                # falling: the contact lasts until the kernel's earliest read of the last loaded
+                # sample; rising: it starts before the latest read of the first one
+                ok = tau > edge_sample - c.x.max() * period if falling else \
+                    tau < edge_sample - c.x.min() * period
+                if ok.any():
+                    r = np.where(ok, r, np.inf)
             g = int(np.argmin(r))
             tg = tau[g]
-            if 0 < g < len(r) - 1:  # parabolic refinement
+            if 0 < g < len(r) - 1 and np.isfinite(r[g - 1]) and np.isfinite(r[g + 1]):  # parabolic refinement
                 den = r[g - 1] - 2 * r[g] + r[g + 1]
                 if den > 0:
                     tg += 0.5 * (r[g - 1] - r[g + 1]) / den * step * period
@@ -232,12 +247,12 @@ class Identified:
 def identify(t, f, j_to, k_land, base, sw, noise, period, names):
     """Both edges, one kernel: weights from the summed residuals of the two fits."""
     cands = family(names)
-    idx_to, R_to, T_to = fit_edge(t, f, j_to, base, sw, period, names, falling=True)
+    idx_to, R_to, T_to = fit_edge(t, f, j_to, base, sw, period, names, falling=True, noise=noise)
     noise = max(noise, MODEL_FLOOR * sw)
     logw = _loglik(R_to, len(idx_to), noise)           # (C, P)
     land = None
     if k_land is not None:
-        idx_l, R_l, T_l = fit_edge(t, f, k_land, base, sw, period, names, falling=False)
+        idx_l, R_l, T_l = fit_edge(t, f, k_land, base, sw, period, names, falling=False, noise=noise)
         ll = _loglik(R_l, len(idx_l), noise)
         land = (T_l, ll)
     # candidate weight: best power at each edge, the two edges share the kernel
@@ -277,3 +292,4 @@ def _loglik(R, n, noise):
     dof = max(n - 2 - NBASIS, 1)
     s2 = max(float(R.min()) / dof, noise ** 2, 1e-12)
     return -0.5 * (R - R.min()) / s2
+

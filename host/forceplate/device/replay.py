@@ -114,9 +114,10 @@ def replay_stream(index, t_us, values_mn, clocks, test, rate_mhz, options=None, 
     in integer mN (a STREAM_FORCE recording, or counts through the device's calibration), the
     samples' timestamps, and the CLOCKS entries (aligned: the corners brought to one instant by
     the firmware's own fp/align.py before summing). rate_mhz and aligned: what the device's ARM
-    acknowledged (Device.arm). start_index: the first sample the device's analyser saw (its
-    EV_ARMED index); by default the first sample given. Same integers in, same events and
-    results out as on the device."""
+    acknowledged (Device.arm). options: the ARM's, plus the device's INFO `adc_filter` (the
+    firmware hands it to its analyser: the takeoff fit then uses that one filter shape).
+    start_index: the first sample the device's analyser saw (its EV_ARMED index); by default
+    the first sample given. Same integers in, same events and results out as on the device."""
     from forceplate_firmware.fp.align import Aligner
 
     out = Replay()

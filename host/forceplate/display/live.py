@@ -85,6 +85,7 @@ def info_table(report):
         ("board", info.get("board")), ("firmware", info.get("firmware_version")),
         ("protocol", info.get("protocol_version")),
         ("chips", "%s x %s" % (info.get("channels"), info.get("adc"))),
+        ("settling filter", info.get("adc_filter") or "not known (analysed as any of the family)"),
         ("nominal rate (Hz)", info.get("nominal_rate_hz")),
         ("measured rate (Hz)", (status.get("measured_rate_mhz") or 0) / 1000
          if "measured_rate_mhz" in status else info.get("measured_rate_hz")),

@@ -337,6 +337,12 @@ bank = Bank()
 _wdt_file = None
 
 
+def filter_name():
+    """The converter shape every chip has (the emulated board's INFO adc_filter), "" if mixed."""
+    names = [c.converter for c in bank.chips]
+    return names[0] if names.count(names[0]) == len(names) else ""
+
+
 def note_watchdog(timeout_ms):
     """Record a running watchdog so that a soft reset re-arms it (see emuboot.py)."""
     if _wdt_file is not None:
