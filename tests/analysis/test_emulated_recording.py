@@ -2,9 +2,8 @@
 simulated HX711 chips on one clock, stamps taken when the polling loop reads each sample),
 against the athlete model's exact truth and the device's own RESULT for the same jumps.
 Tolerances: 1 cm of impulse jump height from the truth, 1 cm from the device.
-The chips sample at one instant (converter="point"): the host analysis does not yet hold
-through the emulator's default sinc4 settling filter (issue 12, open; the acceptance test's
-xfail prints that error)."""
+Through the emulator's default sinc4 settling filter and through point samples: the board's
+INFO names its chips' filter (adc_filter), and the host reads the recording through it."""
 
 import time
 
@@ -19,9 +18,9 @@ from fpwire import codes as C
 pytestmark = pytest.mark.emulator
 
 
-def record(mass, height, jumps=2, seed=4):
+def record(mass, height, jumps=2, seed=4, converter="sinc4"):
     emu = Emulator(scenario="still", mass_kg=mass, jump_height_m=height, seed=seed)
-    emu.control.configure(seed=seed, clock_spread=0.0, converter="point")
+    emu.control.configure(seed=seed, clock_spread=0.0, converter=converter)
     emu.start()
     try:
         chips = emu.control.chips[:4]
@@ -58,8 +57,10 @@ def record(mass, height, jumps=2, seed=4):
     return t, force, info, results, truth
 
 
-def test_the_host_reads_an_emulated_recording_within_a_centimetre_of_truth_and_device():
-    t, force, info, results, truth = record(80.0, 0.35)
+@pytest.mark.parametrize("converter", ["sinc4", "point"])
+def test_the_host_reads_an_emulated_recording_within_a_centimetre_of_truth_and_device(converter):
+    t, force, info, results, truth = record(80.0, 0.35, converter=converter)
+    assert info["adc_filter"] == converter
     assert len(results) == 2
     for res, tr in zip(results, truth):
         ev = tr["events_s"]

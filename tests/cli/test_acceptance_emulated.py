@@ -6,10 +6,9 @@ the device tracks each chip's clock and aligns the corners before its analysis, 
 aligns them from the CLOCKS entries. The same holds with one clock for all chips
 (`--clock-spread 0`, the build hardware/wiring.md recommends).
 
-The emulated HX711s convert through their settling filter (default sinc4, issue 12). The
-device holds 1 cm through it; the host analysis does not yet (it reads 1.5-2.7 cm off through
-sinc4, issue 12 item 1): its check is an xfail that names the error, and holds strictly on
-point samples (`--converter point`)."""
+The emulated HX711s convert through their settling filter (default sinc4, issue 12), and the
+board's INFO names it (adc_filter): the device's fit and the host's analysis both use that
+filter, and both hold 1 cm through it as on point samples (`--converter point`)."""
 
 import json
 
@@ -31,7 +30,4 @@ def test_the_device_and_the_host_report_the_jump_within_a_centimetre(emulate, tm
     host = trial["analysis"]["metrics"]["jump_height_impulse"]
     assert device["value"] == pytest.approx(0.35, abs=0.01)
     assert host["unit"] == "m" and host["method"]
-    if "point" not in plate and abs(host["value"] - 0.35) > 0.01:
-        pytest.xfail(f"host analysis through the sinc4 settling filter: {host['value']:.4f} m "
-                     "for 0.35 (issue 12 item 1)")
-    assert host["value"] == pytest.approx(0.35, abs=0.01)
+    assert host["value"] == pytest.approx(0.35, abs=0.01), trial["analysis"]["metrics"]["jump_height_impulse"]

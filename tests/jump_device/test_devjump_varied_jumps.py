@@ -3,8 +3,10 @@ filtered HX711s (default sinc4 settling filter) on stock modules (each chip on i
 oscillator, 1 % apart, +5 % fast), 4 and 8 channels, ten CMJs of five mass/height pairs (two
 jumps a session, seeds fixed), the device's impulse jump height is within 0.5 cm of the
 athlete model's truth on 10 of 10, and the host's replay of the stream reproduces every RESULT
-bit for bit. The host analysis of the same recordings (forceplate.analysis, S1's part of
-issue 12) is printed, not asserted here."""
+bit for bit. The host analysis of the same recordings, run as `forceplate analyze` runs it
+(corners aligned on the chips' CLOCKS, the filter the board's INFO names), is held to 1 cm on
+10 of 10; the issue's 0.5 cm is not met by the host yet: measured 0.00 to +0.58 cm, 7 of 10
+under 0.5 (2026-12-08), biased high like the edge fit on every generator (docs/analysis.md)."""
 
 import numpy as np
 import pytest
@@ -52,7 +54,9 @@ def test_host_replays_the_device_exactly_and_its_own_analysis_is_finite(sessions
     for seed, mass, height, channels, msgs, ack, truth, spread, ticks_bits in sessions:
         index, t_us, values, events, results, rep, host_results = replayed(msgs, ack, ticks_bits)
         assert len(host_results) >= JUMPS and host_results == results[:len(host_results)]
-        host = host_heights(index, t_us, np.asarray(values, dtype=float), events, ticks_bits)
+        clocks = [m.data for m in msgs if m.kind == "clocks"]
+        host = host_heights(index, t_us, values, events, ticks_bits, clocks, ack["adc_filter"])
+        errors = [h - truth[0]["jump_height_m"] for h in host]
         print(f"seed {seed} {mass} kg {height} m {channels} ch: host errors (cm):",
-              [round((h - truth[0]["jump_height_m"]) * 100, 2) for h in host])
-        assert host and all(np.isfinite(h) for h in host)
+              [round(e * 100, 2) for e in errors])
+        assert len(host) == JUMPS and all(abs(e) < 0.010 for e in errors), errors
