@@ -95,7 +95,7 @@ class Control:
         chips = [{"reads": c.reads, "overruns": c.overruns} for c in self.bank.chips]
         held = time.held   # virtual time: stand-stills while the host did not read
         s = json.dumps({"seq": self.seq, "power_downs": self.bank.power_downs,
-                        "chips": chips, "link_holds": held[1]}).encode()
+                        "chips": chips, "link_holds": held[1], "link_hold_ms": held[4]}).encode()
         self.status.seek(0)
         self.status.write(s + b" " * (STATUS_SIZE - len(s)))  # fixed size, rewritten in place
         self.status.flush()

@@ -36,11 +36,12 @@ real_sleep_ms = _bt.sleep_ms
 VIRTUAL = os.getenv("FP_EMU_TIME") == "virtual"
 LOOK_US = 20        # device time one look at the clock costs
 PACE_US = 2000      # how far device time may run ahead of the host's before it really sleeps
-HOLD_MS = 2000      # longest real-time stand-still while the host does not read
+HOLD_MS = 5000      # longest real-time stand-still while the host does not read
 PACE_LOOKS = 16     # looks between two comparisons with the host's clock (~320 us)
 _MASK = _bt.ticks_add(0, -1)
-# [standing still now, stand-stills so far, real ms the last one ended, gave up on this one]
-held = [0, 0, 0, 0]
+# [standing still now, stand-stills so far, real ms the last one ended, gave up on this one,
+#  real ms stood still in all]
+held = [0, 0, 0, 0, 0]
 
 peek_us = real_ticks_us
 
@@ -114,5 +115,6 @@ def wait_writable(p):
             break
         r = p.poll(50)
     held[2] = real_ticks_ms()
+    held[4] += _bt.ticks_diff(held[2], t0)
     held[0] = 0
     return r
