@@ -4,8 +4,10 @@
 # FP_EMU_TIME=virtual: device time is a pure function of what the firmware did, never of how
 # fast the host ran it. Every look at the clock costs exactly LOOK_US of device time (about
 # one pin read's on a board), a sleep exactly what was asked. The clock starts at
-# FP_EMU_EPOCH_US (the supervisor's: a host CLOCK_MONOTONIC instant, so scenario start times
-# and ground truth given in host monotonic microseconds are device ticks). So the chips
+# FP_EMU_EPOCH_US (the supervisor's: a host CLOCK_MONOTONIC instant on a whole millisecond, so
+# scenario start times and ground truth given in host monotonic microseconds are device ticks
+# and ticks_ms() turns over at the same device instants every run). The simulated chips read
+# it with peek_us(), at no cost (their pin reads are the firmware's work). So the chips
 # (hx711sim), the athlete's force table and every firmware decision see the same timeline
 # whatever the host's load: same commands in the same states -> same samples, same RESULT.
 # The host's clock only paces it: the device never runs more than PACE_US ahead of the host
