@@ -102,7 +102,9 @@ def test_flight_time_uncertainty_holds_the_quantisation_of_both_edges_and_grows_
     slow = analyze_trial(*synthetic.sample(syn, rate_hz=200.0, noise_n=0.8)).metrics["flight_time"].uncertainty
     assert 0.001 / math.sqrt(6) <= fast < 0.003
     assert 0.005 / math.sqrt(6) <= slow < 0.010
-    assert slow > 3 * fast
+    # the threshold's one-sided offset from the true takeoff is a time, not a share of the
+    # period, so the interval grows less than the period does
+    assert slow > 1.5 * fast
 
 
 def test_short_rfd_epochs_are_refused_at_80_sps_and_kept_at_1000_hz():

@@ -43,6 +43,11 @@ def test_time_to_takeoff_interval_covers_the_physical_start(acq, rate):
     # +-3 periods (3 ms at 1 kHz) a tail below the threshold longer than that was cut short,
     # and these read 75-78 % at 1 kHz
     ("identify", "jump_height_impulse", 1000.0), ("identify", "takeoff_velocity", 1000.0),
-    ("identify", "flight_time", 1000.0), ("identify", "jump_height_flight_time", 1000.0)])
+    ("identify", "flight_time", 1000.0), ("identify", "jump_height_flight_time", 1000.0),
+    # the threshold's offset from the true takeoff as a one-sided term up to 2.5x the slope's
+    # time to zero (a rounded toe-off): with the old 2-period cap these read 72-89 %
+    ("auto", "jump_height_impulse", 320.0), ("auto", "takeoff_velocity", 320.0),
+    ("auto", "rsi_modified", 320.0), ("auto", "jump_height_flight_time", 1000.0),
+    ("auto", "flight_time", 1000.0)])
 def test_covered_entries_keep_their_coverage(acq, metric, rate):
     assert _coverage(acq, metric, rate) >= 0.90

@@ -14,6 +14,11 @@ from .validity import MetricBook, rss
 EPOCHS_MS = (50, 100, 200)
 # Spread of the fitted contact edges behind the HX711 model, from 40 simulated CMJs (tests/analysis).
 HX711_EDGE_U_PERIODS = 0.15
+# The threshold's one-sided offset from the true takeoff: up to this many times the time the
+# slope at the crossing takes to reach zero (a tail like u^p takes p times that), at most
+# TAIL_MAX_S. The old bound (at most 2 sample periods) covered 61-65 % at 1 kHz on the family.
+TAIL_POWER = 2.5
+TAIL_MAX_S = 0.02
 
 
 def analyze(tr, test="cmj"):
@@ -34,9 +39,12 @@ def analyze(tr, test="cmj"):
         u_edge = HX711_EDGE_U_PERIODS * T  # fitted edge, not a quantised one: see docs/analysis.md
     else:
         # quantisation, noise over the edge slope, and the threshold itself: the force is cut at
-        # the threshold a little before it reaches zero (one-sided, so delta / sqrt(3))
+        # the threshold before it reaches zero. Along the slope at the crossing that takes
+        # delta; a toe-off that rounds into zero (F ~ u^p near the end, p up to TAIL_POWER) takes
+        # up to p times as long, so the offset is one-sided in [0, TAIL_POWER delta]
         delta = (J.threshold - J.flight_mean) / slope_to if slope_to > 0 else T
-        u_edge = rss(q, J.noise_sd / slope_to if slope_to > 0 else q, min(delta, 2 * T) / math.sqrt(3))
+        u_edge = rss(q, J.noise_sd / slope_to if slope_to > 0 else q,
+                     min(TAIL_POWER * delta, TAIL_MAX_S) / math.sqrt(3))
     u_onset = rss(q, acq.settling_s / 4.0)
 
     # Phase boundaries from velocity.
