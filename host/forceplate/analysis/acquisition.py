@@ -8,6 +8,8 @@ import numpy as np
 
 from forceplate.errors import AnalysisError, UsageError
 
+from .kinematics import median
+
 HX711_SETTLING_PERIODS = 4
 HX711_AUTO_BELOW_HZ = 95.0
 
@@ -127,9 +129,9 @@ def describe(t, kind="auto", meta=None):
     if not np.all(np.isfinite(dt)) or np.any(dt <= 0):
         raise AnalysisError("sample times are not strictly increasing")
     sub = dt[::4] if len(dt) > 400 else dt  # robust statistics of every 4th interval are plenty
-    period = float(np.median(sub))
+    period = median(sub)
     rate = 1.0 / period
-    jitter = float(np.median(np.abs(sub - period)) * 1.4826)
+    jitter = median(np.abs(sub - period)) * 1.4826
     named = filter_named(meta or {})
     if kind in (None, "auto"):
         chip = str(converter_named(meta or {}) or "").lower()

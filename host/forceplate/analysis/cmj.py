@@ -8,7 +8,7 @@ import numpy as np
 from . import asymmetry, converter, hawkin_set, landing
 from .events import ONSET_BACK_S
 from .jumps import locate
-from .kinematics import G, Cumulative, at, cross_time, first_index, last_index, plateau_u
+from .kinematics import G, Cumulative, at, cross_time, first_in, first_index, last_index, plateau_u
 from .validity import MetricBook, rss
 
 EPOCHS_MS = (50, 100, 200)
@@ -56,13 +56,13 @@ def analyze(tr, test="cmj"):
     if countermovement:
         jb = last_index(f < sw, i0, i_vmin + 2)
         t_brake = cross_time(t, f, jb, sw) if jb >= 0 else float(t[i_vmin])
-        k = first_index(v >= 0.0, i_vmin, j + 1)
+        k = first_in(v[i_vmin:j + 1] >= 0.0, i_vmin)
         t_prop = cross_time(t, v, k - 1, 0.0) if k > 0 else float("nan")
     else:
         t_brake, t_prop = float("nan"), J.onset
-    first_down = first_index(v < -0.05, i0, j + 1)
-    first_up = first_index(v >= 0.0, first_down, j + 1) if first_down >= 0 else -1
-    back = first_index(v < -0.05, first_up, j + 1) if first_up >= 0 else -1
+    first_down = first_in(v[i0:j + 1] < -0.05, i0)
+    first_up = first_in(v[first_down:j + 1] >= 0.0, first_down) if first_down >= 0 else -1
+    back = first_in(v[first_up:j + 1] < -0.05, first_up) if first_up >= 0 else -1
     if back >= 0:
         res.flag("double_bounce", f"the body moved down again at {t[back]:.2f} s after it had started rising")
     if not math.isfinite(t_prop):
@@ -75,7 +75,8 @@ def analyze(tr, test="cmj"):
                       landing=J.t_land if J.t_land is not None else float("nan"))
 
     put = book.put
-    F, V = Cumulative(t, f, i0), Cumulative(t, v, i0)
+    # the displacement is the running integral of v from i0: the same array V would build
+    F, V = Cumulative(t, f, i0), Cumulative.of(t, s, i0)
     net = _Net(F, sw)
     put("system_weight", sw, "N", J.sw_method, sd_sw, relative_check=False)
     put("body_mass", m, "kg", "mass.weight_over_g", sd_sw / G, relative_check=False)

@@ -8,7 +8,7 @@ from .jumps import loaded_level
 
 def detect_test(tr):
     t, f = tr.t, tr.f
-    level = loaded_level(f)
+    level = tr.level if tr.level is not None else loaded_level(f)
     runs = ev.low_runs(t, f)
     # a drop jump lands from off the plate and leaves at once; a recording that starts
     # before the athlete stepped on, then stands and jumps, is not one

@@ -6,7 +6,7 @@ plate's flight noise for takeoff and landing; crossings are interpolated between
 
 import numpy as np
 
-from .kinematics import cross_time, first_index, last_index, runs
+from .kinematics import cross_time, first_in, first_index, last_index, runs
 
 COARSE_UNLOADED_N = 20.0
 END_RUN_SAMPLES = 2      # unloaded samples ending a recording that make a (cut) flight: one could be noise
@@ -103,7 +103,7 @@ def takeoff_edge(t, f, run, thr, acq, base=0.0, hold_s=HOLD_S):
     """Interpolated time the force leaves contact before `run`; for an HX711 the sqrt-edge
     extrapolation and the half-window shift (t is already moved back by the group delay)."""
     s, e = run
-    hold = first_index(t > t[s] + hold_s, s) if s < len(t) else s
+    hold = first_in(t[s:] > t[s] + hold_s, s) if s < len(t) else s
     hold = min(hold if hold > 0 else e, e)
     j = last_index(f > thr, 0, hold)
     if j < 0:
@@ -121,9 +121,9 @@ def landing_edge(t, f, run, thr, acq, base=0.0, hold_s=HOLD_S):
     s, e = run
     if e >= len(f):
         return None, None
-    start = first_index(t > t[s] + hold_s, s)
+    start = first_in(t[s:] > t[s] + hold_s, s)
     start = s if start < 0 or start > e else start
-    k = first_index(f > thr, start)
+    k = first_in(f[start:] > thr, start)
     if k <= 0:
         return None, None
     tc = cross_time(t, f, k - 1, thr)
@@ -212,7 +212,7 @@ def onset_backward(t, f, sw, sd, lo, hi, k_sd=5.0, back_s=ONSET_BACK_S, min_dip_
 
 def onset_forward(t, f, sw, sd, lo, hi, k_sd=5.0, back_s=ONSET_BACK_S, band_n=None):
     band = band_n if band_n is not None else k_sd * sd
-    i = first_index(np.abs(f - sw) > band, lo, hi)
+    i = first_in(np.abs(f[lo:hi] - sw) > band, lo)
     if i <= 0:
         return None, "force never left the standing band before takeoff"
     level = sw - band if f[i] < sw else sw + band

@@ -9,7 +9,7 @@ from forceplate.errors import AnalysisError
 
 from . import converter
 from . import events as ev
-from .kinematics import G, displacement, first_index, velocity
+from .kinematics import G, displacement, first_in, first_index, median, velocity
 from .methods import choose
 from .weighing import weigh
 
@@ -45,12 +45,12 @@ def loaded_level(f):
     loaded = sub[sub > ev.COARSE_UNLOADED_N]
     if len(loaded) < 3:
         raise AnalysisError("the plate was never loaded: no force above 20 N")
-    return float(np.median(loaded))
+    return median(loaded)
 
 
 def locate(tr):
     t, f, res = tr.t, tr.f, tr.result
-    level = loaded_level(f)
+    level = tr.level if tr.level is not None else loaded_level(f)
     runs = ev.low_runs(t, f)
     flights = [r for r in runs if ev.is_flight(t, f, r, level)]
     step_offs = [r for r in runs if r not in flights]
@@ -110,7 +110,7 @@ def locate(tr):
     stepped = [e for s, e in step_offs if e <= fl[0]]
     if stepped and max(stepped) > lo:
         lo = max(stepped)
-        settled = first_index(np.abs(f - sw) <= 5.0 * max(w.sd, 1e-9), lo, j)
+        settled = first_in(np.abs(f[lo:j] - sw) <= 5.0 * max(w.sd, 1e-9), lo)
         lo = settled if settled >= 0 else lo
     lo = max(lo, first_index(t > t_to - 3.0, 0))
     lo = min(lo, j)

@@ -5,7 +5,7 @@ import math
 
 import numpy as np
 
-from .kinematics import cross_time, first_index, runs
+from .kinematics import cross_time, first_in, runs
 
 LANDING_PEAK_TAU_S = 0.03  # an impact transient lasts a few tens of ms
 
@@ -20,7 +20,7 @@ def landing_metrics(tr, J, book):
         return
     k = J.i_land
     q = tr.acq.period_s / math.sqrt(12)
-    vz = first_index(J.v >= 0.0, k)
+    vz = first_in(J.v[k:] >= 0.0, k)
     t_end = cross_time(t, J.v, vz - 1, 0.0) if vz > 0 else float("nan")
     stop = vz if vz > 0 else min(len(f), int(np.searchsorted(t, J.t_land + 0.5)))
     seg = f[k:max(stop, k + 1)]

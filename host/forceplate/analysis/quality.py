@@ -20,7 +20,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from .kinematics import G, runs
+from .kinematics import G, median, percentile, runs
 
 FLIGHT = ("flight_time", "jump_height_flight_time", "rsi_flight_time")
 STANDING = ("system_weight", "body_mass")
@@ -74,19 +74,19 @@ def invalidate(result, code, reason, select):
 
 
 # --- before the analysis -------------------------------------------------------------------
-def tare(t, f, acq):
+def tare(t, f, acq, level=None):
     """(offset_n, message): the level of the unloaded plate during the first full flight
     when it is clearly not 0 N, else (0.0, None). The caller subtracts it from the force."""
     from . import events as ev
     from .jumps import loaded_level
 
     try:
-        level = loaded_level(f)
+        level = loaded_level(f) if level is None else level
     except Exception:
         return 0.0, None
     # an offset of tens of newtons lifts the flight above the coarse unloaded threshold: look
     # for flights from the trace's own floor
-    floor = float(np.percentile(f, 1.0))
+    floor = percentile(f, 1.0)
     floor = floor if -100.0 < floor < 100.0 else 0.0
     for run in ev.low_runs(t, f - floor):
         if not ev.is_flight(t, f, run, level) or ev.cut_flight(t, run):
@@ -197,13 +197,13 @@ def clipping(tr):
         if len(x) < 8 or np.ptp(x) < 50.0:
             continue
         d = np.diff(x)
-        noise = 1.4826 * float(np.median(np.abs(d - np.median(d)))) / math.sqrt(2)
+        noise = 1.4826 * median(np.abs(d - median(d))) / math.sqrt(2)
         top = float(x.max())
         s, e = runs(x >= top - max(CLIP_BAND_SD * noise, 1e-6 * abs(top)))
         for a, b in zip(s.tolist(), e.tolist()):
             if b - a < need or t[b - 1] - t[a] < CLIP_MIN_S * 0.999:
                 continue
-            if not (x[a:b].mean() - np.median(x) > 5 * max(noise, 1.0)):
+            if not (x[a:b].mean() - median(x) > 5 * max(noise, 1.0)):
                 continue  # a flat top at the standing level is standing, not clipping
             if not _flat(x[a:b], noise):
                 continue  # a broad but rounded peak: its middle stands above its ends

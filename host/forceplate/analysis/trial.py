@@ -8,6 +8,7 @@ from forceplate.errors import AnalysisError, UsageError
 
 from . import acquisition, chipclocks, quality
 from forceplate.importers.own import RECORDING_LAYOUTS
+from .jumps import loaded_level
 from .results import TrialResult
 
 LAYOUTS = {"total": None, "left_right": 2, "corners4": 4, "corners8": 8}
@@ -27,6 +28,7 @@ class Trial:
     options: dict
     result: TrialResult
     sides: dict = field(default_factory=dict)  # "left"/"right" -> (n,) force
+    level: float = None   # loaded_level(f) when known (computed once, read by the tare and the jump)
 
 
 def _arrays(time_s, force_n, layout):
@@ -120,13 +122,18 @@ def analyze_trial(time_s, force_n, test="auto", mass_kg=None, layout=None, file=
         t = acquisition.conversion_times(t)
     acq = acquisition.describe(t, options.get("acquisition", "auto"), meta)
     total = ch.sum(axis=1)
-    offset, tare_note = quality.tare(t, total, acq)
+    try:
+        level = loaded_level(total)
+    except AnalysisError:
+        level = None
+    offset, tare_note = quality.tare(t, total, acq, level)
     if tare_note:
         total = total - offset
+        level = None
     result = TrialResult(test=test, sample_rate_hz=acq.rate_hz, file=file)
     ta = t - acq.delay_s
     tr = Trial(ta, total, ch if ch.shape[1] > 1 else None, layout, acq, mass_kg, dict(options), result,
-               _sides(ch, layout))
+               _sides(ch, layout), level)
     if clocked is not None:
         result.flag("chip_clocks", clock_note)
     if tare_note:

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .kinematics import G
+from .kinematics import G, median
 
 
 @dataclass
@@ -38,7 +38,7 @@ def weigh(t, f, stop, method="weighing.lowest_variance_1s", window_s=1.0, min_wi
         loaded = head[head > 20.0]
         if len(loaded) < 3:
             return None
-        level = float(np.median(loaded))
+        level = median(loaded)
     n = min(int(round(window_s / period)), n_stop)
     if n * period < min_window_s * 0.999:
         return None
@@ -46,8 +46,12 @@ def weigh(t, f, stop, method="weighing.lowest_variance_1s", window_s=1.0, min_wi
         seg = f[:n]
         return Weighing(float(seg.mean()), float(seg.std(ddof=1)), 0, n, method)
     x = f[:n_stop] - level
-    c1 = np.concatenate(([0.0], np.cumsum(x)))
-    c2 = np.concatenate(([0.0], np.cumsum(x * x)))
+    c1 = np.empty(n_stop + 1)
+    c2 = np.empty(n_stop + 1)
+    c1[0] = c2[0] = 0.0
+    np.cumsum(x, out=c1[1:])
+    np.multiply(x, x, out=x)  # x is our own copy: square it in place
+    np.cumsum(x, out=c2[1:])
     s1 = c1[n:] - c1[:-n]
     s2 = c2[n:] - c2[:-n]
     mean = s1 / n

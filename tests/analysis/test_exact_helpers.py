@@ -1,0 +1,42 @@
+"""The fast median/percentile/first_in helpers the analysis uses on every trial return exactly
+(bit for bit) what numpy's np.median / np.percentile and first_index on the whole mask return,
+including nan inputs, ties, odd and even lengths: the speed work must not move any result."""
+
+import numpy as np
+import pytest
+
+from forceplate.analysis.kinematics import first_in, first_index, median, percentile
+
+
+def _same(a, b):
+    return a == b or (a != a and b != b)
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 4, 5, 8, 9, 399, 400, 401, 2500, 10001])
+def test_median_and_percentile_match_numpy_bit_for_bit(n):
+    rng = np.random.default_rng(n)
+    for k in range(12):
+        x = rng.normal(rng.uniform(-50, 700), rng.uniform(1e-3, 100), n)
+        if k % 3 == 0:
+            x = np.round(x)          # ties
+        if k % 4 == 1 and n > 3:
+            x[rng.integers(n)] = np.nan
+        if k % 5 == 2 and n > 3:
+            x[: n // 2] = x[0]       # a flat half
+        assert _same(median(x), float(np.median(x))), (n, k)
+        for q in (0.0, 1.0, 12.5, 50.0, 99.0, 100.0, float(rng.uniform(0, 100))):
+            assert _same(percentile(x, q), float(np.percentile(x, q))), (n, k, q)
+    # the inputs are not modified (np.partition works on a copy)
+    x = rng.normal(0, 1, n)
+    y = x.copy()
+    median(x), percentile(x, 1.0)
+    assert np.array_equal(x, y)
+
+
+def test_first_in_is_first_index_on_the_slice():
+    rng = np.random.default_rng(3)
+    y = rng.normal(0, 1, 500)
+    y[rng.integers(500, size=20)] = np.nan
+    for lo, hi in [(0, None), (10, 400), (499, 500), (300, 200), (250, None)]:
+        assert first_in(y[lo:hi] > 1.5, lo) == first_index(y > 1.5, lo, hi)
+        assert first_in(y[lo:hi] > 99.0, lo) == first_index(y > 99.0, lo, hi) == -1
