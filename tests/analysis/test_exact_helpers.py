@@ -40,3 +40,15 @@ def test_first_in_is_first_index_on_the_slice():
     for lo, hi in [(0, None), (10, 400), (499, 500), (300, 200), (250, None)]:
         assert first_in(y[lo:hi] > 1.5, lo) == first_index(y > 1.5, lo, hi)
         assert first_in(y[lo:hi] > 99.0, lo) == first_index(y > 99.0, lo, hi) == -1
+
+
+def test_runs_matches_the_padded_diff():
+    from forceplate.analysis.kinematics import runs
+
+    rng = np.random.default_rng(5)
+    for n in range(0, 40):
+        for _ in range(20):
+            m = rng.random(n) < rng.random()
+            d = np.diff(np.concatenate(([0], m.view(np.int8), [0])))
+            s, e = runs(m)
+            assert np.array_equal(s, np.flatnonzero(d == 1)) and np.array_equal(e, np.flatnonzero(d == -1))

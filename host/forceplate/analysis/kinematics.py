@@ -107,7 +107,12 @@ def at(t, y, time):
 
 def runs(mask):
     """(starts, ends) of True runs; end is exclusive."""
-    d = np.diff(np.concatenate(([0], mask.view(np.int8), [0])))
+    m = mask.view(np.int8)
+    if len(m) == 0:
+        return np.flatnonzero(m), np.flatnonzero(m)
+    d = np.empty(len(m) + 1, np.int8)  # the steps of 0, mask, 0 without building that array
+    d[0], d[-1] = m[0], -m[-1]
+    np.subtract(m[1:], m[:-1], out=d[1:-1])
     return np.flatnonzero(d == 1), np.flatnonzero(d == -1)
 
 

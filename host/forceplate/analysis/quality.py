@@ -105,11 +105,11 @@ def tare(t, f, acq, level=None):
     return 0.0, None
 
 
-def _flight_middle(t, f, run, acq):
+def _flight_middle(t, f, run, acq, with_times=False):
     s, e = run
     edge = max(0.03, acq.settling_s + 2 * acq.period_s)
     sel = (t[s:e] > t[s] + edge) & (t[s:e] < t[min(e, len(t)) - 1] - edge)
-    return f[s:e][sel]
+    return (f[s:e][sel], t[s:e][sel]) if with_times else f[s:e][sel]
 
 
 # --- after the analysis --------------------------------------------------------------------
@@ -331,8 +331,7 @@ def flight_drift(tr, jump):
     drift, which also moves the level under the standing athlete between the weighing and
     the takeoff."""
     t, f, res = tr.t, tr.f, tr.result
-    mid = _flight_middle(t, f, jump.flight, tr.acq)
-    tm = _flight_middle(t, t, jump.flight, tr.acq)
+    mid, tm = _flight_middle(t, f, jump.flight, tr.acq, with_times=True)
     if len(mid) < 8 or tm[-1] - tm[0] < 0.1:
         return
     A = np.vstack([tm - tm.mean(), np.ones_like(tm)]).T
