@@ -5,7 +5,7 @@ including nan inputs, ties, odd and even lengths: the speed work must not move a
 import numpy as np
 import pytest
 
-from forceplate.analysis.kinematics import first_in, first_index, median, percentile
+from forceplate.analysis.kinematics import first_in, first_index, last_index, median, percentile
 
 
 def _same(a, b):
@@ -52,3 +52,17 @@ def test_runs_matches_the_padded_diff():
             d = np.diff(np.concatenate(([0], m.view(np.int8), [0])))
             s, e = runs(m)
             assert np.array_equal(s, np.flatnonzero(d == 1)) and np.array_equal(e, np.flatnonzero(d == -1))
+
+
+def test_chunked_edge_search_matches_the_whole_mask():
+    from forceplate.analysis.kinematics import first_outside, last_outside
+
+    rng = np.random.default_rng(7)
+    for n in (1, 2, 63, 64, 65, 300, 5000):
+        y = np.cumsum(rng.normal(0, 1, n))
+        y[rng.integers(n, size=max(n // 50, 1))] = np.nan  # nan is never above: it ends a peak
+        for i in rng.integers(n, size=10).tolist():
+            half = y[i] - abs(rng.normal(0, 3)) if np.isfinite(y[i]) else 0.0
+            above = y > half
+            assert last_outside(lambda s: s > half, y, i + 1) == last_index(~above, 0, i + 1)
+            assert first_outside(lambda s: s > half, y, i) == first_index(~above, i)

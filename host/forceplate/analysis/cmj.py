@@ -8,7 +8,7 @@ import numpy as np
 from . import asymmetry, converter, hawkin_set, landing
 from .events import ONSET_BACK_S
 from .jumps import locate
-from .kinematics import G, Cumulative, at, cross_time, first_in, first_index, last_index, plateau_u
+from .kinematics import G, Cumulative, at, cross_time, first_in, first_outside, last_index, last_outside, plateau_u
 from .validity import MetricBook, rss
 
 EPOCHS_MS = (50, 100, 200)
@@ -160,7 +160,7 @@ def analyze(tr, test="cmj"):
     if countermovement and braking_imp:
         put("impulse_ratio", _div(prop_imp, braking_imp), "1", "impulse.ratio", float("nan"))
     put("peak_propulsive_force", f[p].max() if len(p) else float("nan"), "N", "force.max_in_phase", J.noise_sd,
-        tau=_width(t, f, ip, sw))
+        tau=w_peak)
     put("mean_propulsive_force", F.mean(t_prop, J.t_to), "N", "force.mean_in_phase", J.noise_sd)
     put("peak_propulsive_velocity", v[p].max() if len(p) else float("nan"), "m/s", "velocity.extreme_in_phase", u_v)
     put("mean_propulsive_velocity", V.mean(t_prop, J.t_to), "m/s", "velocity.mean_in_phase", u_v * 0.5)
@@ -169,9 +169,9 @@ def analyze(tr, test="cmj"):
         P = Cumulative(t, pw, i0)
     ipp = p[int(np.argmax(pw[p]))] if len(p) else ip
     u_pp = rss(v[ipp] * J.noise_sd, f[ipp] * u_v)
-    put("peak_propulsive_power", pw[ipp], "W", "power.force_times_velocity", u_pp, tau=_width(t, pw, ipp, 0.0))
-    put("peak_relative_propulsive_power", pw[ipp] / m, "W/kg", "power.force_times_velocity", u_pp / m,
-        tau=_width(t, pw, ipp, 0.0))
+    w_pp = _width(t, pw, ipp, 0.0)
+    put("peak_propulsive_power", pw[ipp], "W", "power.force_times_velocity", u_pp, tau=w_pp)
+    put("peak_relative_propulsive_power", pw[ipp] / m, "W/kg", "power.force_times_velocity", u_pp / m, tau=w_pp)
     put("mean_propulsive_power", P.mean(t_prop, J.t_to), "W", "power.force_times_velocity", u_pp * 0.5)
     put("peak_rfd", _peak_rfd(t, f, i0, ip), "N/s", "rfd.peak_20ms", math.sqrt(2) * J.noise_sd / 0.02, tau=0.02,
         relative_check=False)
@@ -289,9 +289,8 @@ def _width(t, y, i, base):
     """Duration y stays above the midpoint between base and y[i] around sample i: the time
     scale of a peak, which the validity rule compares with the resolution."""
     half = base + 0.5 * (y[i] - base)
-    above = y > half
-    a = last_index(~above, 0, i + 1)
-    b = first_index(~above, i)
+    a = last_outside(lambda seg: seg > half, y, i + 1)
+    b = first_outside(lambda seg: seg > half, y, i)
     a = a + 1 if a >= 0 else 0
     b = b if b > 0 else len(y) - 1
     return float(t[b] - t[a]) if b > a else float(t[1] - t[0])

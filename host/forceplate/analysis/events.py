@@ -6,7 +6,7 @@ plate's flight noise for takeoff and landing; crossings are interpolated between
 
 import numpy as np
 
-from .kinematics import cross_time, first_in, first_index, last_index, runs
+from .kinematics import cross_time, first_in, last_index, median, runs
 
 COARSE_UNLOADED_N = 20.0
 END_RUN_SAMPLES = 2      # unloaded samples ending a recording that make a (cut) flight: one could be noise
@@ -78,7 +78,7 @@ def _has_quiet(t, seg):
     n = max(int(QUIET_S / dt), 2)
     if len(seg) < n:
         return False
-    med = float(np.median(seg))
+    med = median(seg)
     inside = np.abs(seg - med) <= QUIET_BAND * max(med, 1.0)
     s, e = runs(inside)
     return bool(len(s) and (e - s).max() >= n)

@@ -9,7 +9,7 @@ from forceplate.errors import AnalysisError
 
 from . import converter
 from . import events as ev
-from .kinematics import G, displacement, first_in, first_index, median, velocity
+from .kinematics import G, displacement, first_in, median, velocity
 from .methods import choose
 from .weighing import weigh
 
@@ -112,7 +112,8 @@ def locate(tr):
         lo = max(stepped)
         settled = first_in(np.abs(f[lo:j] - sw) <= 5.0 * max(w.sd, 1e-9), lo)
         lo = settled if settled >= 0 else lo
-    lo = max(lo, first_index(t > t_to - 3.0, 0))
+    k3 = int(np.searchsorted(t, t_to - 3.0, side="right"))  # first t > t_to - 3 s (t is increasing)
+    lo = max(lo, k3 if k3 < len(t) else -1)
     lo = min(lo, j)
     if lo >= j - 2:
         raise AnalysisError("no movement found between the weighing and the takeoff (recording starts too late)")

@@ -90,6 +90,31 @@ def last_index(mask, start=0, stop=None):
     return start + i if seg[i] else -1
 
 
+def last_outside(inside, y, stop, step=64):
+    """last_index(~inside(y), 0, stop), scanning back from stop in growing chunks: the edge of
+    a peak is near it, so most of the trace is never compared."""
+    hi = stop
+    while hi > 0:
+        lo = max(hi - step, 0)
+        k = last_index(~inside(y[lo:hi]))
+        if k >= 0:
+            return lo + k
+        hi, step = lo, step * 4
+    return -1
+
+
+def first_outside(inside, y, start, step=64):
+    """first_index(~inside(y), start), scanning forward in growing chunks."""
+    lo, n = max(start, 0), len(y)
+    while lo < n:
+        hi = min(lo + step, n)
+        k = first_index(~inside(y[lo:hi]))
+        if k >= 0:
+            return lo + k
+        lo, step = hi, step * 4
+    return -1
+
+
 def cross_time(t, y, i, level):
     """Time where y crosses level between samples i and i + 1 (linear interpolation)."""
     if i < 0 or i + 1 >= len(y):
@@ -159,9 +184,9 @@ def plateau_u(t, f, i, sd, base):
     """Standard uncertainty of the time of a maximum: the span around sample i where the force
     stays within max(4 SD, 2 % of the net peak) of it (uniform), so a flat top gives an honest,
     large uncertainty."""
-    near = f >= f[i] - max(4.0 * sd, 0.02 * (f[i] - base))
-    a = last_index(~near, 0, i + 1)
-    b = first_index(~near, i)
+    lim = f[i] - max(4.0 * sd, 0.02 * (f[i] - base))
+    a = last_outside(lambda seg: seg >= lim, f, i + 1)
+    b = first_outside(lambda seg: seg >= lim, f, i)
     a = a + 1 if a >= 0 else 0
     b = b if b > 0 else len(f) - 1
     return float(t[b] - t[a]) / 12 ** 0.5
