@@ -66,3 +66,16 @@ def test_chunked_edge_search_matches_the_whole_mask():
             above = y > half
             assert last_outside(lambda s: s > half, y, i + 1) == last_index(~above, 0, i + 1)
             assert first_outside(lambda s: s > half, y, i) == first_index(~above, i)
+
+
+def test_the_clipping_shortcut_bound_holds_the_noise_from_above():
+    # quality.clipping skips its two medians when a band built on 2 mean|d| finds no plateau:
+    # that is exact only if the median absolute deviation is always below that bound
+    rng = np.random.default_rng(11)
+    for n in (2, 3, 10, 101, 1000, 9999):
+        for k in range(30):
+            d = rng.standard_t(1 + k % 5, n) * rng.uniform(0.01, 50) + (k % 3) * rng.normal(0, 10)
+            if k % 7 == 0:
+                d[: n // 2 + 1] = 0.0   # more than half flat: MAD 0
+            mad = median(np.abs(d - median(d)))
+            assert mad == 0.0 or mad < 2.0 * float(np.abs(d).mean()) * (1.0 + 1e-6)

@@ -197,8 +197,15 @@ def clipping(tr):
         if len(x) < 8 or np.ptp(x) < 50.0:
             continue
         d = np.diff(x)
-        noise = 1.4826 * median(np.abs(d - median(d))) / math.sqrt(2)
         top = float(x.max())
+        # Skip the two medians when even a wider band holds no plateau long enough: the median
+        # absolute deviation is below 2 mean|d| (Markov; the median minimises mean |d - c|),
+        # and a narrower band's runs lie inside the wider band's, so none of them can pass.
+        noise_hi = 1.4826 * 2.0 * float(np.abs(d).mean()) * (1.0 + 1e-6) / math.sqrt(2)
+        s, e = runs(x >= top - max(CLIP_BAND_SD * noise_hi, 1e-6 * abs(top)))
+        if not any(b - a >= need and t[b - 1] - t[a] >= CLIP_MIN_S * 0.999 for a, b in zip(s.tolist(), e.tolist())):
+            continue
+        noise = 1.4826 * median(np.abs(d - median(d))) / math.sqrt(2)
         s, e = runs(x >= top - max(CLIP_BAND_SD * noise, 1e-6 * abs(top)))
         for a, b in zip(s.tolist(), e.tolist()):
             if b - a < need or t[b - 1] - t[a] < CLIP_MIN_S * 0.999:
