@@ -1,4 +1,8 @@
-"""Issue 12's done-when through the emulator: filtered HX711s (the emulator's default sinc4
+"""(The five-jump sessions that were tested here are covered, stricter, by
+test_devjump_varied_jumps.py: ten varied jumps, device within 0.5 cm; this module keeps the
+host analysis helper both use.)
+
+Issue 12's done-when through the emulator: filtered HX711s (the emulator's default sinc4
 settling filter) on stock modules (each chip on its own oscillator, 1 % apart, +5 % fast),
 ten CMJs in two sessions. The host's replay of the stream must reproduce the device's RESULT
 bit for bit. The issue's target is 0.5 cm on 10 of 10 jumps; measured here (2026-12-07, the
@@ -12,17 +16,9 @@ Offline, the same firmware on one clean sinc4 stream reads -0.22 to -0.02 cm
 brought to one instant (fp/align.py) -- not yet understood."""
 
 import numpy as np
-import pytest
 
 from fpwire import codes as C
 from forceplate.analysis.trial import analyze_trial
-
-from test_devjump_stock_clocks import record_jumps, replayed
-
-pytestmark = pytest.mark.emulator
-
-TOL_M = 0.010   # the target is 0.005: not met yet (above)
-SESSIONS = [(21, 72.0, 0.32), (22, 95.0, 0.42)]
 
 
 def host_heights(index, t_us, values, events, ticks_bits, clocks=(), adc_filter=""):
@@ -49,23 +45,3 @@ def host_heights(index, t_us, values, events, ticks_bits, clocks=(), adc_filter=
                             index=index[a:b], clocks=list(clocks), meta=meta, test="cmj")
         out.append(res.value("jump_height_impulse"))
     return out
-
-
-@pytest.mark.parametrize("seed,mass,height", SESSIONS)
-def test_five_jumps_a_session_device_and_host_within_half_a_centimetre(seed, mass, height):
-    msgs, ack, truth, spread, ticks_bits = record_jumps(seed, mass, height, jumps=5)
-    assert spread > 5000
-    index, t_us, values, events, results, rep, host_results = replayed(msgs, ack, ticks_bits)
-    assert len(results) >= 5
-    true_h = truth[0]["jump_height_m"]
-    dev = [r["metrics"]["jump_height_impulse"]["value"] for r in results[:5]]
-    print("device errors (cm):", [round((h - true_h) * 100, 2) for h in dev])
-    assert all(r["metrics"]["jump_height_impulse"]["valid"] for r in results[:5])
-    assert max(abs(h - true_h) for h in dev) < TOL_M, dev
-
-    assert host_results == results[:len(host_results)] and len(host_results) >= 5
-
-    clocks = [m.data for m in msgs if m.kind == "clocks"]
-    host = host_heights(index, t_us, values, events, ticks_bits, clocks, ack["adc_filter"])
-    print("host errors (cm):", [round((h - true_h) * 100, 2) for h in host])
-    assert host and all(np.isfinite(h) for h in host)

@@ -23,8 +23,7 @@ SESSIONS = [(31, 60.0, 0.25, 4), (32, 72.0, 0.32, 4), (33, 95.0, 0.42, 4), (34, 
 JUMPS = 2
 
 
-@pytest.fixture(scope="module")
-def sessions():
+def record_sessions():
     out = []
     for seed, mass, height, channels in SESSIONS:
         msgs, ack, truth, spread, ticks_bits = record_jumps(seed, mass, height, jumps=JUMPS,
@@ -33,7 +32,7 @@ def sessions():
     return out
 
 
-def test_ten_varied_jumps_device_within_half_a_centimetre(sessions):
+def _device_within_half_a_centimetre(sessions):
     errors = []
     for seed, mass, height, channels, msgs, ack, truth, spread, ticks_bits in sessions:
         assert spread > 5000                      # the chips do run apart (ppm)
@@ -50,7 +49,7 @@ def test_ten_varied_jumps_device_within_half_a_centimetre(sessions):
     assert all(abs(e) < TOL_M for *_, e in errors), errors
 
 
-def test_host_replays_the_device_exactly_and_its_own_analysis_is_finite(sessions):
+def _host_replay_exact_and_host_within_a_centimetre(sessions):
     for seed, mass, height, channels, msgs, ack, truth, spread, ticks_bits in sessions:
         index, t_us, values, events, results, rep, host_results = replayed(msgs, ack, ticks_bits)
         assert len(host_results) >= JUMPS and host_results == results[:len(host_results)]
@@ -60,3 +59,11 @@ def test_host_replays_the_device_exactly_and_its_own_analysis_is_finite(sessions
         print(f"seed {seed} {mass} kg {height} m {channels} ch: host errors (cm):",
               [round(e * 100, 2) for e in errors])
         assert len(host) == JUMPS and all(abs(e) < 0.010 for e in errors), errors
+
+
+def test_ten_varied_jumps_device_within_half_a_centimetre_host_replay_exact_host_within_1_cm():
+    # one test for both checks: with pytest-xdist a module fixture is recorded once per worker,
+    # and these five sessions take a minute
+    sessions = record_sessions()
+    _device_within_half_a_centimetre(sessions)
+    _host_replay_exact_and_host_within_a_centimetre(sessions)
